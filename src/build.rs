@@ -1,0 +1,302 @@
+//! The build pipeline: corpus → analysis → quads → store, in one streaming
+//! pass. Articles are analysed in parallel (rayon) in chunks, and each
+//! chunk's quads go straight to Oxigraph's bulk loader, so neither the
+//! corpus nor all quads are ever held in memory at once.
+//!
+//! Incremental by default: an article whose content or metadata hash is
+//! unchanged is not analysed again; a changed or removed article's named
+//! graph is replaced or dropped. A new ontology rebuilds everything. The new
+//! data goes to a new store generation that becomes live only on commit, so
+//! an interrupted build leaves the previous store as it was.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::claim::{Claim, Relation};
+use crate::corpus::{read_corpus, Article, Diagnostic, ReadOptions};
+use crate::extract::{extract, Doc};
+use crate::mention::Gazetteer;
+use crate::rdf::ontology::Ontology;
+use crate::rdf::vocab::{AKG, DCTERMS, ONTOLOGY_GRAPH};
+use crate::rdf::{article_graph, article_quads};
+use crate::store::{StoreDir, StoreError};
+
+/// What to build and how.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The corpus folder.
+    pub corpus: PathBuf,
+    /// Rebuild every article even if unchanged.
+    pub full: bool,
+    /// Stop at the first bad article.
+    pub strict: bool,
+    /// Wait for another build to finish instead of refusing.
+    pub wait: bool,
+    /// Reading limits.
+    pub read: ReadOptions,
+}
+
+/// Why a build failed as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The corpus folder cannot be read.
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::CorpusError),
+    /// The store cannot be opened or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Oxigraph failed.
+    #[error("store error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+    /// Reading the previous build's manifest failed.
+    #[error("cannot read the previous build: {0}")]
+    Query(#[from] crate::query::QueryError),
+    /// `--strict` and an article was bad.
+    #[error("{0}")]
+    Strict(String),
+}
+
+/// What a build did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BuildSummary {
+    /// Articles analysed in this build.
+    pub articles_built: usize,
+    /// Articles unchanged since the last build (kept as they were).
+    pub articles_unchanged: usize,
+    /// Articles removed since the last build.
+    pub articles_removed: usize,
+    /// Articles skipped because they could not be read.
+    pub articles_skipped: usize,
+    /// Sentences in the analysed articles.
+    pub sentences: usize,
+    /// Distinct entities the analysed articles' claims name.
+    pub entities: usize,
+    /// Claims written.
+    pub claims: usize,
+    /// Distinct facts per relation in the analysed articles.
+    pub facts: BTreeMap<String, usize>,
+    /// Quads in the store after the build.
+    pub quads: usize,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+    /// Problems with single articles or metadata entries.
+    #[serde(skip)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Analyses one article: its document model and its claims.
+pub fn analyse<'a>(article: &'a Article, gazetteer: &'a Gazetteer) -> (Doc<'a>, Vec<Claim>) {
+    let mut doc = Doc::new(&article.text, gazetteer, article.meta.date);
+    let claims = extract(&mut doc);
+    (doc, claims)
+}
+
+struct Analysed {
+    quads: Vec<Quad>,
+    sentences: usize,
+    claims: usize,
+    entities: BTreeSet<String>,
+    facts: BTreeSet<(Relation, String, String)>,
+    failed: bool,
+}
+
+fn analyse_to_quads(article: &Article, gazetteer: &Gazetteer) -> Analysed {
+    // A bug in a rule must cost one article, not the build: a panic becomes
+    // an article with no claims (reported by the caller).
+    let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyse_inner(article, gazetteer)));
+    analysed.unwrap_or_else(|_| Analysed {
+        quads: Vec::new(),
+        sentences: 0,
+        claims: 0,
+        entities: BTreeSet::new(),
+        facts: BTreeSet::new(),
+        failed: true,
+    })
+}
+
+fn analyse_inner(article: &Article, gazetteer: &Gazetteer) -> Analysed {
+    let (doc, claims) = analyse(article, gazetteer);
+    let quads = article_quads(article, &doc, &claims);
+    let mut entities = BTreeSet::new();
+    let mut facts = BTreeSet::new();
+    for claim in &claims {
+        let subject = doc.entities.get(claim.subject).id.clone();
+        entities.insert(subject.clone());
+        let object = match &claim.object {
+            crate::claim::Object::Entity(e) => {
+                entities.insert(doc.entities.get(*e).id.clone());
+                doc.entities.get(*e).id.clone()
+            }
+            crate::claim::Object::Quote(q) => q.clone(),
+            crate::claim::Object::Role { label, .. } => label.clone(),
+            crate::claim::Object::Label(l) => l.clone(),
+        };
+        facts.insert((claim.relation, subject, object));
+    }
+    Analysed {
+        quads,
+        sentences: doc.sentences.len(),
+        claims: claims.len(),
+        entities,
+        facts,
+        failed: false,
+    }
+}
+
+/// Events reported during a build, for a progress bar.
+pub enum Progress {
+    /// The number of articles to analyse is known.
+    Start(u64),
+    /// This many more articles are done.
+    Advance(u64),
+}
+
+/// Builds (or updates) the store at `store` from `options.corpus`.
+pub fn build(
+    options: &BuildOptions,
+    ontology: &Ontology,
+    store: &StoreDir,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let corpus = read_corpus(&options.corpus, &options.read)?;
+    let mut summary = BuildSummary {
+        diagnostics: corpus.diagnostics.clone(),
+        articles_skipped: corpus
+            .diagnostics
+            .iter()
+            .filter(|d| d.kind == crate::corpus::DiagnosticKind::Skipped)
+            .count(),
+        ..BuildSummary::default()
+    };
+    if options.strict {
+        if let Some(first) = corpus.diagnostics.first() {
+            return Err(BuildError::Strict(format!("{first} (--strict stops at the first problem)")));
+        }
+    }
+    // What the live store already has: article id → content hash, and the ontology's hash.
+    let previous = if options.full { None } else { previous_manifest(store)? };
+    let incremental = previous.as_ref().is_some_and(|p| p.ontology_hash.as_deref() == Some(ontology.hash.as_str()));
+    let writer = store.begin(options.wait, incremental)?;
+    let oxi = writer.store();
+    let old_hashes: HashMap<String, String> = if incremental {
+        previous.map(|p| p.articles).unwrap_or_default()
+    } else {
+        HashMap::new()
+    };
+    let todo: Vec<&Article> = corpus
+        .articles
+        .iter()
+        .filter(|a| old_hashes.get(&a.id) != Some(&a.hash))
+        .collect();
+    let current_ids: BTreeSet<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
+    let removed: Vec<&String> = old_hashes.keys().filter(|id| !current_ids.contains(id.as_str())).collect();
+    summary.articles_unchanged = corpus.articles.len() - todo.len();
+    summary.articles_removed = removed.len();
+    progress(Progress::Start(todo.len() as u64));
+    let mut entities: BTreeSet<String> = BTreeSet::new();
+    let mut facts: BTreeSet<(Relation, String, String)> = BTreeSet::new();
+    let mut absorb = |article: &Article, analysed: &Analysed, summary: &mut BuildSummary| {
+        if analysed.failed {
+            summary.articles_skipped += 1;
+            summary.diagnostics.push(Diagnostic {
+                path: article.path.clone(),
+                line: None,
+                kind: crate::corpus::DiagnosticKind::Skipped,
+                message: "internal error while extracting facts; the article was left out; please report it with the file".to_string(),
+            });
+            return;
+        }
+        summary.articles_built += 1;
+        summary.sentences += analysed.sentences;
+        summary.claims += analysed.claims;
+        entities.extend(analysed.entities.iter().cloned());
+        facts.extend(analysed.facts.iter().cloned());
+    };
+    const CHUNK: usize = 512;
+    if incremental {
+        // Replace changed articles one transaction each, drop removed ones.
+        for id in &removed {
+            oxi.remove_named_graph(article_graph(id).as_ref())?;
+        }
+        for chunk in todo.chunks(CHUNK) {
+            let analysed: Vec<Analysed> = chunk.par_iter().map(|a| analyse_to_quads(a, &ontology.gazetteer)).collect();
+            for (article, result) in chunk.iter().zip(&analysed) {
+                let graph = article_graph(&article.id);
+                let mut transaction = oxi.start_transaction()?;
+                transaction.remove_named_graph(graph.as_ref())?;
+                transaction.extend(result.quads.iter());
+                transaction.commit()?;
+                absorb(article, result, &mut summary);
+            }
+            progress(Progress::Advance(chunk.len() as u64));
+        }
+    } else {
+        let mut loader = oxi.bulk_loader();
+        loader.load_quads(ontology.quads.iter().cloned())?;
+        loader.load_quads([ontology_hash_quad(&ontology.hash)])?;
+        for chunk in todo.chunks(CHUNK) {
+            let analysed: Vec<Analysed> = chunk.par_iter().map(|a| analyse_to_quads(a, &ontology.gazetteer)).collect();
+            for (article, result) in chunk.iter().zip(&analysed) {
+                loader.load_quads(result.quads.iter().cloned())?;
+                absorb(article, result, &mut summary);
+            }
+            progress(Progress::Advance(chunk.len() as u64));
+        }
+        loader.commit()?;
+    }
+    summary.entities = entities.len();
+    for (relation, _, _) in &facts {
+        *summary.facts.entry(relation.name().to_string()).or_default() += 1;
+    }
+    summary.quads = oxi.len()?;
+    writer.commit()?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn ontology_hash_quad(hash: &str) -> Quad {
+    let graph = NamedNode::new_unchecked(ONTOLOGY_GRAPH);
+    Quad::new(
+        graph.clone(),
+        NamedNode::new_unchecked(format!("{AKG}contentHash")),
+        Literal::from(hash),
+        GraphName::NamedNode(graph),
+    )
+}
+
+struct Manifest {
+    ontology_hash: Option<String>,
+    articles: HashMap<String, String>,
+}
+
+fn previous_manifest(store: &StoreDir) -> Result<Option<Manifest>, BuildError> {
+    let oxi = match store.open_read() {
+        Ok(s) => s,
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let query = format!(
+        "SELECT ?id ?hash WHERE {{ GRAPH ?g {{ ?a <{DCTERMS}identifier> ?id ; <{AKG}contentHash> ?hash }} }}"
+    );
+    let (_, rows) = crate::query::select(&oxi, &query, &[])?;
+    let mut articles = HashMap::new();
+    for row in rows {
+        if let (Some(Term::Literal(id)), Some(Term::Literal(hash))) = (row.first().cloned().flatten(), row.get(1).cloned().flatten()) {
+            articles.insert(id.value().to_string(), hash.value().to_string());
+        }
+    }
+    let query = format!("SELECT ?hash WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{AKG}contentHash> ?hash }} }}");
+    let (_, rows) = crate::query::select(&oxi, &query, &[])?;
+    let ontology_hash = rows
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|t| if let Term::Literal(l) = t { Some(l.value().to_string()) } else { None });
+    Ok(Some(Manifest { ontology_hash, articles }))
+}

@@ -1,0 +1,234 @@
+//! Temporal expressions: finds dates in a sentence and resolves relative ones
+//! ("last month", "three years ago", "in May of last year") against the
+//! article's reference date. Pure: no IO.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::corpus::PartialDate;
+use crate::span::Span;
+
+/// A date found in text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateMention {
+    /// Where it stands.
+    pub span: Span,
+    /// What it resolves to.
+    pub date: PartialDate,
+}
+
+fn date(year: i32, month: Option<u8>, day: Option<u8>) -> Option<PartialDate> {
+    PartialDate::new(year, month, day).ok()
+}
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
+fn month_number(word: &str) -> Option<u8> {
+    let lower = word.to_lowercase();
+    let lower = lower.trim_end_matches('.');
+    if lower == "sept" {
+        return Some(9);
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == lower || (lower.len() >= 3 && m.starts_with(lower) && lower.len() <= 4))
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+fn number_word(word: &str) -> Option<i32> {
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    let lower = word.to_lowercase();
+    if let Ok(n) = lower.parse::<i32>() {
+        return Some(n);
+    }
+    words
+        .iter()
+        .position(|w| *w == lower)
+        .and_then(|i| i32::try_from(i + 1).ok())
+}
+
+fn regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
+        let pattern = format!(
+            r"(?x)
+            (?P<dmy>\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{month})(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b)
+          | (?P<mdy>\b(?P<m2>{month})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*[-–]\s*\d{{1,2}})?(?:,?\s+(?P<y2>(?:19|20)\d\d))?)
+          | (?P<my>\b(?P<m3>{month})\s+(?:of\s+)?(?P<y3>(?:19|20)\d\d)\b)
+          | (?P<mly>\b(?P<m4>{month})\s+of\s+last\s+year\b)
+          | (?P<season>\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y5>(?:19|20)\d\d)\b)
+          | (?P<ago>\b(?P<n6>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+ago\b)
+          | (?P<later>\b(?P<n7>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+later\b)
+          | (?P<lastmonth>\b(?:last|previous)\s+month\b)
+          | (?P<thismonth>\b(?:this|earlier\s+this|later\s+this)\s+month\b|\blast\s+week\b|\bthis\s+week\b|\bearlier\s+this\s+week\b|\bon\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
+          | (?P<lastyear>\blast\s+year\b)
+          | (?P<thisyear>\bthis\s+year\b|\bearlier\s+this\s+year\b)
+          | (?P<month>\b(?P<m8>January|February|March|April|June|July|August|September|October|November|December|May)\b)
+          | (?P<year>\b(?P<y9>(?:19|20)\d\d)\b)
+            "
+        );
+        #[allow(clippy::expect_used)] // invariant: the pattern is a literal that compiles
+        Regex::new(&pattern).expect("date regex")
+    })
+}
+
+/// Finds and resolves the dates in `text[span]`.
+///
+/// `reference` is the article's own date, used for relative expressions;
+/// without it a month with no year, or "last month", resolves to nothing.
+pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec<DateMention> {
+    let body = span.slice(text);
+    let mut out: Vec<DateMention> = Vec::new();
+    let ref_year = reference.map(|r| r.year);
+    for caps in regex().captures_iter(body) {
+        let Some(whole) = caps.get(0) else { continue };
+        let at = Span::new(span.start + whole.start(), span.start + whole.end());
+        let year_of = |name: &str| caps.name(name).and_then(|y| y.as_str().parse::<i32>().ok());
+        let month_in_ref_year = |month: u8| -> Option<i32> {
+            let reference = reference?;
+            match reference.month {
+                // A month later than the article's month is last year's.
+                Some(ref_month) if month > ref_month => Some(reference.year - 1),
+                _ => Some(reference.year),
+            }
+        };
+        let date = if caps.name("dmy").is_some() || caps.name("mdy").is_some() {
+            let (d, m, y) = if caps.name("dmy").is_some() {
+                ("d1", "m1", "y1")
+            } else {
+                ("d2", "m2", "y2")
+            };
+            let month = caps.name(m).and_then(|m| month_number(m.as_str()));
+            let day = caps.name(d).and_then(|d| d.as_str().parse::<u8>().ok());
+            match month {
+                Some(month) => {
+                    let year = year_of(y).or_else(|| month_in_ref_year(month));
+                    year.and_then(|year| date(year, Some(month), day))
+                }
+                None => None,
+            }
+        } else if caps.name("my").is_some() {
+            let month = caps.name("m3").and_then(|m| month_number(m.as_str()));
+            year_of("y3").and_then(|y| date(y, month, None))
+        } else if caps.name("mly").is_some() {
+            let month = caps.name("m4").and_then(|m| month_number(m.as_str()));
+            ref_year.and_then(|y| date(y - 1, month, None))
+        } else if caps.name("season").is_some() {
+            year_of("y5").and_then(|y| date(y, None, None))
+        } else if caps.name("ago").is_some() {
+            let n = caps.name("n6").and_then(|n| number_word(n.as_str()));
+            match (ref_year, n) {
+                (Some(y), Some(n)) => date(y - n, None, None),
+                _ => None,
+            }
+        } else if caps.name("later").is_some() {
+            // Relative to the last explicit year before it in the sentence.
+            let n = caps.name("n7").and_then(|n| number_word(n.as_str()));
+            let base = out.iter().rev().find(|d| d.date.month.is_none()).map(|d| d.date.year);
+            match (base, n) {
+                (Some(y), Some(n)) => date(y + n, None, None),
+                _ => None,
+            }
+        } else if caps.name("lastmonth").is_some() {
+            reference.and_then(|r| r.month.map(|m| (r.year, m))).and_then(|(y, m)| {
+                if m == 1 {
+                    date(y - 1, Some(12), None)
+                } else {
+                    date(y, Some(m - 1), None)
+                }
+            })
+        } else if caps.name("thismonth").is_some() {
+            reference.and_then(|r| r.month.and_then(|m| date(r.year, Some(m), None)))
+        } else if caps.name("lastyear").is_some() {
+            ref_year.and_then(|y| date(y - 1, None, None))
+        } else if caps.name("thisyear").is_some() {
+            ref_year.and_then(|y| date(y, None, None))
+        } else if caps.name("month").is_some() {
+            // "May" is also a verb: only after "in", "since", "until", "by",
+            // "of", "from", "late", "early", "mid-" or "to".
+            let month = caps.name("m8").and_then(|m| month_number(m.as_str()));
+            let before = body[..whole.start()].trim_end().to_lowercase();
+            let cue = ["in", "since", "until", "by", "of", "from", "late", "early", "mid", "to", "last", "this", "that", "during", "before", "after"]
+                .iter()
+                .any(|w| before.ends_with(&format!(" {w}")) || before == *w || before.ends_with(&format!("-{w}")));
+            match month {
+                Some(month) if cue || month != 5 => {
+                    month_in_ref_year(month).and_then(|y| date(y, Some(month), None))
+                }
+                _ => None,
+            }
+        } else if caps.name("year").is_some() {
+            year_of("y9").and_then(|y| date(y, None, None))
+        } else {
+            None
+        };
+        if let Some(date) = date {
+            out.push(DateMention { span: at, date });
+        }
+    }
+    out
+}
+
+/// The date nearest to byte `pos` among `dates`, preferring one before it.
+pub fn nearest(dates: &[DateMention], pos: usize) -> Option<PartialDate> {
+    dates
+        .iter()
+        .min_by_key(|d| {
+            if d.span.end <= pos {
+                (pos - d.span.end) * 2
+            } else {
+                (d.span.start.saturating_sub(pos)) * 2 + 1
+            }
+        })
+        .map(|d| d.date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, reference: Option<&str>, expected: &[&str]) {
+        let reference = reference.map(|r| r.parse::<PartialDate>().unwrap());
+        let got: Vec<String> = find_dates(text, Span::new(0, text.len()), reference)
+            .iter()
+            .map(|d| d.date.to_string())
+            .collect();
+        assert_eq!(got, expected, "dates in {text:?}");
+    }
+
+    #[test]
+    fn explicit_dates() {
+        check("On 3 January 2024, he spoke.", None, &["2024-01-03"]);
+        check("on October 12, 2022 and in May 2021", None, &["2022-10-12", "2021-05"]);
+        check("the 2020 war", None, &["2020"]);
+        check("in spring 2021", None, &["2021"]);
+        check("the 10th of January", Some("2022"), &["2022-01-10"]);
+    }
+
+    #[test]
+    fn relative_dates() {
+        check("Fast forward to September", Some("2022-10-13"), &["2022-09"]);
+        check("In January, he", Some("2022-10-13"), &["2022-01"]);
+        check("last month", Some("2022-10-13"), &["2022-09"]);
+        check("last month", Some("2022-01-13"), &["2021-12"]);
+        check("Only last week", Some("2022-10-13"), &["2022-10"]);
+        check("Three years ago", Some("2022-10-13"), &["2019"]);
+        check("In May of last year", Some("2022"), &["2021-05"]);
+        check("rejoined in 2005 but quit again seven years later", None, &["2005", "2012"]);
+        check("in December", Some("2022-10-13"), &["2021-12"]);
+    }
+
+    #[test]
+    fn no_reference_no_guess() {
+        check("last month in September", None, &[]);
+        check("It may rain", Some("2022-10-13"), &[]);
+    }
+}

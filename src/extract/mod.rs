@@ -1,0 +1,313 @@
+//! Extractors: general rules over sentences, mentions and trigger words that
+//! turn an article into [`Claim`]s, one module per relation family.
+//!
+//! [`Doc`] is the analysed article every extractor reads: its sentences,
+//! mentions, dates and the alliance in focus. Extractors never key on an
+//! article, a sentence or a position; they see only the text, the gazetteer
+//! and the word lists. Pure: no IO, no RDF.
+
+pub mod clash;
+pub mod dates;
+pub mod events;
+pub mod membership;
+pub mod quote;
+pub mod request;
+pub mod role;
+
+use std::collections::HashMap;
+
+use crate::claim::{Claim, Object, Relation};
+use crate::corpus::PartialDate;
+use crate::mention::{find_mentions, Entities, EntityClass, EntityRef, Gazetteer, Mention, MentionKind};
+use crate::segment::{sentences, Sentence};
+use crate::span::Span;
+use dates::DateMention;
+
+/// An analysed article.
+#[derive(Debug)]
+pub struct Doc<'a> {
+    /// The article text.
+    pub text: &'a str,
+    /// Its sentences.
+    pub sentences: Vec<Sentence>,
+    /// Its mentions, sorted by position.
+    pub mentions: Vec<Mention>,
+    /// Known and newly found entities.
+    pub entities: Entities<'a>,
+    /// The article's date, or the year its headline names.
+    pub reference: Option<PartialDate>,
+    /// Dates found in each sentence.
+    pub dates: Vec<Vec<DateMention>>,
+    /// Per sentence, the alliance the text is about there: the most salient
+    /// one so far (most often mentioned, then most recent).
+    pub alliance_at: Vec<Option<EntityRef>>,
+}
+
+impl<'a> Doc<'a> {
+    /// Segments `text`, finds its mentions and dates.
+    pub fn new(text: &'a str, gazetteer: &'a Gazetteer, date: Option<PartialDate>) -> Self {
+        let sentences = sentences(text);
+        let mut entities = Entities::new(gazetteer);
+        let mentions = find_mentions(text, &sentences, &mut entities);
+        // Without a date, a year in the headline sets the reference year.
+        let reference = date.or_else(|| {
+            sentences.first().and_then(|first| {
+                dates::find_dates(text, first.span, None)
+                    .into_iter()
+                    .find(|d| d.date.month.is_none())
+                    .map(|d| d.date)
+            })
+        });
+        let dates = sentences
+            .iter()
+            .map(|s| dates::find_dates(text, s.span, reference))
+            .collect();
+        let mut alliance_at = Vec::with_capacity(sentences.len());
+        let mut counts: HashMap<EntityRef, (usize, usize)> = HashMap::new();
+        let mut cursor = 0;
+        for sentence in &sentences {
+            while cursor < mentions.len() && mentions[cursor].span.start < sentence.span.end {
+                let m = &mentions[cursor];
+                if entities.class(m.entity) == EntityClass::Alliance {
+                    let entry = counts.entry(m.entity).or_default();
+                    entry.0 += 1;
+                    entry.1 = m.span.start;
+                }
+                cursor += 1;
+            }
+            alliance_at.push(counts.iter().max_by_key(|(_, (n, last))| (*n, *last)).map(|(e, _)| *e));
+        }
+        Doc {
+            text,
+            sentences,
+            mentions,
+            entities,
+            reference,
+            dates,
+            alliance_at,
+        }
+    }
+
+    /// The mentions inside sentence `idx`.
+    pub fn mentions_in(&self, idx: usize) -> &[Mention] {
+        let lo = self.mentions.partition_point(|m| m.sentence < idx);
+        let hi = self.mentions.partition_point(|m| m.sentence <= idx);
+        &self.mentions[lo..hi]
+    }
+
+    /// The text of sentence `idx`.
+    pub fn sentence_text(&self, idx: usize) -> &'a str {
+        self.sentences[idx].span.slice(self.text)
+    }
+
+    /// The class of a mention's entity.
+    pub fn class(&self, m: &Mention) -> EntityClass {
+        self.entities.class(m.entity)
+    }
+
+    /// True for a mention that can stand for a state as an actor: a name or
+    /// metonym, not a demonym or a compound modifier.
+    pub fn is_state_actor(&self, m: &Mention) -> bool {
+        self.class(m) == EntityClass::State
+            && !m.modifier
+            && matches!(m.kind, MentionKind::Name | MentionKind::Metonym)
+    }
+
+    /// The alliance in focus at sentence `idx`: the most salient so far.
+    pub fn focus_alliance(&self, idx: usize) -> Option<EntityRef> {
+        self.alliance_at.get(idx).copied().flatten()
+    }
+
+    /// True when a modal, a condition or a hedge stands in the clause before
+    /// byte `cue` of sentence `idx` ("if", "could", "unlikely to", "fears").
+    pub fn is_hypothetical(&self, idx: usize, cue: usize) -> bool {
+        let sentence = self.sentences[idx].span;
+        let body = &self.text[sentence.start..cue.max(sentence.start)];
+        let clause_start = body.rfind([',', ';', '—', '–', ':']).map_or(0, |p| ceil_boundary(body, p + 1));
+        let clause = &body[clause_start..];
+        hypothetical_re().is_match(clause) || body.trim_start().starts_with("If ")
+    }
+
+    /// The alliance a sentence speaks of: one it names, else the one in focus.
+    pub fn alliance_for(&self, idx: usize) -> Option<EntityRef> {
+        self.mentions_in(idx)
+            .iter()
+            .find(|m| self.class(m) == EntityClass::Alliance)
+            .map(|m| m.entity)
+            .or(self.focus_alliance(idx))
+    }
+
+    /// The date nearest `pos` in sentence `idx`, or failing that in the one
+    /// or two sentences before it in the same paragraph.
+    pub fn date_near(&self, idx: usize, pos: usize) -> Option<PartialDate> {
+        if let Some(date) = dates::nearest(&self.dates[idx], pos) {
+            return Some(date);
+        }
+        let paragraph = self.sentences[idx].paragraph;
+        (idx.saturating_sub(2)..idx)
+            .rev()
+            .filter(|&j| self.sentences[j].paragraph == paragraph)
+            .find_map(|j| self.dates[j].last().map(|d| d.date))
+    }
+
+    /// A claim with its evidence filled from sentence `idx`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn claim(
+        &self,
+        relation: Relation,
+        subject: EntityRef,
+        object: Object,
+        idx: usize,
+        span: Span,
+        rule: &'static str,
+        confidence: f32,
+    ) -> Claim {
+        Claim {
+            relation,
+            subject,
+            object,
+            date: None,
+            value: None,
+            span,
+            sentence: idx,
+            evidence: self.sentences[idx].span,
+            rule,
+            confidence,
+        }
+    }
+
+    /// The state a person speaks for, from the roles the article gives them.
+    pub fn person_state(&self, person: EntityRef, roles: &HashMap<EntityRef, EntityRef>) -> Option<EntityRef> {
+        roles.get(&person).copied()
+    }
+}
+
+fn hypothetical_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::expect_used)] // invariant: literal pattern
+        regex::Regex::new(
+            r"\b(?:could|would|might|may|should|whether|unless|[Ii]f|unlikely|fears?|speculation|possibility|intention|considering|consider|threatened|threatens|threat|risk)\b",
+        )
+        .expect("hypothetical regex")
+    })
+}
+
+/// Runs every extractor over an article: claims sorted by position and rule.
+pub fn extract(doc: &mut Doc<'_>) -> Vec<Claim> {
+    let mut claims = Vec::new();
+    let roles = role::extract(doc);
+    // Which state each person speaks for, from their roles.
+    let person_state: HashMap<EntityRef, EntityRef> = roles
+        .iter()
+        .filter_map(|c| match &c.object {
+            Object::Role { of: Some(of), .. } if doc.entities.class(*of) == EntityClass::State => {
+                Some((c.subject, *of))
+            }
+            _ => None,
+        })
+        .collect();
+    claims.extend(roles);
+    claims.extend(membership::extract(doc));
+    claims.extend(request::extract(doc, &person_state));
+    claims.extend(clash::extract(doc));
+    claims.extend(events::extract(doc));
+    let said = quote::extract(doc, &claims);
+    claims.extend(said);
+    claims.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.relation, a.rule)
+            .cmp(&(b.span.start, b.span.end, b.relation, b.rule))
+            .then_with(|| a.object.cmp(&b.object))
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+    claims.dedup_by(|a, b| a.relation == b.relation && a.subject == b.subject && a.object == b.object && a.span == b.span);
+    claims
+}
+
+/// Finds `needle` (ASCII case-insensitive, on word boundaries) in a sentence;
+/// returns absolute byte spans.
+pub fn find_words(text: &str, sentence: Span, needle: &str) -> Vec<Span> {
+    let body = sentence.slice(text);
+    let lower = body.to_ascii_lowercase();
+    let needle = needle.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(&needle) {
+        let start = from + pos;
+        let end = start + needle.len();
+        let before_ok = !body[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+        let after_ok = !body[end..].chars().next().is_some_and(char::is_alphanumeric);
+        if before_ok && after_ok {
+            out.push(Span::new(sentence.start + start, sentence.start + end));
+        }
+        from = end;
+    }
+    out
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+pub fn prefix(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The char boundary at or after `pos` in `s` (or `s.len()`).
+pub fn ceil_boundary(s: &str, pos: usize) -> usize {
+    let mut pos = pos.min(s.len());
+    while !s.is_char_boundary(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The char boundary at or before `pos` in `s`.
+pub fn floor_boundary(s: &str, pos: usize) -> usize {
+    let mut pos = pos.min(s.len());
+    while !s.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    pos
+}
+
+/// Parses a number as news writes it: "2,500", "2.500", "18 000", "99".
+pub fn parse_count(raw: &str) -> Option<u64> {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    let lower = raw.to_lowercase();
+    let scale = if lower.ends_with("million") {
+        1_000_000
+    } else if lower.ends_with("thousand") {
+        1_000
+    } else {
+        1
+    };
+    Some(n * scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_words_on_boundaries() {
+        let text = "The bloc, blocked. BLOC!";
+        let got: Vec<&str> = find_words(text, Span::new(0, text.len()), "bloc")
+            .iter()
+            .map(|s| s.slice(text))
+            .collect();
+        assert_eq!(got, vec!["bloc", "BLOC"]);
+    }
+
+    #[test]
+    fn parses_counts() {
+        assert_eq!(parse_count("2,500"), Some(2500));
+        assert_eq!(parse_count("18 000"), Some(18000));
+        assert_eq!(parse_count("no"), None);
+    }
+}

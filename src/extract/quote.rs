@@ -1,0 +1,427 @@
+//! Quotations: speaker *said* quote.
+//!
+//! Quote marks are paired by context (an opening mark follows a space or
+//! starts a line; a closing mark follows text), so “…”, «…», „…“ and
+//! straight "…" all work, mixed too, and a quote may run across sentences.
+//! A quote is attributed, in this order, by:
+//! - a cue verb and a speaker right after it: `“…,” Baisalov pledged`,
+//!   `“…,” fumed Kyrgyz Foreign Ministry spokesman Chingiz Kustebaev`,
+//!   `“…,” observed the lawmaker`;
+//! - the nearest cue verb before it and the nearest speaker before that
+//!   verb: `Macron described Nato as “brain dead”`, `he said`, `Kazakh
+//!   authorities … by saying that it was “…”`;
+//! - continuation: a quote whose sentence has no cue verb, right after an
+//!   attributed quote, has the same speaker.
+//! Speakers are people (names, surnames, "he"/"she" resolved to the last
+//! person, role nouns such as "the lawmaker" resolved through roles), groups
+//! ("Kazakh authorities", "a Kyrgyz commentator") and states or
+//! organisations in subject position ("Yerevan accused …"). A quote with no
+//! speaker — a scare quote, a name, a passive "was branded as" — is no claim.
+
+use crate::claim::{Claim, Object, Relation};
+use crate::mention::{lexicon, slug, EntityClass, EntityRef, Mention, MentionKind};
+use crate::span::Span;
+
+use super::Doc;
+
+/// One quotation: the span of its text, without the marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quotation {
+    /// The quoted text.
+    pub inner: Span,
+    /// The text with its marks.
+    pub outer: Span,
+}
+
+/// Nouns that make a demonym a collective speaker: "Kazakh authorities".
+const GROUP_NOUNS: &[&str] = &[
+    "authorities", "officials", "official", "government", "leadership", "commentator",
+    "commentators", "analyst", "analysts", "diplomat", "diplomats", "media", "sources",
+    "source", "lawmakers", "lawmaker", "officers", "military", "side", "experts", "expert",
+    "observers", "ministry", "president", "spokesman", "spokeswoman", "spokesperson",
+    "delegation", "leaders", "parliament", "presidency", "embassy",
+];
+
+/// Words before a cue verb that make it passive: no speaker.
+const PASSIVE: &[&str] = &["was", "were", "been", "be", "being", "is", "are", "sometimes", "often", "widely", "once"];
+
+const PREPOSITIONS: &[&str] = &[
+    "of", "in", "to", "from", "with", "by", "for", "on", "at", "into", "against", "about",
+    "over", "under", "between", "toward", "towards", "across", "through", "than",
+];
+
+/// Finds the quotations of a text.
+pub fn quotations(text: &str) -> Vec<Quotation> {
+    let mut out = Vec::new();
+    for (line_start, line) in text.split_inclusive('\n').scan(0usize, |pos, line| {
+        let start = *pos;
+        *pos += line.len();
+        Some((start, line))
+    }) {
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let mut open: Option<(usize, usize)> = None; // (mark start, inner start)
+        for (i, &(pos, ch)) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| chars[j].1);
+            let next = chars.get(i + 1).map(|&(_, c)| c);
+            let prev_space = prev.is_none_or(|c| c.is_whitespace() || "([—–-/".contains(c));
+            let next_space = next.is_none_or(char::is_whitespace);
+            let is_open = match ch {
+                '“' | '«' | '„' => !next_space || prev_space,
+                '"' => prev_space && !next_space,
+                _ => false,
+            };
+            let is_close = match ch {
+                '”' | '»' => true,
+                '“' => open.is_some() && !prev_space,
+                '"' => !prev_space,
+                _ => false,
+            };
+            if is_close {
+                if let Some((mark, inner)) = open.take() {
+                    if pos > inner {
+                        out.push(Quotation {
+                            inner: Span::new(line_start + inner, line_start + pos),
+                            outer: Span::new(line_start + mark, line_start + pos + ch.len_utf8()),
+                        });
+                    }
+                    continue;
+                }
+            }
+            if is_open {
+                open = Some((pos, pos + ch.len_utf8()));
+            }
+        }
+    }
+    out
+}
+
+/// A speaker found for a quote.
+#[derive(Clone, Copy, Debug)]
+struct Speaker {
+    entity: EntityRef,
+    span: Span,
+}
+
+/// Extracts the quotes; `roles` are the role claims found so far.
+pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
+    let text = doc.text;
+    let quotes = quotations(text);
+    let mut out: Vec<Claim> = Vec::new();
+    let mut last: Option<(usize, Speaker, Option<crate::corpus::PartialDate>)> = None;
+    for q in &quotes {
+        let inner = q.inner.slice(text);
+        if inner.trim().is_empty() || looks_like_name(text, q) {
+            continue;
+        }
+        let Some(first) = sentence_at(doc, q.inner.start) else { continue };
+        let last_sentence = sentence_at(doc, q.inner.end.saturating_sub(1)).unwrap_or(first);
+        let start_sentence = doc.sentences[first].span;
+        let end_sentence = doc.sentences[last_sentence].span;
+        let quote_first = text[start_sentence.start..q.outer.start].trim().is_empty();
+        let after = after_pattern(doc, q, end_sentence, roles, &quotes);
+        let before = before_pattern(doc, q, start_sentence, roles, &quotes);
+        let (speaker, rule, confidence) = match (after, before) {
+            (Some(s), _) if quote_first => (Some(s), "quote.cue_after", 0.9),
+            (_, Some(s)) => (Some(s), "quote.cue_before", 0.85),
+            (Some(s), None) => (Some(s), "quote.cue_after", 0.85),
+            (None, None) => (None, "", 0.0),
+        };
+        let (speaker, rule, confidence, date) = match speaker {
+            Some(s) => (s, rule, confidence, super::dates::nearest(&doc.dates[first], q.inner.start)),
+            None => {
+                // Continuation of the previous attributed quote.
+                let has_cue = has_cue(doc, start_sentence, &quotes) || has_cue(doc, end_sentence, &quotes);
+                let lead_words = text[start_sentence.start..q.outer.start].split_whitespace().count();
+                match last {
+                    Some((prev_sentence, s, date)) if !has_cue && lead_words <= 6 && (first == prev_sentence + 1 || first == prev_sentence) => {
+                        (s, "quote.continuation", 0.7, date)
+                    }
+                    _ => continue,
+                }
+            }
+        };
+        last = Some((last_sentence, speaker, date));
+        let mut claim = doc.claim(Relation::Said, speaker.entity, Object::Quote(inner.to_string()), first, q.inner, rule, confidence);
+        claim.evidence = start_sentence.cover(end_sentence);
+        claim.date = date;
+        out.push(claim);
+    }
+    // Group speakers were created on the fly.
+    out
+}
+
+fn sentence_at(doc: &Doc<'_>, pos: usize) -> Option<usize> {
+    let idx = doc.sentences.partition_point(|s| s.span.end <= pos);
+    (idx < doc.sentences.len() && doc.sentences[idx].span.start <= pos).then_some(idx)
+}
+
+/// A quoted name or title: “Indestructible Brotherhood-2022” exercises.
+fn looks_like_name(text: &str, q: &Quotation) -> bool {
+    let inner = q.inner.slice(text);
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let capitalised = !words.is_empty()
+        && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+        && !inner.ends_with(['.', ',', '!', '?']);
+    capitalised && words.len() <= 5
+}
+
+fn inside_quotes(quotes: &[Quotation], pos: usize) -> bool {
+    quotes.iter().any(|q| q.outer.start < pos && pos < q.outer.end)
+}
+
+/// Cue verbs in `span` outside quotes, as word spans.
+fn cues(doc: &Doc<'_>, span: Span, quotes: &[Quotation]) -> Vec<Span> {
+    let mut out: Vec<Span> = crate::mention::words(doc.text, span)
+        .into_iter()
+        .filter(|w| lexicon::is_cue_verb(w.text) && !inside_quotes(quotes, w.span.start))
+        .map(|w| w.span)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .chain(super::find_words(doc.text, span, "according to").into_iter().filter(|s| !inside_quotes(quotes, s.start)))
+        .collect();
+    out.sort();
+    out
+}
+
+fn has_cue(doc: &Doc<'_>, span: Span, quotes: &[Quotation]) -> bool {
+    !cues(doc, span, quotes).is_empty()
+}
+
+fn previous_word(text: &str, pos: usize) -> &str {
+    let before = text[..pos].trim_end();
+    let start = before.rfind(|c: char| !c.is_alphanumeric() && c != '-').map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+    &before[start..]
+}
+
+/// `“…,” X said` / `“…,” said X` / `“…,” observed the lawmaker`.
+fn after_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Claim], quotes: &[Quotation]) -> Option<Speaker> {
+    let text = doc.text;
+    let window_end = sentence.end.max(q.outer.end).min(q.outer.end + 120);
+    let window_end = (window_end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    let rest = &text[q.outer.end..window_end];
+    let trimmed = rest.trim_start_matches([',', '.', '!', '?', ' ', '\u{a0}']);
+    if trimmed.len() == rest.len() && !rest.is_empty() {
+        return None; // the quote runs on into the clause
+    }
+    let window = Span::new(q.outer.end, window_end);
+    let cue = cues(doc, window, quotes).into_iter().find(|c| {
+        text[q.outer.end..c.start].split_whitespace().count() <= 6 && !text[q.outer.end..c.start].contains(['“', '"', '«'])
+    })?;
+    // A speaker within six words either side of the cue.
+    let mentions: Vec<Mention> = doc.mentions.iter().filter(|m| m.span.start >= q.outer.end && m.span.end <= window_end).copied().collect();
+    let close = |m: &Mention| {
+        let (a, b) = if m.span.end <= cue.start { (m.span.end, cue.start) } else { (cue.end, m.span.start) };
+        text[a..b].split_whitespace().count() <= 6 && !text[a..b].contains(['“', '"', '.'])
+    };
+    if let Some(m) = mentions.iter().filter(|m| doc.class(m) == EntityClass::Person && close(m)).min_by_key(|m| m.span.start.abs_diff(cue.start)) {
+        return Some(Speaker { entity: m.entity, span: m.span });
+    }
+    // "observed the lawmaker", "the ministry said"
+    let after_cue = &text[cue.end..window_end];
+    if let Some(noun) = after_cue.strip_prefix(" the ").map(|r| r.split(|c: char| !c.is_alphanumeric() && c != '-').next().unwrap_or("")) {
+        if let Some(s) = role_noun_speaker(doc, noun, cue.start, roles) {
+            return Some(s);
+        }
+    }
+    if let Some(pronoun) = pronoun_speaker(doc, Span::new(q.outer.end, window_end), cue) {
+        return Some(pronoun);
+    }
+    if let Some(group) = group_speaker(doc, Span::new(q.outer.end, window_end), cue) {
+        return Some(group);
+    }
+    mentions
+        .iter()
+        .find(|m| close(m) && is_collective_actor(doc, m))
+        .map(|m| Speaker { entity: m.entity, span: m.span })
+}
+
+/// `X … cue … “…”`: the nearest speaker before the nearest cue before the quote.
+fn before_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Claim], quotes: &[Quotation]) -> Option<Speaker> {
+    let text = doc.text;
+    let cue = *cues(doc, Span::new(sentence.start, q.outer.start), quotes).last()?;
+    let prev = previous_word(text, cue.start).to_lowercase();
+    if PASSIVE.contains(&prev.as_str()) {
+        return None;
+    }
+    let cue_text = cue.slice(text).to_lowercase();
+    if cue_text == "according to" {
+        // "According to X, “…”": the speaker follows.
+        let m = doc.mentions.iter().find(|m| m.span.start >= cue.end && m.span.end <= q.outer.start && (doc.class(m) == EntityClass::Person || is_collective_actor(doc, m)))?;
+        return Some(Speaker { entity: m.entity, span: m.span });
+    }
+    // Role noun right before the cue: "the then-secretary general confirmed".
+    let clause = &text[sentence.start..cue.start];
+    if let Some(s) = role_np_before(doc, clause, sentence.start, cue, roles) {
+        return Some(s);
+    }
+    let window = Span::new(sentence.start, cue.start);
+    let candidates: Vec<Mention> = doc
+        .mentions
+        .iter()
+        .filter(|m| window.contains(m.span) && !inside_quotes(quotes, m.span.start))
+        .copied()
+        .collect();
+    let pronoun = pronoun_speaker(doc, window, cue);
+    let group = group_speaker(doc, window, cue);
+    let mut best: Option<Speaker> = None;
+    for m in candidates.iter().rev() {
+        let ok = doc.class(m) == EntityClass::Person || (is_collective_actor(doc, m) && subject_position(doc, m));
+        if ok {
+            best = Some(Speaker { entity: m.entity, span: m.span });
+            break;
+        }
+    }
+    // The nearest of mention, pronoun and group wins.
+    [best, pronoun, group].into_iter().flatten().max_by_key(|s| s.span.start)
+}
+
+/// A state, alliance, organisation or body that can speak.
+fn is_collective_actor(doc: &Doc<'_>, m: &Mention) -> bool {
+    doc.class(m).is_collective() && doc.class(m) != EntityClass::Group && !m.modifier && m.kind != MentionKind::Demonym
+}
+
+/// Not after a preposition, not a possessive.
+fn subject_position(doc: &Doc<'_>, m: &Mention) -> bool {
+    let text = doc.text;
+    let after = &text[m.span.end..];
+    if after.starts_with("’s") || after.starts_with("'s") {
+        return false;
+    }
+    let prev = previous_word(text, m.span.start).to_lowercase();
+    let prev = if prev == "the" { previous_word(text, m.span.start - 4).to_lowercase() } else { prev };
+    !PREPOSITIONS.contains(&prev.as_str())
+}
+
+/// "he" or "she" nearest the cue in `window`, resolved to the last person named before it.
+fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
+    let text = doc.text;
+    let words = crate::mention::words(text, window);
+    let pronoun = words
+        .iter()
+        .filter(|w| matches!(w.text, "he" | "He" | "she" | "She"))
+        .min_by_key(|w| w.span.start.abs_diff(cue.start))?;
+    let gap = if pronoun.span.end <= cue.start { &text[pronoun.span.end..cue.start] } else { &text[cue.end..pronoun.span.start] };
+    if gap.split_whitespace().count() > 4 {
+        return None;
+    }
+    let person = doc
+        .mentions
+        .iter()
+        .rev()
+        .find(|m| m.span.end <= pronoun.span.start && doc.class(m) == EntityClass::Person)?;
+    Some(Speaker { entity: person.entity, span: pronoun.span })
+}
+
+/// "Kazakh authorities", "one Kyrgyz commentator": a demonym and a group noun.
+fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
+    let text = doc.text;
+    let found = doc
+        .mentions
+        .iter()
+        .filter(|m| window.contains(m.span) && m.kind == MentionKind::Demonym && doc.class(m) == EntityClass::State)
+        .filter_map(|m| {
+            let after = &text[m.span.end..window.end];
+            let noun: String = after.strip_prefix(' ')?.chars().take_while(|c| c.is_alphabetic()).collect();
+            GROUP_NOUNS.contains(&noun.as_str()).then(|| {
+                let end = m.span.end + 1 + noun.len();
+                (Span::new(m.span.start, end), m.entity)
+            })
+        })
+        .filter(|(span, _)| {
+            let gap = if span.end <= cue.start { &text[span.end..cue.start] } else { &text[cue.end..span.start] };
+            gap.split_whitespace().count() <= 8
+        })
+        .min_by_key(|(span, _)| span.start.abs_diff(cue.start))?;
+    let (span, _state) = found;
+    let label = span.slice(text).to_string();
+    let entity = doc.entities.intern(slug(&label), label, EntityClass::Group);
+    Some(Speaker { entity, span })
+}
+
+/// "the then-secretary general confirmed": a role noun phrase right before the cue.
+fn role_np_before(doc: &mut Doc<'_>, clause: &str, clause_start: usize, cue: Span, roles: &[Claim]) -> Option<Speaker> {
+    let trimmed = clause.trim_end();
+    let pos = trimmed.rfind("the ")?;
+    let np = &trimmed[pos + 4..];
+    let words: Vec<&str> = np.split_whitespace().collect();
+    if words.is_empty() || words.len() > 3 || !words.iter().any(|w| lexicon::is_role_head(w.trim_start_matches("then-").trim_start_matches("former-"))) {
+        return None;
+    }
+    if !np.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-') {
+        return None;
+    }
+    let head = words.last().copied().unwrap_or("");
+    if let Some(s) = role_noun_speaker(doc, head, cue.start, roles) {
+        return Some(s);
+    }
+    // No person holds it: the office itself speaks, named after the alliance in focus.
+    let title: String = np
+        .trim_start_matches("then-")
+        .trim_start_matches("former ")
+        .split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let sentence = sentence_at(doc, cue.start)?;
+    let owner = doc.alliance_for(sentence).map(|a| doc.entities.get(a).label.clone());
+    let label = match owner {
+        Some(owner) => format!("{owner} {title}"),
+        None => title,
+    };
+    let entity = doc.entities.intern(slug(&label), label, EntityClass::Group);
+    let span = Span::new(clause_start + pos, clause_start + trimmed.len());
+    Some(Speaker { entity, span })
+}
+
+/// The last person whose role, given earlier, has this noun ("lawmaker").
+fn role_noun_speaker(doc: &Doc<'_>, noun: &str, before: usize, roles: &[Claim]) -> Option<Speaker> {
+    if !lexicon::is_role_head(noun) {
+        return None;
+    }
+    let noun = noun.to_lowercase();
+    // The role claims, and the title words right before each person's name.
+    let from_roles = roles.iter().rev().find(|c| {
+        c.span.start < before && matches!(&c.object, Object::Role { label, .. } if label.to_lowercase().split_whitespace().any(|w| w == noun))
+    });
+    let from_titles = doc.mentions.iter().rev().find(|m| {
+        m.span.end <= before && doc.class(m) == EntityClass::Person && {
+            let lead = &doc.text[super::ceil_boundary(doc.text, m.span.start.saturating_sub(40))..m.span.start];
+            lead.to_lowercase().split_whitespace().last().is_some_and(|w| w == noun)
+        }
+    });
+    match (from_roles, from_titles) {
+        (Some(c), Some(m)) => {
+            if m.span.start > c.span.start {
+                Some(Speaker { entity: m.entity, span: m.span })
+            } else {
+                Some(Speaker { entity: c.subject, span: c.span })
+            }
+        }
+        (Some(c), None) => Some(Speaker { entity: c.subject, span: c.span }),
+        (None, Some(m)) => Some(Speaker { entity: m.entity, span: m.span }),
+        (None, None) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: &[&str]) {
+        let got: Vec<&str> = quotations(text).iter().map(|q| q.inner.slice(text)).collect();
+        assert_eq!(got, expected, "quotes in {text:?}");
+    }
+
+    #[test]
+    fn pairs_marks_by_context() {
+        check("He said “no” and “yes.”", &["no", "yes."]);
+        check("They “did nothing at all\", he told.", &["did nothing at all"]);
+        check("«Non», dit-il. „Ja“, sagte er.", &["Non", "Ja"]);
+        check("a \"straight\" quote and 5\" pipe", &["straight"]);
+        check("“Open but never closed", &[]);
+        check("“First.\nSecond.”", &[]);
+    }
+}

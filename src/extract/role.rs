@@ -1,0 +1,445 @@
+//! Roles: person *holds role*. Four general patterns:
+//!
+//! - a title run before the name: "Kazakh Defense Minister Ruslan
+//!   Zhaksylykov", "the Prime Minister of Armenia Nikol Pashinyan";
+//! - an apposition before the name: "The speaker of the country’s
+//!   parliament, Alen Simonyan";
+//! - an apposition or copula after it: "Aijan Sharshenova, a postdoctoral
+//!   researcher at…", "X, who happens to be the CSTO’s current chairman",
+//!   "X is a journalist with…";
+//! - "X’s election as president of Uzbekistan in 2016".
+//!
+//! The role's state comes from a demonym, a state name or a possessive in the
+//! phrase ("the country’s" resolves to the last state named).
+
+use crate::claim::{Claim, Object, Relation};
+use crate::mention::{lexicon, EntityClass, EntityRef, Mention, MentionKind};
+use crate::span::Span;
+
+use super::Doc;
+
+/// Words that may stand in a title run before a name.
+const TITLE_WORDS: &[&str] = &[
+    "prime", "minister", "foreign", "defense", "defence", "interior", "deputy", "first",
+    "vice", "secretary", "general", "chief", "of", "staff", "ministry", "spokesman",
+    "spokeswoman", "spokesperson", "security", "council", "state", "president", "premier",
+    "chairman", "chairwoman", "speaker", "leader", "lawmaker", "commander", "head",
+    "ambassador", "envoy", "analyst", "researcher", "expert", "journalist", "official",
+    "diplomat", "director", "adviser", "advisor", "senior", "top", "former", "acting",
+    "interim", "then", "current", "contested", "hawkish", "veteran", "longtime",
+    "long-time", "embattled", "new", "newly", "elected", "outgoing", "incoming",
+    "authoritarian", "military", "national", "parliament", "parliamentary", "opposition",
+    "affairs", "emergency", "emergencies", "justice", "economy", "finance", "trade",
+    "presidential", "press", "secretary-general", "commander-in-chief", "army", "border",
+    "service", "guard", "committee", "duma", "the", "and", "economic", "policy",
+];
+
+/// Ranks and honorifics: they qualify a name but are no role of their own.
+const RANKS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "col", "gen", "colonel", "colonel-general", "lt",
+    "lieutenant", "major", "maj", "general", "admiral", "adm", "marshal", "captain", "capt",
+    "sgt", "sergeant", "sir", "lord", "lady", "madam",
+];
+
+/// Adjectives to drop from a role label.
+const DROP: &[&str] = &[
+    "contested", "hawkish", "veteran", "longtime", "long-time", "embattled", "authoritarian",
+    "the", "then", "current", "newly",
+];
+
+fn opener_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::expect_used)] // invariant: literal pattern
+        regex::Regex::new(
+            r"^(?:\s*,\s*(?:the|a|an|who\s+happens\s+to\s+be|who\s+is\s+also|who\s+is|who\s+serves\s+as|who\s+was|now|then|formerly)|\s+(?:is|was)\s+(?:a|an|the)|[’']s\s+election\s+as)\s+",
+        )
+        .expect("opener regex")
+    })
+}
+
+/// Extracts the roles that people hold.
+pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
+    let mut out = Vec::new();
+    for (sentence_idx, sentence) in doc.sentences.iter().enumerate() {
+        let mentions = doc.mentions_in(sentence_idx);
+        for m in mentions.iter().filter(|m| doc.class(m) == EntityClass::Person) {
+            if let Some(claim) = title_before(doc, sentence_idx, sentence.span, m) {
+                out.push(claim);
+            }
+            if let Some(claim) = apposition_before(doc, sentence_idx, sentence.span, m) {
+                out.push(claim);
+            }
+            if let Some(claim) = apposition_after(doc, sentence_idx, sentence.span, m) {
+                out.push(claim);
+            }
+        }
+        out.extend(role_noun_relative(doc, sentence_idx, &out));
+    }
+    out
+}
+
+fn capitalise(words: &str) -> String {
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+fn title_case(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| if *w == "of" || *w == "the" || *w == "and" { (*w).to_string() } else { capitalise(w) })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The state (or organisation) a mention inside a role phrase stands for.
+fn owner_of(doc: &Doc<'_>, m: &Mention) -> Option<EntityRef> {
+    matches!(
+        doc.class(m),
+        EntityClass::State | EntityClass::Alliance | EntityClass::Organization | EntityClass::GovernmentBody
+    )
+    .then_some(m.entity)
+}
+
+fn make_role(doc: &Doc<'_>, title: &str, of: Option<EntityRef>) -> Object {
+    let label = match of {
+        Some(of) => {
+            let owner = &doc.entities.get(of).label;
+            let article = if doc.entities.class(of) == EntityClass::State { "" } else { "the " };
+            format!("{title} of {article}{owner}")
+        }
+        None => title.to_string(),
+    };
+    Object::Role {
+        label,
+        title: title.to_string(),
+        of,
+    }
+}
+
+fn role_claim(doc: &Doc<'_>, idx: usize, person: &Mention, object: Object, span: Span, rule: &'static str, confidence: f32) -> Claim {
+    doc.claim(Relation::HoldsRole, person.entity, object, idx, span, rule, confidence)
+}
+
+/// "Kazakh Defense Minister Ruslan Zhaksylykov", "Armenia’s Prime Minister X".
+fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Option<Claim> {
+    let text = doc.text;
+    let words = crate::mention::words(text, Span::new(sentence.start, person.span.start));
+    let mut start = words.len();
+    let mut owner: Option<EntityRef> = None;
+    let mut owner_from_of = false;
+    // Walk back over title words, ranks and one owner (demonym/state/possessive).
+    while start > 0 {
+        let w = &words[start - 1];
+        let gap_end = if start < words.len() { words[start].span.start } else { person.span.start };
+        let gap = &text[w.span.end..gap_end];
+        let gap_ok = gap.chars().all(|c| c == ' ' || c == '’' || c == '\'' || c == 's')
+            && !gap.contains(',');
+        if !gap_ok {
+            break;
+        }
+        let lower = w.text.to_lowercase();
+        let mention = doc.mentions_in(idx).iter().find(|m| m.span.contains(w.span) || w.span.contains(m.span));
+        if let Some(m) = mention {
+            if owner.is_none() && owner_of(doc, m).is_some() && !m.modifier {
+                owner = owner_of(doc, m);
+                owner_from_of = start >= 2 && words[start - 2].text == "of";
+                // Skip every word of a multi-word mention.
+                while start > 0 && m.span.contains(words[start - 1].span) {
+                    start -= 1;
+                }
+                continue;
+            }
+            break;
+        }
+        if TITLE_WORDS.contains(&lower.as_str()) || RANKS.contains(&lower.as_str()) {
+            start -= 1;
+            continue;
+        }
+        break;
+    }
+    let run: Vec<&str> = words[start..]
+        .iter()
+        .filter(|w| {
+            let lower = w.text.to_lowercase();
+            !doc.mentions_in(idx).iter().any(|m| m.span.contains(w.span)) && !DROP.contains(&lower.as_str())
+        })
+        .map(|w| w.text)
+        .collect();
+    // Drop ranks, a trailing "of" and leading "of".
+    let mut title_words: Vec<String> = run
+        .iter()
+        .filter(|w| !RANKS.contains(&w.to_lowercase().as_str()) || w.eq_ignore_ascii_case("general") && run.iter().any(|x| x.eq_ignore_ascii_case("secretary")))
+        .map(|w| w.to_lowercase())
+        .collect();
+    while title_words.first().is_some_and(|w| w == "of" || w == "and") {
+        title_words.remove(0);
+    }
+    while title_words.last().is_some_and(|w| w == "of" || w == "and") {
+        title_words.pop();
+    }
+    let _ = owner_from_of;
+    if !title_words.iter().any(|w| lexicon::is_role_head(w)) {
+        return None;
+    }
+    let mut owner = owner;
+    // A minister with no state named in the run: the one state the sentence names.
+    if owner.is_none() && title_words.iter().any(|w| w == "minister") {
+        let states: Vec<EntityRef> = doc
+            .mentions_in(idx)
+            .iter()
+            .filter(|m| doc.class(m) == EntityClass::State && !m.modifier)
+            .map(|m| m.entity)
+            .collect();
+        if !states.is_empty() && states.iter().all(|s| *s == states[0]) {
+            owner = Some(states[0]);
+        }
+    }
+    let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
+    let title = body_title(&refs);
+    let span = Span::new(words.get(start).map_or(person.span.start, |w| w.span.start), person.span.end);
+    let object = make_role(doc, &title, owner);
+    Some(role_claim(doc, idx, person, object, span, "role.title_before_name", 0.9))
+}
+
+/// "Foreign Ministry spokesman" → "Spokesman for the Foreign Ministry".
+fn body_title(words: &[&str]) -> String {
+    let bodies = ["ministry", "council", "committee", "duma", "parliament", "service"];
+    if let Some(pos) = words.iter().rposition(|w| bodies.contains(w)) {
+        if pos + 1 < words.len() && words[pos + 1..].iter().any(|w| lexicon::is_role_head(w)) {
+            let head = title_case(&words[pos + 1..]);
+            let body = title_case(&words[..=pos]);
+            return format!("{head} for the {body}");
+        }
+    }
+    title_case(words)
+}
+
+/// Turns a role phrase into a label: drops determiners, resolves
+/// possessives ("Armenia’s security council" → "security council of Armenia").
+fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Option<EntityRef>)> {
+    let text = doc.text;
+    let raw = phrase.slice(text);
+    let mut owner = None;
+    let mut possessor: Option<String> = None;
+    let mut rest = raw.trim().to_string();
+    for det in ["the ", "The ", "a ", "an ", "A ", "An "] {
+        if let Some(r) = rest.strip_prefix(det) {
+            rest = r.to_string();
+            break;
+        }
+    }
+    // "the country’s parliament": the last state named before.
+    for generic in ["the country’s ", "the country's ", "its ", "the nation’s ", "the nation's "] {
+        if let Some(pos) = rest.find(generic) {
+            if let Some(state) = last_state_before(doc, phrase.start) {
+                possessor = Some(doc.entities.get(state).label.clone());
+                owner = Some(state);
+                rest = format!("{}{}", &rest[..pos], &rest[pos + generic.len()..]);
+            }
+        }
+    }
+    // "X’s" where X is an entity mention in the phrase.
+    for m in doc.mentions_in(idx).iter().filter(|m| phrase.contains(m.span)) {
+        let after = &text[m.span.end..phrase.end];
+        if after.starts_with("’s ") || after.starts_with("'s ") {
+            let mention_text = m.span.slice(text);
+            let pattern = format!("{mention_text}{} ", &after[..after.find(' ').unwrap_or(0)]);
+            if let Some(pos) = rest.find(&pattern) {
+                let label = &doc.entities.get(m.entity).label;
+                possessor = Some(if doc.entities.class(m.entity) == EntityClass::State {
+                    label.clone()
+                } else {
+                    format!("the {label}")
+                });
+                owner = owner.or_else(|| owner_of(doc, m));
+                rest = format!("{}{}", &rest[..pos], &rest[pos + pattern.len()..]);
+            }
+        } else if owner.is_none() {
+            owner = owner_of(doc, m);
+        }
+    }
+    let words: Vec<&str> = rest
+        .split_whitespace()
+        .filter(|w| !DROP.contains(&w.to_lowercase().as_str()) || *w == "the")
+        .collect();
+    let mut words = words;
+    while words.first().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        words.remove(0);
+    }
+    if words.is_empty() || words.len() > 14 {
+        return None;
+    }
+    let mut label = capitalise(&words.join(" "));
+    if let Some(p) = possessor {
+        label = format!("{label} of {p}");
+    }
+    Some((label, owner))
+}
+
+fn last_state_before(doc: &Doc<'_>, pos: usize) -> Option<EntityRef> {
+    doc.mentions
+        .iter()
+        .rev()
+        .filter(|m| m.span.end <= pos && doc.class(m) == EntityClass::State && !m.modifier)
+        .map(|m| m.entity)
+        .next()
+}
+
+/// "The speaker of the country’s parliament, Alen Simonyan".
+fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Option<Claim> {
+    let text = doc.text;
+    let before = &text[sentence.start..person.span.start];
+    // Allow a rank between the comma and the name: ", Col Gen X".
+    let mut end = before.len();
+    let trimmed = before.trim_end();
+    let mut head = trimmed;
+    loop {
+        let last_word = head.rsplit(' ').next().unwrap_or("");
+        if !last_word.is_empty() && RANKS.contains(&last_word.to_lowercase().as_str()) {
+            head = head[..head.len() - last_word.len()].trim_end();
+        } else {
+            break;
+        }
+    }
+    if !head.ends_with(',') {
+        return None;
+    }
+    end = end.min(head.len() - 1);
+    let clause_start = before[..end].rfind([',', ';', ':', '(', '—', '–']).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+    let clause = &before[clause_start..end];
+    // The phrase starts at the determiner or possessor before the first role head.
+    let words: Vec<(usize, &str)> = clause
+        .split_inclusive(' ')
+        .scan(0usize, |pos, w| {
+            let at = *pos;
+            *pos += w.len();
+            Some((at, w.trim()))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let head_idx = words.iter().position(|(_, w)| {
+        let bare = w.trim_end_matches(['’', '\'', 's']);
+        lexicon::is_role_head(w) && !RANKS.contains(&bare.to_lowercase().as_str())
+    })?;
+    let mut start_idx = head_idx;
+    for back in (head_idx.saturating_sub(3)..head_idx).rev() {
+        let w = words[back].1;
+        if matches!(w, "the" | "The" | "a" | "an" | "A" | "An") {
+            start_idx = back;
+            break;
+        }
+        if w.ends_with("’s") || w.ends_with("'s") {
+            start_idx = back;
+        }
+    }
+    let abs_start = sentence.start + clause_start + words[start_idx].0;
+    let phrase = Span::new(abs_start, sentence.start + end);
+    let (label, owner) = phrase_label(doc, idx, phrase)?;
+    let object = Object::Role {
+        title: label.clone(),
+        label,
+        of: owner,
+    };
+    Some(role_claim(doc, idx, person, object, Span::new(abs_start, person.span.end), "role.apposition_before_name", 0.8))
+}
+
+/// "X, a postdoctoral researcher at…", "X, who happens to be the CSTO’s
+/// current chairman,", "X is a journalist with…", "X’s election as president of Y".
+fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Option<Claim> {
+    let text = doc.text;
+    let after = &text[person.span.end..sentence.end];
+    let opener_match = opener_re().find(after)?;
+    let opener = opener_match.as_str();
+    let rest = &after[opener_match.end()..];
+    let phrase_end = rest
+        .find([',', ';', '(', '—', '–', ':', '“', '"'])
+        .into_iter()
+        .chain(rest.find(" and ").into_iter())
+        .chain(rest.find(". ").into_iter())
+        .chain(rest.find(" who ").into_iter())
+        .chain(rest.find(" said").into_iter())
+        .chain(rest.find(" told").into_iter())
+        .min()
+        .unwrap_or(rest.len());
+    let mut phrase_text = &rest[..phrase_end];
+    phrase_text = phrase_text.trim_end_matches(['.', ' ']);
+    // A year closes an election phrase: "president of Uzbekistan in 2016".
+    let mut date = None;
+    if opener.contains("election") {
+        if let Some(pos) = phrase_text.find(" in ") {
+            let year = &phrase_text[pos + 4..];
+            if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) {
+                date = year.parse::<crate::corpus::PartialDate>().ok();
+                phrase_text = &phrase_text[..pos];
+            }
+        }
+    }
+    let first_words: Vec<&str> = phrase_text.split_whitespace().take(6).collect();
+    if !first_words.iter().any(|w| lexicon::is_role_head(w.trim_end_matches(['’', '\'']))) {
+        return None;
+    }
+    let start = person.span.end + opener_match.end();
+    let phrase = Span::new(start, start + phrase_text.len());
+    let (label, owner) = phrase_label(doc, idx, phrase)?;
+    let object = Object::Role {
+        title: label.clone(),
+        label,
+        of: owner,
+    };
+    let mut claim = role_claim(doc, idx, person, object, Span::new(person.span.start, phrase.end), "role.apposition_after_name", 0.8);
+    claim.date = date;
+    Some(claim)
+}
+
+/// "observed the lawmaker, who serves as first deputy chairman of …": the
+/// role noun refers back to the last person given that role word.
+fn role_noun_relative(doc: &Doc<'_>, idx: usize, roles_so_far: &[Claim]) -> Vec<Claim> {
+    let text = doc.text;
+    let sentence = doc.sentences[idx].span;
+    let body = sentence.slice(text);
+    let mut out = Vec::new();
+    for opener in [", who serves as ", ", who is also ", ", who is the "] {
+        let mut from = 0;
+        while let Some(pos) = body[from..].find(opener) {
+            let at = from + pos;
+            from = at + opener.len();
+            let before = &body[..at];
+            let noun = before.rsplit(' ').next().unwrap_or("");
+            if !before[..before.len() - noun.len()].ends_with("the ") || !lexicon::is_role_head(noun) {
+                continue;
+            }
+            // The last person whose role mentions this noun.
+            let Some(person) = roles_so_far.iter().rev().find(|c| {
+                c.span.end <= sentence.start + at
+                    && matches!(&c.object, Object::Role { label, .. } if label.to_lowercase().contains(&noun.to_lowercase()))
+            }) else {
+                continue;
+            };
+            let Some(person_mention) = doc
+                .mentions
+                .iter()
+                .find(|m| m.entity == person.subject && m.kind != MentionKind::Surname)
+                .copied()
+            else {
+                continue;
+            };
+            let rest = &body[from..];
+            let end = rest.find([',', ';', '.', '(']).into_iter().chain(rest.find(" and ")).min().unwrap_or(rest.len());
+            let phrase = Span::new(sentence.start + from, sentence.start + from + end);
+            if let Some((label, owner)) = phrase_label(doc, idx, phrase) {
+                let object = Object::Role {
+                    title: label.clone(),
+                    label,
+                    of: owner,
+                };
+                let span = Span::new(sentence.start + at - noun.len(), phrase.end);
+                out.push(role_claim(doc, idx, &person_mention, object, span, "role.role_noun_relative", 0.6));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,122 @@
+//! Facts export: one row per claim, in the columns of the gold schema
+//! (article, relation, subject, object, date, value, evidence), read back
+//! from the store so that it shows exactly what the graph holds.
+
+use std::io::Write;
+
+use oxigraph::model::Term;
+use oxigraph::store::Store;
+use serde::Serialize;
+
+use crate::claim::Relation;
+use crate::query::{select, QueryError};
+use crate::rdf::vocab::{AKG, SPARQL_PREFIXES};
+
+/// One exported fact (one claim).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FactRow {
+    /// The article id.
+    pub article: String,
+    /// The relation's export name.
+    pub relation: String,
+    /// The subject's preferred label.
+    pub subject: String,
+    /// The object's preferred label, the quotation, or the role.
+    pub object: String,
+    /// The date, if any.
+    pub date: String,
+    /// The value, if any.
+    pub value: String,
+    /// The evidence sentence(s).
+    pub evidence: String,
+    /// Code-point offset of the claim's span.
+    pub begin: i64,
+    /// End of the claim's span.
+    pub end: i64,
+    /// The rule.
+    pub rule: String,
+    /// The claim IRI.
+    pub claim: String,
+}
+
+const FACTS_QUERY: &str = "
+SELECT ?claim ?article ?p ?slabel ?olabel ?quote ?date ?value ?evidence ?begin ?end ?rule WHERE {
+  ?claim a akg:Claim ; prov:wasDerivedFrom ?art ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+         akg:sentence ?sentence ; nif:beginIndex ?begin ; nif:endIndex ?end ; akg:rule ?rule .
+  ?art dcterms:identifier ?article .
+  ?sentence nif:anchorOf ?evidence .
+  OPTIONAL { ?s skos:prefLabel ?slabel }
+  OPTIONAL { ?o skos:prefLabel ?olabel }
+  OPTIONAL { ?o akg:quotation ?quote }
+  OPTIONAL { ?claim akg:date ?date }
+  OPTIONAL { ?claim akg:value ?value }
+}";
+
+fn text(term: Option<&Option<Term>>) -> String {
+    match term.and_then(Option::as_ref) {
+        Some(Term::Literal(l)) => l.value().to_string(),
+        Some(Term::NamedNode(n)) => n.as_str().to_string(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Reads every claim as a fact row, sorted by article, position and relation.
+pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
+    let query = format!("{SPARQL_PREFIXES}{FACTS_QUERY}");
+    let (_, rows) = select(store, &query, &[])?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let predicate = text(row.get(2));
+        let local = predicate.strip_prefix(AKG).unwrap_or(&predicate);
+        let relation = Relation::from_property(local).map_or(local.to_string(), |r| r.name().to_string());
+        let quote = text(row.get(5));
+        let object = if quote.is_empty() { text(row.get(4)) } else { quote };
+        let object = if object.is_empty() { text(row.get(4)) } else { object };
+        out.push(FactRow {
+            claim: text(row.first()),
+            article: text(row.get(1)),
+            relation,
+            subject: text(row.get(3)),
+            object,
+            date: text(row.get(6)),
+            value: text(row.get(7)),
+            evidence: text(row.get(8)),
+            begin: text(row.get(9)).parse().unwrap_or(0),
+            end: text(row.get(10)).parse().unwrap_or(0),
+            rule: text(row.get(11)),
+        });
+    }
+    out.sort_by(|a, b| (&a.article, a.begin, a.end, &a.relation, &a.subject, &a.object).cmp(&(&b.article, b.begin, b.end, &b.relation, &b.subject, &b.object)));
+    Ok(out)
+}
+
+/// A TSV cell: tabs and newlines become spaces (the gold format has no quoting).
+fn cell(raw: &str) -> String {
+    raw.replace(['\t', '\n', '\r'], " ")
+}
+
+/// Writes fact rows as TSV with the gold schema's header.
+pub fn write_tsv(rows: &[FactRow], out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "article\trelation\tsubject\tobject\tdate\tvalue\tevidence")?;
+    for r in rows {
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            cell(&r.article),
+            cell(&r.relation),
+            cell(&r.subject),
+            cell(&r.object),
+            cell(&r.date),
+            cell(&r.value),
+            cell(&r.evidence)
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes fact rows as a JSON array.
+pub fn write_json(rows: &[FactRow], out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, rows)?;
+    writeln!(out)
+}

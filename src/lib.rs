@@ -1,0 +1,36 @@
+//! alliance-kg: turns news articles about a military alliance into an RDF
+//! knowledge graph in which every fact points back to the characters of the
+//! article that state it.
+//!
+//! Code map, in pipeline order:
+//!
+//! - [`corpus`]: reads a folder of articles and their metadata.
+//! - [`segment`]: splits an article into sentences (byte spans).
+//! - [`mention`]: finds entity mentions (gazetteer, person names, coreference).
+//! - [`extract`]: rules that turn mentions and trigger words into [`claim::Claim`]s.
+//! - [`rdf`]: the vocabulary, the ontology loader, and claims → quads.
+//! - [`store`]: the only wrapper around the Oxigraph store.
+//! - [`query`], [`facts`]: reading the store back.
+//!
+//! Architecture invariants:
+//!
+//! - `segment`, `mention` and `extract` are pure: `&str` in, values out; no
+//!   IO and no oxigraph. Only `rdf` and `store` (and the readers built on
+//!   them) import oxigraph.
+//! - Every claim carries a span; `&article.text[span]` is its exact text.
+//! - Output is deterministic: articles, claims and quads are sorted.
+//! - Library code never prints; it writes to a given `io::Write`.
+#![warn(missing_docs)]
+
+pub mod build;
+pub mod claim;
+pub mod corpus;
+pub mod dump;
+pub mod extract;
+pub mod facts;
+pub mod mention;
+pub mod query;
+pub mod rdf;
+pub mod segment;
+pub mod span;
+pub mod store;

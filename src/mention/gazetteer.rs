@@ -1,0 +1,349 @@
+//! The gazetteer: known entities with their labels, and one Aho–Corasick
+//! automaton over every label, built once and shared by all articles.
+//!
+//! The entities come from `ontology/*.ttl` (loaded by `rdf::ontology`); this
+//! module knows nothing about RDF or files. Matching is word-boundary aware
+//! and case aware: an all-capitals label ("CSTO", "US") matches only in
+//! capitals, a capitalised label ("Georgia", "Chad") only when the text is
+//! capitalised too, and a lower-case label ("the bloc") in any case.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// The classes of entity the extractors reason about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum EntityClass {
+    /// A sovereign state.
+    State,
+    /// A military alliance (CSTO, NATO).
+    Alliance,
+    /// Any other organisation.
+    Organization,
+    /// A ministry, parliament or council.
+    GovernmentBody,
+    /// A person.
+    Person,
+    /// A collective or unnamed speaker ("Kazakh authorities").
+    Group,
+    /// A treaty.
+    Treaty,
+    /// An article of a treaty.
+    TreatyArticle,
+    /// Anything else the gazetteer names (regions, places).
+    Other,
+}
+
+impl EntityClass {
+    /// The local name of the ontology class (`akg:State`…).
+    pub fn local_name(self) -> &'static str {
+        match self {
+            EntityClass::State => "State",
+            EntityClass::Alliance => "Alliance",
+            EntityClass::Organization => "Organization",
+            EntityClass::GovernmentBody => "GovernmentBody",
+            EntityClass::Person => "Person",
+            EntityClass::Group => "Group",
+            EntityClass::Treaty => "Treaty",
+            EntityClass::TreatyArticle => "TreatyArticle",
+            EntityClass::Other => "Entity",
+        }
+    }
+
+    /// The class named by an ontology local name, if it is one we know.
+    pub fn from_local_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "State" => EntityClass::State,
+            "Alliance" => EntityClass::Alliance,
+            "Organization" => EntityClass::Organization,
+            "GovernmentBody" => EntityClass::GovernmentBody,
+            "Person" => EntityClass::Person,
+            "Group" => EntityClass::Group,
+            "Treaty" => EntityClass::Treaty,
+            "TreatyArticle" => EntityClass::TreatyArticle,
+            "Entity" => EntityClass::Other,
+            _ => return None,
+        })
+    }
+
+    /// States, alliances, organisations, bodies and groups can act and speak
+    /// as collectives.
+    pub fn is_collective(self) -> bool {
+        matches!(
+            self,
+            EntityClass::State
+                | EntityClass::Alliance
+                | EntityClass::Organization
+                | EntityClass::GovernmentBody
+                | EntityClass::Group
+        )
+    }
+}
+
+/// How a label names its entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum LabelKind {
+    /// `skos:prefLabel` or `skos:altLabel`: the entity's name.
+    Name,
+    /// `akg:demonym`: "Armenian", "Kyrgyz".
+    Demonym,
+    /// `akg:metonym`: a capital or seat standing for a state ("Yerevan", "the Kremlin").
+    Metonym,
+    /// `akg:anaphor`: a generic description ("the bloc") that refers back to
+    /// the entity only after the article has named it.
+    Anaphor,
+}
+
+/// One known entity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entity {
+    /// Local name of its IRI under the entity namespace, e.g. `Nikol_Pashinyan`.
+    pub id: String,
+    /// Preferred (canonical) label.
+    pub label: String,
+    /// Its class.
+    pub class: EntityClass,
+    /// For a treaty article, its treaty; for a treaty, its alliance (entity ids).
+    pub part_of: Option<String>,
+}
+
+/// One label of the gazetteer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// The label text.
+    pub text: String,
+    /// Index of the entity in [`Gazetteer::entities`].
+    pub entity: usize,
+    /// How the label names the entity.
+    pub kind: LabelKind,
+}
+
+/// A raw gazetteer hit in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Where it matched.
+    pub span: Span,
+    /// The entity index.
+    pub entity: usize,
+    /// How it names the entity.
+    pub kind: LabelKind,
+}
+
+/// Known entities and the automaton over their labels.
+#[derive(Clone, Debug)]
+pub struct Gazetteer {
+    /// Every entity, in a stable order.
+    pub entities: Vec<Entity>,
+    labels: Vec<Label>,
+    automaton: AhoCorasick,
+}
+
+/// Spelling variants that news text uses for the same label: typographic
+/// versus straight apostrophes, hyphens versus spaces in names.
+fn variants(label: &str) -> Vec<String> {
+    let mut out = vec![label.to_string()];
+    let swaps: [(char, char); 2] = [('\'', '’'), ('’', '\'')];
+    for (from, to) in swaps {
+        if label.contains(from) {
+            out.push(label.replace(from, &to.to_string()));
+        }
+    }
+    if label.contains('-') && label.chars().next().is_some_and(char::is_uppercase) {
+        out.push(label.replace('-', " "));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl Gazetteer {
+    /// Builds the automaton over the given entities and labels.
+    pub fn new(entities: Vec<Entity>, labels: Vec<Label>) -> Result<Self, aho_corasick::BuildError> {
+        let mut expanded = Vec::with_capacity(labels.len() * 2);
+        for label in labels {
+            if label.text.trim().is_empty() || label.entity >= entities.len() {
+                continue;
+            }
+            for text in variants(label.text.trim()) {
+                expanded.push(Label { text, ..label });
+            }
+        }
+        // Stable order, and one entry per (text, kind): the first entity wins,
+        // so a label that two entities share is resolved the same way every run.
+        expanded.sort_by(|a, b| (&a.text, a.kind, a.entity).cmp(&(&b.text, b.kind, b.entity)));
+        expanded.dedup_by(|a, b| a.text == b.text);
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(expanded.iter().map(|l| l.text.as_str()))?;
+        Ok(Gazetteer {
+            entities,
+            labels: expanded,
+            automaton,
+        })
+    }
+
+    /// The index of the entity with this id.
+    pub fn find_id(&self, id: &str) -> Option<usize> {
+        self.entities.iter().position(|e| e.id == id)
+    }
+
+    /// Looks up an entity by any of its name labels, ignoring case and
+    /// punctuation differences.
+    pub fn lookup(&self, name: &str) -> Option<usize> {
+        let key = fold(name);
+        self.labels
+            .iter()
+            .find(|l| l.kind != LabelKind::Anaphor && fold(&l.text) == key)
+            .map(|l| l.entity)
+    }
+
+    /// All labels, for suggestions.
+    pub fn labels(&self) -> &[Label] {
+        &self.labels
+    }
+
+    /// Every hit in `text`, left to right, without overlaps.
+    pub fn find_all(&self, text: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let label = &self.labels[m.pattern().as_usize()];
+            let span = Span::new(m.start(), m.end());
+            let matched = span.slice(text);
+            if !word_bounded(text, span) || !case_fits(&label.text, matched) {
+                continue;
+            }
+            hits.push(Hit {
+                span,
+                entity: label.entity,
+                kind: label.kind,
+            });
+        }
+        hits
+    }
+}
+
+/// Folds a name for loose comparison: lower case, letters and digits only.
+pub fn fold(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for ch in name.chars() {
+        if ch.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(ch.to_lowercase());
+        } else if ch == '\'' || ch == '’' {
+            // "Russia's" and "Russia’s" fold alike
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+fn word_bounded(text: &str, span: Span) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+fn case_fits(label: &str, matched: &str) -> bool {
+    let letters: Vec<char> = label.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    if all_caps {
+        return label == matched || label.replace('’', "'") == matched.replace('’', "'");
+    }
+    match (label.chars().next(), matched.chars().next()) {
+        (Some(l), Some(m)) if l.is_uppercase() => m.is_uppercase(),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A tiny gazetteer for unit tests across the crate.
+    pub(crate) fn small() -> Gazetteer {
+        let entity = |id: &str, label: &str, class| Entity {
+            id: id.into(),
+            label: label.into(),
+            class,
+            part_of: None,
+        };
+        let entities = vec![
+            entity("Armenia", "Armenia", EntityClass::State),
+            entity("Azerbaijan", "Azerbaijan", EntityClass::State),
+            entity("CSTO", "CSTO", EntityClass::Alliance),
+            entity("Georgia", "Georgia", EntityClass::State),
+            entity("United_States", "United States", EntityClass::State),
+            entity("Nikol_Pashinyan", "Nikol Pashinyan", EntityClass::Person),
+            entity("Kyrgyzstan", "Kyrgyzstan", EntityClass::State),
+            entity("Russia", "Russia", EntityClass::State),
+        ];
+        let label = |text: &str, entity, kind| Label {
+            text: text.into(),
+            entity,
+            kind,
+        };
+        let labels = vec![
+            label("Armenia", 0, LabelKind::Name),
+            label("Armenian", 0, LabelKind::Demonym),
+            label("Yerevan", 0, LabelKind::Metonym),
+            label("Azerbaijan", 1, LabelKind::Name),
+            label("Azeri", 1, LabelKind::Demonym),
+            label("CSTO", 2, LabelKind::Name),
+            label("Collective Security Treaty Organization", 2, LabelKind::Name),
+            label("Russia's Nato", 2, LabelKind::Name),
+            label("the bloc", 2, LabelKind::Anaphor),
+            label("Georgia", 3, LabelKind::Name),
+            label("US", 4, LabelKind::Name),
+            label("Nikol Pashinyan", 5, LabelKind::Name),
+            label("Pashinian", 5, LabelKind::Name),
+            label("Kyrgyzstan", 6, LabelKind::Name),
+            label("Kyrgyz", 6, LabelKind::Demonym),
+            label("Kirghizia", 6, LabelKind::Name),
+            label("Russia", 7, LabelKind::Name),
+            label("Russian", 7, LabelKind::Demonym),
+            label("Moscow", 7, LabelKind::Metonym),
+            label("the Kremlin", 7, LabelKind::Metonym),
+        ];
+        Gazetteer::new(entities, labels).unwrap()
+    }
+
+    fn check(text: &str, expected: &[(&str, &str, LabelKind)]) {
+        let gaz = small();
+        let got: Vec<(&str, &str, LabelKind)> = gaz
+            .find_all(text)
+            .iter()
+            .map(|h| (h.span.slice(text), gaz.entities[h.entity].id.as_str(), h.kind))
+            .collect();
+        assert_eq!(got, expected, "in {text:?}");
+    }
+
+    #[test]
+    fn matches_names_case_and_boundaries() {
+        use LabelKind::*;
+        check("Armenia and Azerbaijan", &[("Armenia", "Armenia", Name), ("Azerbaijan", "Azerbaijan", Name)]);
+        check("Armenian troops in Yerevan", &[("Armenian", "Armenia", Demonym), ("Yerevan", "Armenia", Metonym)]);
+        check("let us go to the US", &[("US", "United_States", Name)]);
+        check("georgia on my mind, Georgia", &[("Georgia", "Georgia", Name)]);
+        check("Kyrgyzstan, Kyrgyz, Kirghizia", &[("Kyrgyzstan", "Kyrgyzstan", Name), ("Kyrgyz", "Kyrgyzstan", Demonym), ("Kirghizia", "Kyrgyzstan", Name)]);
+        check("Russia’s Nato and Russia's NATO", &[("Russia’s Nato", "CSTO", Name), ("Russia", "Russia", Name)]);
+        check("The bloc said; the Bloc", &[("The bloc", "CSTO", Anaphor), ("the Bloc", "CSTO", Anaphor)]);
+        check("Armenians", &[]);
+        check("the Collective Security Treaty Organization (CSTO)", &[("Collective Security Treaty Organization", "CSTO", Name), ("CSTO", "CSTO", Name)]);
+    }
+
+    #[test]
+    fn lookup_folds() {
+        let gaz = small();
+        assert_eq!(gaz.lookup("pashinian"), Some(5));
+        assert_eq!(gaz.lookup("Nikol  Pashinyan"), Some(5));
+        assert_eq!(gaz.lookup("the bloc"), None);
+        assert_eq!(gaz.lookup("Narnia"), None);
+    }
+}

@@ -1,0 +1,445 @@
+//! Mentions: where an article names an entity.
+//!
+//! Three sources, in this order of trust: gazetteer labels (names, demonyms,
+//! metonyms, and anaphors such as "the bloc" once the article has named the
+//! alliance); a general person-name pattern for people the gazetteer does not
+//! know (capitalised names next to a title, a role apposition or a speech
+//! verb); and surname coreference ("Japarov" after "Sadyr Japarov"). Pure:
+//! `&str` in, values out.
+
+pub mod gazetteer;
+pub mod lexicon;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::segment::Sentence;
+use crate::span::Span;
+pub use gazetteer::{Entity, EntityClass, Gazetteer, Label, LabelKind};
+
+/// A reference to an entity: the gazetteer's, or one found in the article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EntityRef(pub usize);
+
+/// How a mention names its entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum MentionKind {
+    /// A gazetteer name.
+    Name,
+    /// A demonym ("Armenian").
+    Demonym,
+    /// A capital or seat ("Yerevan", "the Kremlin").
+    Metonym,
+    /// A generic description resolved to the last named entity ("the bloc").
+    Anaphor,
+    /// A person found by the name pattern.
+    NewName,
+    /// A surname referring back to a person named earlier.
+    Surname,
+}
+
+/// One mention of an entity in an article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    /// Where it stands.
+    pub span: Span,
+    /// What it names.
+    pub entity: EntityRef,
+    /// How it names it.
+    pub kind: MentionKind,
+    /// The sentence it stands in.
+    pub sentence: usize,
+    /// True for a mention used as a modifier of a compound, as in
+    /// "Russia-led" or "Moscow-brokered": it is no argument of a relation.
+    pub modifier: bool,
+}
+
+/// The gazetteer's entities plus those an article introduces.
+#[derive(Clone, Debug)]
+pub struct Entities<'g> {
+    /// The shared gazetteer.
+    pub gazetteer: &'g Gazetteer,
+    /// Entities found in this article, numbered after the gazetteer's.
+    pub extra: Vec<Entity>,
+}
+
+impl<'g> Entities<'g> {
+    /// Wraps a gazetteer with no extra entity yet.
+    pub fn new(gazetteer: &'g Gazetteer) -> Self {
+        Entities {
+            gazetteer,
+            extra: Vec::new(),
+        }
+    }
+
+    /// The entity behind a reference.
+    pub fn get(&self, entity: EntityRef) -> &Entity {
+        let n = self.gazetteer.entities.len();
+        if entity.0 < n {
+            &self.gazetteer.entities[entity.0]
+        } else {
+            &self.extra[entity.0 - n]
+        }
+    }
+
+    /// The reference of an entity with this id, adding it if it is new.
+    pub fn intern(&mut self, id: String, label: String, class: EntityClass) -> EntityRef {
+        if let Some(idx) = self.gazetteer.find_id(&id) {
+            return EntityRef(idx);
+        }
+        let n = self.gazetteer.entities.len();
+        if let Some(idx) = self.extra.iter().position(|e| e.id == id) {
+            return EntityRef(n + idx);
+        }
+        self.extra.push(Entity {
+            id,
+            label,
+            class,
+            part_of: None,
+        });
+        EntityRef(n + self.extra.len() - 1)
+    }
+
+    /// The entity's class.
+    pub fn class(&self, entity: EntityRef) -> EntityClass {
+        self.get(entity).class
+    }
+}
+
+/// Makes an IRI-safe local name from a label: "Arman Kelbetov" → "Arman_Kelbetov".
+pub fn slug(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for ch in label.chars() {
+        if ch.is_alphanumeric() {
+            out.push(ch);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+fn word_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::expect_used)] // invariant: the pattern is a literal that compiles
+        Regex::new(r"\p{L}[\p{L}\p{M}\-’']*\p{L}|\p{L}").expect("word regex")
+    })
+}
+
+/// A word of the text with its span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word<'t> {
+    /// Where it stands (without a possessive "’s").
+    pub span: Span,
+    /// Its text (without a possessive "’s").
+    pub text: &'t str,
+    /// True when a possessive "’s" or "'s" followed.
+    pub possessive: bool,
+}
+
+/// The words of `text[span]`, with possessives split off.
+pub fn words(text: &str, span: Span) -> Vec<Word<'_>> {
+    let body = span.slice(text);
+    word_re()
+        .find_iter(body)
+        .map(|m| {
+            let mut w = m.as_str();
+            let mut possessive = false;
+            for suffix in ["’s", "'s", "’", "'"] {
+                if let Some(stripped) = w.strip_suffix(suffix) {
+                    if !stripped.is_empty() {
+                        w = stripped;
+                        possessive = suffix.ends_with('s');
+                        break;
+                    }
+                }
+            }
+            let start = span.start + m.start();
+            Word {
+                span: Span::new(start, start + w.len()),
+                text: w,
+                possessive,
+            }
+        })
+        .collect()
+}
+
+fn is_capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase) && word.chars().any(char::is_lowercase)
+}
+
+/// Finds every mention in an article, sorted by position.
+pub fn find_mentions(text: &str, sentences: &[Sentence], entities: &mut Entities<'_>) -> Vec<Mention> {
+    let gazetteer = entities.gazetteer;
+    let mut mentions: Vec<Mention> = Vec::new();
+    let sentence_of = |pos: usize| sentences.partition_point(|s| s.span.end <= pos);
+    // 1. Gazetteer labels; anaphors only after their entity has been named.
+    let mut named: HashMap<usize, usize> = HashMap::new();
+    // The most salient alliance so far: most often named, then most recent.
+    let mut alliance_names: HashMap<usize, (usize, usize)> = HashMap::new();
+    for hit in gazetteer.find_all(text) {
+        let sentence = sentence_of(hit.span.start);
+        let (entity, kind) = match hit.kind {
+            LabelKind::Anaphor => {
+                // Resolve to the last named entity of the same class.
+                let class = gazetteer.entities[hit.entity].class;
+                let target = if class == EntityClass::Alliance {
+                    alliance_names.iter().max_by_key(|(_, (n, last))| (*n, *last)).map(|(e, _)| *e)
+                } else {
+                    named.contains_key(&hit.entity).then_some(hit.entity)
+                };
+                match target {
+                    Some(t) => (t, MentionKind::Anaphor),
+                    None => continue,
+                }
+            }
+            LabelKind::Name => (hit.entity, MentionKind::Name),
+            LabelKind::Demonym => (hit.entity, MentionKind::Demonym),
+            LabelKind::Metonym => (hit.entity, MentionKind::Metonym),
+        };
+        if hit.kind == LabelKind::Name {
+            *named.entry(entity).or_default() += 1;
+            if gazetteer.entities[entity].class == EntityClass::Alliance {
+                let entry = alliance_names.entry(entity).or_default();
+                entry.0 += 1;
+                entry.1 = hit.span.start;
+            }
+        }
+        let modifier = is_modifier(text, hit.span);
+        mentions.push(Mention {
+            span: hit.span,
+            entity: EntityRef(entity),
+            kind,
+            sentence,
+            modifier,
+        });
+    }
+    // 2. New people by the name pattern.
+    let taken: Vec<Span> = mentions.iter().map(|m| m.span).collect();
+    for sentence in sentences {
+        for (span, label) in person_candidates(text, sentence.span, &taken) {
+            let entity = entities.intern(slug(&label), label, EntityClass::Person);
+            mentions.push(Mention {
+                span,
+                entity,
+                kind: MentionKind::NewName,
+                sentence: sentence.index,
+                modifier: false,
+            });
+        }
+    }
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    // 3. Surnames of people already named.
+    let mut surnames: Vec<(String, EntityRef, usize)> = Vec::new();
+    for m in &mentions {
+        if entities.class(m.entity) == EntityClass::Person && m.span.slice(text).contains(' ') {
+            if let Some(last) = m.span.slice(text).split(' ').next_back() {
+                surnames.push((last.to_string(), m.entity, m.span.end));
+            }
+        }
+    }
+    let mut extra_mentions = Vec::new();
+    for sentence in sentences {
+        for word in words(text, sentence.span) {
+            if !is_capitalised(word.text) || mentions_cover(&mentions, word.span) {
+                continue;
+            }
+            if let Some((_, entity, _)) = surnames
+                .iter()
+                .rev()
+                .find(|(name, _, end)| *end <= word.span.start && name == word.text)
+            {
+                extra_mentions.push(Mention {
+                    span: word.span,
+                    entity: *entity,
+                    kind: MentionKind::Surname,
+                    sentence: sentence.index,
+                    modifier: false,
+                });
+            }
+        }
+    }
+    mentions.extend(extra_mentions);
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    mentions
+}
+
+fn mentions_cover(mentions: &[Mention], span: Span) -> bool {
+    mentions.iter().any(|m| m.span.overlaps(span))
+}
+
+/// "Russia-led", "Moscow-brokered": a hyphen and a lower-case word follow.
+fn is_modifier(text: &str, span: Span) -> bool {
+    let rest = &text[span.end..];
+    let mut chars = rest.chars();
+    matches!(chars.next(), Some('-') | Some('–')) && chars.next().is_some_and(char::is_lowercase)
+}
+
+/// Capitalised name runs in a sentence that the context marks as people.
+fn person_candidates(text: &str, sentence: Span, taken: &[Span]) -> Vec<(Span, String)> {
+    let words = words(text, sentence);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let start = i;
+        let mut j = i;
+        while j < words.len()
+            && is_name_word(words[j].text)
+            && !taken.iter().any(|t| t.overlaps(words[j].span))
+            && (j == start || {
+                let gap = &text[words[j - 1].span.end..words[j].span.start];
+                gap == " " && !words[j - 1].possessive
+            })
+        {
+            j += 1;
+            if j - start == 4 || words[j - 1].possessive {
+                break;
+            }
+        }
+        if j - start >= 2 {
+            let span = Span::new(words[start].span.start, words[j - 1].span.end);
+            if looks_like_person(text, sentence, &words, start, j) {
+                let label = span.slice(text).to_string();
+                out.push((span, label));
+            }
+            i = j;
+        } else {
+            i = start + 1;
+        }
+    }
+    out
+}
+
+fn is_name_word(word: &str) -> bool {
+    is_capitalised(word) && !lexicon::is_non_name_capital(word)
+}
+
+fn looks_like_person(text: &str, sentence: Span, words: &[Word<'_>], start: usize, end: usize) -> bool {
+    // A title or role word right before: "President X", "lawmaker X", "Col Gen X".
+    if start > 0 {
+        let prev = &words[start - 1];
+        let gap = &text[prev.span.end..words[start].span.start];
+        if gap.trim().is_empty() && lexicon::is_title(prev.text) {
+            return true;
+        }
+    }
+    // A speech verb right after or right before: "X said", "said X".
+    if let Some(next) = words.get(end) {
+        let gap = &text[words[end - 1].span.end..next.span.start];
+        if gap.trim().is_empty() && lexicon::is_cue_verb(next.text) {
+            return true;
+        }
+    }
+    if start > 0 && lexicon::is_cue_verb(words[start - 1].text) {
+        return true;
+    }
+    // A role apposition after: "X, a researcher at…", "X is a journalist".
+    let after = text[words[end - 1].span.end..sentence.end].replace('\u{a0}', " ");
+    let after = after.as_str();
+    let after_words: Vec<&str> = after
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .take(10)
+        .collect();
+    let appositive = after.starts_with(", a ")
+        || after.starts_with(", an ")
+        || after.starts_with(", the ")
+        || after.starts_with(" is a ")
+        || after.starts_with(" is an ")
+        || after.starts_with(" is the ")
+        || after.starts_with(", who ");
+    if appositive && after_words.iter().any(|w| lexicon::is_role_head(w)) {
+        return true;
+    }
+    // A role apposition before: "The speaker of the parliament, X".
+    let before = &text[sentence.start..words[start].span.start];
+    if let Some(clause) = before.strip_suffix(", ") {
+        let clause = clause.rsplit([',', ';', ':', '(']).next().unwrap_or(clause);
+        if clause
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .any(lexicon::is_role_head)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::sentences;
+
+    fn check(text: &str, expected: &[(&str, &str, MentionKind)]) {
+        let gaz = gazetteer::tests::small();
+        let mut entities = Entities::new(&gaz);
+        let sentences = sentences(text);
+        let got: Vec<(String, String, MentionKind)> = find_mentions(text, &sentences, &mut entities)
+            .iter()
+            .map(|m| (m.span.slice(text).to_string(), entities.get(m.entity).id.clone(), m.kind))
+            .collect();
+        let expected: Vec<(String, String, MentionKind)> = expected
+            .iter()
+            .map(|(a, b, k)| (a.to_string(), b.to_string(), *k))
+            .collect();
+        assert_eq!(got, expected, "in {text:?}");
+    }
+
+    #[test]
+    fn finds_new_people_by_context() {
+        use MentionKind::*;
+        check(
+            "Deputy Foreign Minister Arman Kelbetov spoke. Kelbetov left.",
+            &[("Arman Kelbetov", "Arman_Kelbetov", NewName), ("Kelbetov", "Arman_Kelbetov", Surname)],
+        );
+        check(
+            "Lena Morrow, a senior fellow at the Baltic Policy Institute, disagreed.",
+            &[("Lena Morrow", "Lena_Morrow", NewName)],
+        );
+        check("The speaker of the parliament, Alen Simonyan, lamented.", &[("Alen Simonyan", "Alen_Simonyan", NewName)]);
+        check("“No,” said Timur Ospanbek.", &[("Timur Ospanbek", "Timur_Ospanbek", NewName)]);
+        // No context: a capitalised run is not a person.
+        check("The Baltic Policy Institute was founded.", &[]);
+    }
+
+    #[test]
+    fn gazetteer_mentions_and_anaphors() {
+        use MentionKind::*;
+        check(
+            "The bloc met. The CSTO met; the bloc said Yerevan and Russia-led forces.",
+            &[
+                ("CSTO", "CSTO", Name),
+                ("the bloc", "CSTO", Anaphor),
+                ("Yerevan", "Armenia", Metonym),
+                ("Russia", "Russia", Name),
+            ],
+        );
+        check(
+            "Armenian Prime Minister Nikol Pashinyan spoke. Pashinyan left.",
+            &[
+                ("Armenian", "Armenia", Demonym),
+                ("Nikol Pashinyan", "Nikol_Pashinyan", Name),
+                ("Pashinyan", "Nikol_Pashinyan", Surname),
+            ],
+        );
+    }
+
+    #[test]
+    fn modifiers_and_slugs() {
+        let text = "Russia-led bloc";
+        let gaz = gazetteer::tests::small();
+        let mut entities = Entities::new(&gaz);
+        let m = find_mentions(text, &sentences(text), &mut entities);
+        assert!(m[0].modifier);
+        assert_eq!(slug("Qasym-Zhomart  Toqaev"), "Qasym_Zhomart_Toqaev");
+        assert_eq!(slug("  A. B. "), "A_B");
+    }
+}

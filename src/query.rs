@@ -1,0 +1,1203 @@
+//! Running read-only SPARQL against the store and writing the results.
+//!
+//! [`run`] parses one query, evaluates it and streams the results to a given
+//! `io::Write` in the requested [`OutputFormat`]; [`run_with_bindings`] does
+//! the same with variables bound to terms (user input is never spliced into
+//! the query text); [`select`] collects the rows of a `SELECT` for library
+//! callers.
+//!
+//! Rules, whatever the caller:
+//!
+//! - The default graph is the union of all named graphs (facts live in one
+//!   named graph per article), unless the query has `FROM`/`FROM NAMED`
+//!   clauses or [`QueryOptions::union_default_graph`] is false.
+//! - Updates (`INSERT`, `DELETE`, `LOAD`, `CLEAR`, …) are refused: the store
+//!   is only ever written by `akg build`.
+//! - `SERVICE` (federation) is refused: oxigraph is built without its HTTP
+//!   client, so no handler exists and evaluation fails with
+//!   [`QueryError::Service`]; nothing leaves the machine.
+//! - A timeout cancels evaluation through a [`CancellationToken`] fired by a
+//!   watchdog thread, which ends as soon as the query does.
+//!
+//! This module never prints and never touches files: it reads a [`Store`]
+//! and writes to the writer it is given.
+
+use std::fmt;
+use std::io::{self, BufWriter, Write};
+use std::str::FromStr;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{Term, Variable};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{
+    CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, QuerySolutionIter,
+    QueryTripleIter, SparqlEvaluator, SparqlSyntaxError,
+};
+use oxigraph::store::Store;
+
+// These mirror `rdf::vocab` (`ENT`, `AKG`, … and `SPARQL_PREFIXES`).
+/// Namespace of entity IRIs, shown as `ent:` in tables and Turtle.
+const ENTITY_NAMESPACE: &str = "https://w3id.org/alliance-kg/id/";
+/// Namespace of the ontology, shown as `akg:` in tables and Turtle.
+const ONTOLOGY_NAMESPACE: &str = "https://w3id.org/alliance-kg/ontology#";
+
+/// Prefixes used to shorten IRIs in tables and Turtle output: the ones
+/// every saved query declares, so a table cell can be pasted into a query.
+const PREFIXES: [(&str, &str); 10] = [
+    ("akg", ONTOLOGY_NAMESPACE),
+    ("ent", ENTITY_NAMESPACE),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("schema", "https://schema.org/"),
+    (
+        "nif",
+        "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    ),
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+];
+
+/// The most rows the table format shows; the other formats stream them all.
+pub const TABLE_ROW_LIMIT: usize = 10_000;
+
+/// Words that only occur in SPARQL updates, to tell an update from a
+/// malformed query.
+const UPDATE_KEYWORDS: [&str; 9] = [
+    "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
+];
+
+/// How query results are written.
+///
+/// `SELECT` and `ASK` results are tables: [`Table`](Self::Table) (for
+/// people) or one of the standard SPARQL results formats (CSV, TSV, JSON,
+/// XML). `CONSTRUCT` and `DESCRIBE` results are graphs: Turtle or
+/// N-Triples. `Table` on a graph falls back to Turtle; the other
+/// combinations fail with [`QueryError::WrongFormat`] before anything is
+/// written, so that a script never gets a format it did not ask for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum OutputFormat {
+    /// An aligned text table with compact terms (`ent:Armenia`, plain
+    /// literal values), capped at [`TABLE_ROW_LIMIT`] rows.
+    #[default]
+    Table,
+    /// SPARQL 1.1 Query Results CSV.
+    Csv,
+    /// SPARQL 1.1 Query Results TSV.
+    Tsv,
+    /// SPARQL 1.1 Query Results JSON.
+    Json,
+    /// SPARQL Query Results XML.
+    Xml,
+    /// Turtle, with the `ent:`, `akg:` and usual W3C prefixes.
+    Turtle,
+    /// N-Triples.
+    NTriples,
+}
+
+impl OutputFormat {
+    /// Every format, in the order [`OutputFormat::name`] lists them in help.
+    pub const ALL: [OutputFormat; 7] = [
+        OutputFormat::Table,
+        OutputFormat::Csv,
+        OutputFormat::Tsv,
+        OutputFormat::Json,
+        OutputFormat::Xml,
+        OutputFormat::Turtle,
+        OutputFormat::NTriples,
+    ];
+
+    /// The lowercase name (`table`, `csv`, …, `ntriples`), as parsed by
+    /// [`FromStr`].
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Tsv => "tsv",
+            OutputFormat::Json => "json",
+            OutputFormat::Xml => "xml",
+            OutputFormat::Turtle => "turtle",
+            OutputFormat::NTriples => "ntriples",
+        }
+    }
+
+    /// The standard SPARQL results format, for the formats that have one.
+    fn results_format(self) -> Option<QueryResultsFormat> {
+        match self {
+            OutputFormat::Csv => Some(QueryResultsFormat::Csv),
+            OutputFormat::Tsv => Some(QueryResultsFormat::Tsv),
+            OutputFormat::Json => Some(QueryResultsFormat::Json),
+            OutputFormat::Xml => Some(QueryResultsFormat::Xml),
+            OutputFormat::Table | OutputFormat::Turtle | OutputFormat::NTriples => None,
+        }
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for OutputFormat {
+    type Err = QueryError;
+
+    /// Parses a format name, ignoring case; also accepts `ttl` and `nt`.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_str() {
+            "ttl" => return Ok(OutputFormat::Turtle),
+            "nt" | "n-triples" => return Ok(OutputFormat::NTriples),
+            _ => {}
+        }
+        OutputFormat::ALL
+            .into_iter()
+            .find(|format| format.name() == lower)
+            .ok_or_else(|| QueryError::UnknownFormat {
+                name: name.to_owned(),
+            })
+    }
+}
+
+/// How [`run`] evaluates and writes a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryOptions {
+    /// The output format.
+    pub format: OutputFormat,
+    /// Stop the query after this long; `None` waits forever.
+    pub timeout: Option<Duration>,
+    /// Use the union of all named graphs as the default graph (unless the
+    /// query has `FROM` clauses). True by default.
+    pub union_default_graph: bool,
+}
+
+impl Default for QueryOptions {
+    fn default() -> Self {
+        Self {
+            format: OutputFormat::Table,
+            timeout: None,
+            union_default_graph: true,
+        }
+    }
+}
+
+/// What a query produced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QueryStats {
+    /// Rows written: solutions for `SELECT`, triples for `CONSTRUCT` and
+    /// `DESCRIBE`, 1 for `ASK`.
+    pub rows: usize,
+    /// True if the table format stopped at [`TABLE_ROW_LIMIT`] rows and more
+    /// were left.
+    pub truncated: bool,
+}
+
+/// Errors from parsing, evaluating or writing a query.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The text is not a valid SPARQL query.
+    #[error("{}", describe_syntax_error(.message, *.line, *.column))]
+    Syntax {
+        /// The parser's message.
+        message: String,
+        /// 1-based line of the error, if the parser reported it.
+        line: Option<usize>,
+        /// 1-based column of the error, if the parser reported it.
+        column: Option<usize>,
+    },
+    /// The text is a SPARQL update.
+    #[error("updates are not allowed: the store is read-only; rebuild it with `akg build`")]
+    Update,
+    /// The query ran longer than its timeout.
+    #[error("query stopped after {seconds} s; narrow it or raise --timeout")]
+    Timeout {
+        /// The timeout, in seconds.
+        seconds: f64,
+    },
+    /// The query uses `SERVICE`.
+    #[error(
+        "SERVICE {name} is not supported: akg only queries its local store; remove the SERVICE clause"
+    )]
+    Service {
+        /// The service IRI, in N-Triples syntax.
+        name: String,
+    },
+    /// A binding names something that is not a SPARQL variable name.
+    #[error("{name:?} is not a valid SPARQL variable name; use letters, digits and _")]
+    InvalidVariable {
+        /// The name as given.
+        name: String,
+    },
+    /// A bound variable does not appear in the query's `SELECT` clause.
+    #[error("variable ?{name} is bound but not selected; add it to the SELECT clause")]
+    BindingNotSelected {
+        /// The variable name.
+        name: String,
+    },
+    /// The results cannot be written in the requested format.
+    #[error("{kind} results cannot be written as {format}; use {alternatives}")]
+    WrongFormat {
+        /// The query form: `SELECT`, `ASK` or `CONSTRUCT/DESCRIBE`.
+        kind: &'static str,
+        /// The requested format.
+        format: OutputFormat,
+        /// The formats that would work.
+        alternatives: &'static str,
+    },
+    /// [`select`] was given a query that is not a `SELECT`.
+    #[error("expected a SELECT query; ASK, CONSTRUCT and DESCRIBE give no rows")]
+    NotSelect,
+    /// An output format name was not recognized.
+    #[error("unknown output format {name:?}; use table, csv, tsv, json, xml, turtle or ntriples")]
+    UnknownFormat {
+        /// The name as given.
+        name: String,
+    },
+    /// Evaluation failed for another reason.
+    #[error("query failed: {0}")]
+    Evaluation(String),
+    /// Writing the results failed (a broken pipe included: the caller
+    /// decides whether that is an error worth printing).
+    #[error("cannot write the results: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// The message of [`QueryError::Syntax`].
+fn describe_syntax_error(message: &str, line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => {
+            format!("invalid SPARQL at line {line}, column {column}: {message}; fix the query")
+        }
+        _ => format!("invalid SPARQL: {message}; fix the query"),
+    }
+}
+
+/// Parses and runs one read-only query, streaming the results to `out`.
+///
+/// See [`OutputFormat`] for which formats fit which query forms. `out` is
+/// buffered internally and flushed before returning, also on error.
+pub fn run(
+    store: &Store,
+    sparql: &str,
+    options: &QueryOptions,
+    out: &mut dyn Write,
+) -> Result<QueryStats, QueryError> {
+    run_with_bindings(store, sparql, &[], options, out)
+}
+
+/// Like [`run`], with variables bound to terms before evaluation.
+///
+/// A binding `("name", term)` (a leading `?` or `$` is ignored) fixes
+/// `?name` to `term` as if by `VALUES`; the term is never spliced into the
+/// query text, so user input cannot change the query. A bound variable must
+/// appear in the `SELECT` clause.
+pub fn run_with_bindings(
+    store: &Store,
+    sparql: &str,
+    bindings: &[(&str, Term)],
+    options: &QueryOptions,
+    out: &mut dyn Write,
+) -> Result<QueryStats, QueryError> {
+    let token = CancellationToken::new();
+    let prepared = prepare(sparql, bindings, options.union_default_graph, Some(&token))?;
+    // Dropping the watchdog (on every return path) stops its thread.
+    let _watchdog = options
+        .timeout
+        .map(|timeout| Watchdog::start(timeout, token))
+        .transpose()?;
+    let fail = |err: QueryEvaluationError| evaluation_error(err, options.timeout);
+    let results = prepared.on_store(store).execute().map_err(fail)?;
+
+    let mut out = BufWriter::new(out);
+    let written = write_results(results, options.format, &mut out, &fail);
+    let flushed = out.flush();
+    let stats = written?;
+    flushed?;
+    Ok(stats)
+}
+
+/// The variable names and rows of a `SELECT` query.
+pub type SelectRows = (Vec<String>, Vec<Vec<Option<Term>>>);
+
+/// Runs a `SELECT` query and collects its rows, for library callers.
+///
+/// Returns the variable names (without `?`) and one row per solution, each
+/// holding one value per variable in that order (`None` when unbound). The
+/// default graph is the union of the named graphs; there is no timeout.
+/// `bindings` are as in [`run_with_bindings`].
+pub fn select(
+    store: &Store,
+    sparql: &str,
+    bindings: &[(&str, Term)],
+) -> Result<SelectRows, QueryError> {
+    let fail = |err: QueryEvaluationError| evaluation_error(err, None);
+    let results = prepare(sparql, bindings, true, None)?
+        .on_store(store)
+        .execute()
+        .map_err(fail)?;
+    let QueryResults::Solutions(solutions) = results else {
+        return Err(QueryError::NotSelect);
+    };
+    let variables = variable_names(&solutions);
+    let rows = solutions
+        .map(|solution| solution.map(|solution| solution.values().to_vec()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fail)?;
+    Ok((variables, rows))
+}
+
+/// Shows a term compactly, as the table format does: `ent:Armenia` and
+/// `akg:memberOf` for our IRIs (and the usual W3C prefixes), `<iri>` for
+/// other IRIs, the plain value for literals, `_:id` for blank nodes.
+pub fn compact_term(term: &Term) -> String {
+    match term {
+        Term::NamedNode(node) => compact_iri(node.as_str()),
+        Term::Literal(literal) => literal.value().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// `prefix:local` for an IRI under a known namespace, `<iri>` otherwise.
+fn compact_iri(iri: &str) -> String {
+    PREFIXES
+        .iter()
+        .find_map(|(prefix, namespace)| {
+            iri.strip_prefix(namespace)
+                .map(|local| format!("{prefix}:{local}"))
+        })
+        .unwrap_or_else(|| format!("<{iri}>"))
+}
+
+/// Parses `sparql` as a query and sets its dataset, bindings and
+/// cancellation token.
+fn prepare(
+    sparql: &str,
+    bindings: &[(&str, Term)],
+    union_default_graph: bool,
+    token: Option<&CancellationToken>,
+) -> Result<PreparedSparqlQuery, QueryError> {
+    let mut evaluator = SparqlEvaluator::new();
+    if let Some(token) = token {
+        evaluator = evaluator.with_cancellation_token(token.clone());
+    }
+    let mut prepared = match evaluator.parse_query(sparql) {
+        Ok(prepared) => prepared,
+        Err(err) => {
+            if is_update(sparql) {
+                return Err(QueryError::Update);
+            }
+            return Err(syntax_error(&err));
+        }
+    };
+    if union_default_graph && prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    for (name, term) in bindings {
+        let bare = name
+            .strip_prefix('?')
+            .or_else(|| name.strip_prefix('$'))
+            .unwrap_or(name);
+        let variable = Variable::new(bare).map_err(|_| QueryError::InvalidVariable {
+            name: (*name).to_owned(),
+        })?;
+        prepared = prepared.substitute_variable(variable, term.clone());
+    }
+    Ok(prepared)
+}
+
+/// True if `sparql` is a SPARQL update. An empty or prologue-only text also
+/// parses as an (empty) update; requiring an update keyword keeps those
+/// reported as syntax errors.
+fn is_update(sparql: &str) -> bool {
+    let has_keyword = sparql
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|word| {
+            UPDATE_KEYWORDS
+                .iter()
+                .any(|keyword| word.eq_ignore_ascii_case(keyword))
+        });
+    has_keyword && SparqlEvaluator::new().parse_update(sparql).is_ok()
+}
+
+/// Turns the parser's error into [`QueryError::Syntax`], splitting off the
+/// `error at LINE:COLUMN: ` prefix the parser puts on grammar errors.
+fn syntax_error(err: &SparqlSyntaxError) -> QueryError {
+    let text = err.to_string();
+    match split_location(&text) {
+        Some((line, column, message)) => QueryError::Syntax {
+            message: message.to_owned(),
+            line: Some(line),
+            column: Some(column),
+        },
+        None => QueryError::Syntax {
+            message: text,
+            line: None,
+            column: None,
+        },
+    }
+}
+
+/// `(2, 7, "expected …")` for `"error at 2:7: expected …"`.
+fn split_location(text: &str) -> Option<(usize, usize, &str)> {
+    let rest = text.strip_prefix("error at ")?;
+    let (location, message) = rest.split_once(": ")?;
+    let (line, column) = location.split_once(':')?;
+    Some((line.parse().ok()?, column.parse().ok()?, message))
+}
+
+/// Maps an evaluation error; `Cancelled` can only come from our watchdog.
+fn evaluation_error(err: QueryEvaluationError, timeout: Option<Duration>) -> QueryError {
+    match err {
+        QueryEvaluationError::Cancelled => match timeout {
+            Some(timeout) => QueryError::Timeout {
+                seconds: timeout.as_secs_f64(),
+            },
+            None => QueryError::Evaluation("the query was cancelled".to_owned()),
+        },
+        QueryEvaluationError::UnsupportedService(name) => QueryError::Service {
+            name: name.to_string(),
+        },
+        QueryEvaluationError::UnboundService | QueryEvaluationError::InvalidServiceName(_) => {
+            QueryError::Service {
+                name: "?variable".to_owned(),
+            }
+        }
+        QueryEvaluationError::NotExistingSubstitutedVariable(variable) => {
+            QueryError::BindingNotSelected {
+                name: variable.as_str().to_owned(),
+            }
+        }
+        other => QueryError::Evaluation(other.to_string()),
+    }
+}
+
+/// Writes any kind of results in `format`.
+fn write_results(
+    results: QueryResults<'_>,
+    format: OutputFormat,
+    out: &mut dyn Write,
+    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+) -> Result<QueryStats, QueryError> {
+    const TABLE_FORMATS: &str = "table, csv, tsv, json or xml";
+    match results {
+        QueryResults::Solutions(solutions) => match format {
+            OutputFormat::Table => write_table(solutions, out, fail),
+            OutputFormat::Turtle | OutputFormat::NTriples => Err(QueryError::WrongFormat {
+                kind: "SELECT",
+                format,
+                alternatives: TABLE_FORMATS,
+            }),
+            OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml => {
+                write_solutions(solutions, format, out, fail)
+            }
+        },
+        QueryResults::Boolean(value) => {
+            match format.results_format() {
+                Some(results_format) => {
+                    QueryResultsSerializer::from_format(results_format)
+                        .serialize_boolean_to_writer(&mut *out, value)?;
+                }
+                None if format == OutputFormat::Table => writeln!(out, "{value}")?,
+                None => {
+                    return Err(QueryError::WrongFormat {
+                        kind: "ASK",
+                        format,
+                        alternatives: TABLE_FORMATS,
+                    });
+                }
+            }
+            Ok(QueryStats {
+                rows: 1,
+                truncated: false,
+            })
+        }
+        QueryResults::Graph(triples) => match format {
+            OutputFormat::Table | OutputFormat::Turtle => {
+                write_graph(triples, RdfFormat::Turtle, out, fail)
+            }
+            OutputFormat::NTriples => write_graph(triples, RdfFormat::NTriples, out, fail),
+            OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml => {
+                Err(QueryError::WrongFormat {
+                    kind: "CONSTRUCT/DESCRIBE",
+                    format,
+                    alternatives: "turtle or ntriples",
+                })
+            }
+        },
+    }
+}
+
+/// Streams solutions in a standard SPARQL results format, row by row.
+fn write_solutions(
+    solutions: QuerySolutionIter<'_>,
+    format: OutputFormat,
+    out: &mut dyn Write,
+    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+) -> Result<QueryStats, QueryError> {
+    let results_format = format
+        .results_format()
+        .ok_or_else(|| QueryError::Evaluation(format!("{format} is not a results format")))?;
+    let mut serializer = QueryResultsSerializer::from_format(results_format)
+        .serialize_solutions_to_writer(&mut *out, solutions.variables().to_vec())?;
+    let mut rows = 0;
+    for solution in solutions {
+        serializer.serialize(&solution.map_err(fail)?)?;
+        rows += 1;
+    }
+    serializer.finish()?;
+    Ok(QueryStats {
+        rows,
+        truncated: false,
+    })
+}
+
+/// Collects up to [`TABLE_ROW_LIMIT`] solutions into a text table.
+fn write_table(
+    mut solutions: QuerySolutionIter<'_>,
+    out: &mut dyn Write,
+    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+) -> Result<QueryStats, QueryError> {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_header(variable_names(&solutions));
+    let mut rows = 0;
+    for solution in solutions.by_ref().take(TABLE_ROW_LIMIT) {
+        let solution = solution.map_err(fail)?;
+        table.add_row(
+            solution
+                .values()
+                .iter()
+                .map(|value| value.as_ref().map(compact_term).unwrap_or_default())
+                .collect::<Vec<_>>(),
+        );
+        rows += 1;
+    }
+    // Look one row further to tell "exactly the limit" from "more".
+    let truncated =
+        rows == TABLE_ROW_LIMIT && solutions.next().transpose().map_err(fail)?.is_some();
+    writeln!(out, "{table}")?;
+    if truncated {
+        writeln!(
+            out,
+            "(only the first {TABLE_ROW_LIMIT} rows are shown; use csv, tsv, json or xml for all of them)"
+        )?;
+    }
+    Ok(QueryStats { rows, truncated })
+}
+
+/// Streams triples in an RDF syntax.
+fn write_graph(
+    triples: QueryTripleIter<'_>,
+    format: RdfFormat,
+    out: &mut dyn Write,
+    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+) -> Result<QueryStats, QueryError> {
+    let mut serializer = RdfSerializer::from_format(format);
+    if format == RdfFormat::Turtle {
+        for (prefix, namespace) in PREFIXES {
+            serializer = serializer
+                .with_prefix(prefix, namespace)
+                .map_err(|err| QueryError::Evaluation(err.to_string()))?;
+        }
+    }
+    let mut writer = serializer.for_writer(&mut *out);
+    let mut rows = 0;
+    for triple in triples {
+        writer.serialize_triple(&triple.map_err(fail)?)?;
+        rows += 1;
+    }
+    writer.finish()?;
+    Ok(QueryStats {
+        rows,
+        truncated: false,
+    })
+}
+
+fn variable_names(solutions: &QuerySolutionIter<'_>) -> Vec<String> {
+    solutions
+        .variables()
+        .iter()
+        .map(|variable| variable.as_str().to_owned())
+        .collect()
+}
+
+/// Cancels a query after a timeout, from a thread of its own.
+///
+/// Dropping the watchdog wakes and joins the thread, so it never outlives
+/// the query.
+struct Watchdog {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Watchdog {
+    fn start(timeout: Duration, token: CancellationToken) -> Result<Self, QueryError> {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = thread::Builder::new()
+            .name("akg-query-timeout".to_owned())
+            .spawn(move || {
+                // Disconnection (the watchdog was dropped) means the query ended.
+                if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(timeout) {
+                    token.cancel();
+                }
+            })?;
+        Ok(Self {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            // The thread cannot panic; a join error carries nothing to report.
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{GraphNameRef, Literal, NamedNode, QuadRef};
+    use std::error::Error;
+    use std::time::Instant;
+
+    type TestResult = Result<(), Box<dyn Error>>;
+
+    /// Two articles, each its own named graph.
+    const DATA: &str = r#"
+<https://w3id.org/alliance-kg/id/Armenia> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> <https://example.com/article/a1> .
+<https://w3id.org/alliance-kg/id/Armenia> <http://www.w3.org/2000/01/rdf-schema#label> "Armenia"@en <https://example.com/article/a1> .
+<https://w3id.org/alliance-kg/id/Kazakhstan> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> <https://example.com/article/a2> .
+<https://w3id.org/alliance-kg/id/Kazakhstan> <https://w3id.org/alliance-kg/ontology#troops> "2500"^^<http://www.w3.org/2001/XMLSchema#integer> <https://example.com/article/a2> .
+"#;
+
+    const PROLOGUE: &str = "PREFIX ent: <https://w3id.org/alliance-kg/id/>\n\
+                            PREFIX akg: <https://w3id.org/alliance-kg/ontology#>\n\
+                            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n";
+
+    const MEMBERS: &str = "SELECT ?state ?label WHERE { ?state akg:memberOf ent:CSTO \
+                           OPTIONAL { ?state rdfs:label ?label } } ORDER BY ?state";
+
+    fn store() -> Result<Store, Box<dyn Error>> {
+        let store = Store::new()?;
+        store.load_from_slice(RdfFormat::NQuads, DATA)?;
+        Ok(store)
+    }
+
+    fn run_to_string(
+        store: &Store,
+        query: &str,
+        options: &QueryOptions,
+    ) -> Result<(String, QueryStats), QueryError> {
+        let mut out = Vec::new();
+        let stats = run(store, &format!("{PROLOGUE}{query}"), options, &mut out)?;
+        Ok((String::from_utf8_lossy(&out).into_owned(), stats))
+    }
+
+    fn check(query: &str, format: OutputFormat, expected: &str) -> TestResult {
+        let options = QueryOptions {
+            format,
+            ..QueryOptions::default()
+        };
+        let (output, _) = run_to_string(&store()?, query, &options)?;
+        assert_eq!(output, expected, "format {format}:\n{output}");
+        Ok(())
+    }
+
+    fn run_err(query: &str) -> Result<QueryError, Box<dyn Error>> {
+        run_to_string(&store()?, query, &QueryOptions::default())
+            .err()
+            .ok_or_else(|| format!("query succeeded: {query}").into())
+    }
+
+    #[test]
+    fn select_as_table() -> TestResult {
+        check(
+            MEMBERS,
+            OutputFormat::Table,
+            "\
+┌────────────────┬─────────┐
+│ state          ┆ label   │
+╞════════════════╪═════════╡
+│ ent:Armenia    ┆ Armenia │
+│ ent:Kazakhstan ┆         │
+└────────────────┴─────────┘
+",
+        )
+    }
+
+    #[test]
+    fn select_as_csv() -> TestResult {
+        check(
+            MEMBERS,
+            OutputFormat::Csv,
+            "state,label\r\n\
+             https://w3id.org/alliance-kg/id/Armenia,Armenia\r\n\
+             https://w3id.org/alliance-kg/id/Kazakhstan,\r\n",
+        )
+    }
+
+    #[test]
+    fn select_as_tsv() -> TestResult {
+        check(
+            MEMBERS,
+            OutputFormat::Tsv,
+            "?state\t?label\n\
+             <https://w3id.org/alliance-kg/id/Armenia>\t\"Armenia\"@en\n\
+             <https://w3id.org/alliance-kg/id/Kazakhstan>\t\n",
+        )
+    }
+
+    #[test]
+    fn select_as_json() -> TestResult {
+        check(
+            MEMBERS,
+            OutputFormat::Json,
+            r#"{"head":{"vars":["state","label"]},"results":{"bindings":[{"state":{"type":"uri","value":"https://w3id.org/alliance-kg/id/Armenia"},"label":{"type":"literal","value":"Armenia","xml:lang":"en"}},{"state":{"type":"uri","value":"https://w3id.org/alliance-kg/id/Kazakhstan"}}]}}"#,
+        )
+    }
+
+    #[test]
+    fn select_as_xml() -> TestResult {
+        check(
+            MEMBERS,
+            OutputFormat::Xml,
+            r#"<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="state"/><variable name="label"/></head><results><result><binding name="state"><uri>https://w3id.org/alliance-kg/id/Armenia</uri></binding><binding name="label"><literal xml:lang="en">Armenia</literal></binding></result><result><binding name="state"><uri>https://w3id.org/alliance-kg/id/Kazakhstan</uri></binding></result></results></sparql>"#,
+        )
+    }
+
+    #[test]
+    fn select_reports_row_count() -> TestResult {
+        let (_, stats) = run_to_string(&store()?, MEMBERS, &QueryOptions::default())?;
+        assert_eq!(
+            stats,
+            QueryStats {
+                rows: 2,
+                truncated: false
+            }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn table_is_capped() -> TestResult {
+        let query = format!(
+            "SELECT ?n WHERE {{ VALUES ?d {{ 0 1 2 3 4 5 6 7 8 9 }} \
+             VALUES ?c {{ 0 1 2 3 4 5 6 7 8 9 }} VALUES ?b {{ 0 1 2 3 4 5 6 7 8 9 }} \
+             VALUES ?a {{ 0 1 2 3 4 5 6 7 8 9 }} VALUES ?e {{ 0 1 }} \
+             BIND(?e * 10000 + ?d * 1000 + ?c * 100 + ?b * 10 + ?a AS ?n) }} LIMIT {}",
+            TABLE_ROW_LIMIT + 1
+        );
+        let (output, stats) = run_to_string(&store()?, &query, &QueryOptions::default())?;
+        assert_eq!(
+            stats,
+            QueryStats {
+                rows: TABLE_ROW_LIMIT,
+                truncated: true
+            }
+        );
+        assert!(
+            output.ends_with("│\n└───────┘\n(only the first 10000 rows are shown; use csv, tsv, json or xml for all of them)\n"),
+            "{}",
+            &output[output.len() - 200..]
+        );
+
+        // Exactly the limit is not truncated.
+        let exact = query.replace("LIMIT 10001", "LIMIT 10000");
+        let (output, stats) = run_to_string(&store()?, &exact, &QueryOptions::default())?;
+        assert!(!stats.truncated);
+        assert!(output.ends_with("┘\n"));
+        Ok(())
+    }
+
+    #[test]
+    fn ask_in_each_format() -> TestResult {
+        let ask = "ASK { ent:Armenia akg:memberOf ent:CSTO }";
+        check(ask, OutputFormat::Table, "true\n")?;
+        check(ask, OutputFormat::Csv, "true")?;
+        check(ask, OutputFormat::Tsv, "true")?;
+        check(ask, OutputFormat::Json, r#"{"head":{},"boolean":true}"#)?;
+        check(
+            ask,
+            OutputFormat::Xml,
+            r#"<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head><boolean>true</boolean></sparql>"#,
+        )?;
+        check(
+            "ASK { ent:Kazakhstan akg:memberOf ent:NATO }",
+            OutputFormat::Table,
+            "false\n",
+        )
+    }
+
+    const CONSTRUCT: &str =
+        "CONSTRUCT { ?state akg:memberOf ent:CSTO } WHERE { ?state akg:memberOf ent:CSTO }";
+
+    #[test]
+    fn construct_as_turtle() -> TestResult {
+        // oxttl writes the prefixes by decreasing namespace length.
+        let expected = "\
+@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ent: <https://w3id.org/alliance-kg/id/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix schema: <https://schema.org/> .
+ent:Armenia akg:memberOf ent:CSTO .
+ent:Kazakhstan akg:memberOf ent:CSTO .
+";
+        check(
+            &format!("{CONSTRUCT} ORDER BY ?state"),
+            OutputFormat::Turtle,
+            expected,
+        )?;
+        // The table format falls back to Turtle for graphs.
+        check(
+            &format!("{CONSTRUCT} ORDER BY ?state"),
+            OutputFormat::Table,
+            expected,
+        )
+    }
+
+    #[test]
+    fn construct_as_ntriples() -> TestResult {
+        check(
+            &format!("{CONSTRUCT} ORDER BY ?state"),
+            OutputFormat::NTriples,
+            "<https://w3id.org/alliance-kg/id/Armenia> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> .\n\
+             <https://w3id.org/alliance-kg/id/Kazakhstan> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> .\n",
+        )
+    }
+
+    #[test]
+    fn mismatched_formats_are_refused_before_writing() -> TestResult {
+        let store = store()?;
+        for (query, format) in [
+            (CONSTRUCT, OutputFormat::Csv),
+            (CONSTRUCT, OutputFormat::Json),
+            (MEMBERS, OutputFormat::Turtle),
+            ("ASK {}", OutputFormat::NTriples),
+        ] {
+            let options = QueryOptions {
+                format,
+                ..QueryOptions::default()
+            };
+            let mut out = Vec::new();
+            let err = run(&store, &format!("{PROLOGUE}{query}"), &options, &mut out)
+                .err()
+                .ok_or("wrong format accepted")?;
+            assert!(matches!(err, QueryError::WrongFormat { .. }), "{err}");
+            assert!(out.is_empty());
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn default_graph_is_the_union_of_named_graphs() -> TestResult {
+        let store = store()?;
+        let query = "SELECT (COUNT(*) AS ?n) WHERE { ?s akg:memberOf ?o }";
+        let options = QueryOptions {
+            format: OutputFormat::Tsv,
+            ..QueryOptions::default()
+        };
+        let (output, _) = run_to_string(&store, query, &options)?;
+        assert_eq!(output, "?n\n2\n");
+
+        // Without the union, the (empty) store default graph is queried.
+        let options = QueryOptions {
+            union_default_graph: false,
+            ..options
+        };
+        let (output, _) = run_to_string(&store, query, &options)?;
+        assert_eq!(output, "?n\n0\n");
+
+        // FROM clauses win over the union.
+        let from = "SELECT (COUNT(*) AS ?n) FROM <https://example.com/article/a1> \
+                    WHERE { ?s akg:memberOf ?o }";
+        let options = QueryOptions {
+            union_default_graph: true,
+            ..options
+        };
+        let (output, _) = run_to_string(&store, from, &options)?;
+        assert_eq!(output, "?n\n1\n");
+
+        // GRAPH still sees each article's graph.
+        let (_, rows) = select(
+            &store,
+            &format!("{PROLOGUE}SELECT ?g WHERE {{ GRAPH ?g {{ ?s akg:memberOf ?o }} }}"),
+            &[],
+        )?;
+        assert_eq!(rows.len(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() -> TestResult {
+        let err = run_err("SELECT ?s\nWHERE { ?s ?p }")?;
+        let QueryError::Syntax { line, column, .. } = &err else {
+            return Err(format!("not a syntax error: {err}").into());
+        };
+        // The prologue takes three lines.
+        assert_eq!((*line, *column), (Some(5), Some(16)), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("invalid SPARQL at line 5, column 16: expected "),
+            "{err}"
+        );
+
+        let err = run_to_string(&store()?, "", &QueryOptions::default())
+            .err()
+            .ok_or("empty query accepted")?;
+        assert!(matches!(err, QueryError::Syntax { .. }), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn split_location_cases() {
+        assert_eq!(
+            split_location("error at 2:7: expected one of \"{\""),
+            Some((2, 7, "expected one of \"{\""))
+        );
+        assert_eq!(split_location("The blank node _:a cannot be shared"), None);
+    }
+
+    #[test]
+    fn updates_are_refused() -> TestResult {
+        for update in [
+            "INSERT DATA { ent:a akg:memberOf ent:CSTO }",
+            "DELETE WHERE { ?s ?p ?o }",
+            "CLEAR ALL",
+            "DROP GRAPH <https://example.com/article/a1>",
+            "LOAD <https://example.com/data.ttl>",
+            "CREATE GRAPH <https://example.com/g>",
+        ] {
+            let err = run_err(update)?;
+            assert!(matches!(err, QueryError::Update), "{update}: {err}");
+            assert_eq!(
+                err.to_string(),
+                "updates are not allowed: the store is read-only; rebuild it with `akg build`"
+            );
+        }
+        // Nothing changed.
+        let (_, rows) = select(&store()?, "SELECT * WHERE { ?s ?p ?o }", &[])?;
+        assert_eq!(rows.len(), 4);
+        Ok(())
+    }
+
+    #[test]
+    fn service_is_refused() -> TestResult {
+        let err =
+            run_err("SELECT * WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }")?;
+        assert!(matches!(err, QueryError::Service { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "SERVICE <https://query.wikidata.org/sparql> is not supported: akg only queries \
+             its local store; remove the SERVICE clause"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn runaway_query_is_stopped_by_the_timeout() -> TestResult {
+        let store = Store::new()?;
+        let graph = NamedNode::new("https://example.com/article/big")?;
+        for idx in 0..200 {
+            let node = NamedNode::new(format!("https://example.com/n{idx}"))?;
+            store.insert(QuadRef::new(
+                &node,
+                &node,
+                &node,
+                GraphNameRef::NamedNode(graph.as_ref()),
+            ))?;
+        }
+        let options = QueryOptions {
+            format: OutputFormat::Csv,
+            timeout: Some(Duration::from_secs(1)),
+            ..QueryOptions::default()
+        };
+        let query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
+        let start = Instant::now();
+        let err = run(&store, query, &options, &mut Vec::new())
+            .err()
+            .ok_or("the runaway query finished")?;
+        let elapsed = start.elapsed();
+        assert!(matches!(err, QueryError::Timeout { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "query stopped after 1 s; narrow it or raise --timeout"
+        );
+        assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn watchdog_ends_with_the_query() -> TestResult {
+        let token = CancellationToken::new();
+        let watchdog = Watchdog::start(Duration::from_secs(3600), token.clone())?;
+        let start = Instant::now();
+        drop(watchdog);
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert!(!token.is_cancelled());
+
+        // A fast query under a timeout is not cancelled.
+        let options = QueryOptions {
+            timeout: Some(Duration::from_secs(3600)),
+            ..QueryOptions::default()
+        };
+        let start = Instant::now();
+        run_to_string(&store()?, MEMBERS, &options)?;
+        assert!(start.elapsed() < Duration::from_secs(5));
+        Ok(())
+    }
+
+    #[test]
+    fn bindings_are_never_spliced_into_the_query() -> TestResult {
+        let tricky = "a\"} . ?x ?y ?z } # \\u0022\nb";
+        let store = store()?;
+        let subject = NamedNode::new("https://w3id.org/alliance-kg/id/Tricky")?;
+        let label = NamedNode::new("http://www.w3.org/2000/01/rdf-schema#label")?;
+        let graph = NamedNode::new("https://example.com/article/a3")?;
+        store.insert(QuadRef::new(
+            &subject,
+            &label,
+            &Literal::new_simple_literal(tricky),
+            GraphNameRef::NamedNode(graph.as_ref()),
+        ))?;
+        // A decoy whose label is what the escape would decode to.
+        store.insert(QuadRef::new(
+            &NamedNode::new("https://w3id.org/alliance-kg/id/Decoy")?,
+            &label,
+            &Literal::new_simple_literal("a\"} . ?x ?y ?z } # \"\nb"),
+            GraphNameRef::NamedNode(graph.as_ref()),
+        ))?;
+
+        let query = format!("{PROLOGUE}SELECT ?s ?label WHERE {{ ?s rdfs:label ?label }}");
+        let bindings = [("label", Term::from(Literal::new_simple_literal(tricky)))];
+        let options = QueryOptions {
+            format: OutputFormat::Tsv,
+            ..QueryOptions::default()
+        };
+        let mut out = Vec::new();
+        let stats = run_with_bindings(&store, &query, &bindings, &options, &mut out)?;
+        assert_eq!(stats.rows, 1);
+        assert_eq!(
+            String::from_utf8(out)?,
+            "?s\t?label\n<https://w3id.org/alliance-kg/id/Tricky>\t\"a\\\"} . ?x ?y ?z } # \\\\u0022\\nb\"\n"
+        );
+
+        let (variables, rows) = select(&store, &query, &bindings)?;
+        assert_eq!(variables, ["s", "label"]);
+        assert_eq!(
+            rows,
+            [[Some(Term::from(subject)), Some(bindings[0].1.clone())]]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn binding_errors() -> TestResult {
+        let store = store()?;
+        let term = Term::from(Literal::new_simple_literal("x"));
+        let err = select(
+            &store,
+            "SELECT ?s WHERE { ?s ?p ?o }",
+            &[("bad name", term.clone())],
+        )
+        .err()
+        .ok_or("bad variable accepted")?;
+        assert!(matches!(err, QueryError::InvalidVariable { .. }), "{err}");
+
+        let err = select(&store, "SELECT ?s WHERE { ?s ?p ?o }", &[("?o", term)])
+            .err()
+            .ok_or("unselected variable accepted")?;
+        assert!(
+            matches!(err, QueryError::BindingNotSelected { .. }),
+            "{err}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn select_rejects_other_forms() -> TestResult {
+        let err = select(&store()?, "ASK {}", &[])
+            .err()
+            .ok_or("ASK accepted")?;
+        assert!(matches!(err, QueryError::NotSelect), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn compact_terms() -> TestResult {
+        check_term(
+            NamedNode::new("https://w3id.org/alliance-kg/id/Armenia")?.into(),
+            "ent:Armenia",
+        );
+        check_term(
+            NamedNode::new("https://w3id.org/alliance-kg/ontology#memberOf")?.into(),
+            "akg:memberOf",
+        );
+        check_term(
+            NamedNode::new("https://example.com/x")?.into(),
+            "<https://example.com/x>",
+        );
+        check_term(
+            Literal::new_language_tagged_literal("Ереван", "ru")?.into(),
+            "Ереван",
+        );
+        check_term(Literal::from(2500).into(), "2500");
+        Ok(())
+    }
+
+    fn check_term(term: Term, expected: &str) {
+        assert_eq!(compact_term(&term), expected);
+    }
+
+    #[test]
+    fn format_names_round_trip() -> TestResult {
+        for format in OutputFormat::ALL {
+            assert_eq!(format.name().parse::<OutputFormat>()?, format);
+        }
+        assert_eq!("TTL".parse::<OutputFormat>()?, OutputFormat::Turtle);
+        assert!("yaml".parse::<OutputFormat>().is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn broken_pipe_is_an_io_error() -> TestResult {
+        struct BrokenPipe;
+        impl Write for BrokenPipe {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+        }
+        let options = QueryOptions {
+            format: OutputFormat::Csv,
+            ..QueryOptions::default()
+        };
+        let query = format!("{PROLOGUE}{MEMBERS}");
+        let err = run(&store()?, &query, &options, &mut BrokenPipe)
+            .err()
+            .ok_or("wrote to a broken pipe")?;
+        assert!(
+            matches!(&err, QueryError::Io(io) if io.kind() == io::ErrorKind::BrokenPipe),
+            "{err}"
+        );
+        Ok(())
+    }
+}

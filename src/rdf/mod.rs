@@ -1,0 +1,251 @@
+//! RDF: the vocabulary, the ontology loader, and the mapping of one article's
+//! claims to quads in that article's named graph.
+//!
+//! The model (see ARCHITECTURE.md for a Turtle example): every fact is a
+//! direct triple (`ent:Armenia akg:invoked ent:Article_4`) backed by one claim
+//! node per statement of it (`rdf:subject/predicate/object`, the article, the
+//! sentence, NIF begin/end code-point offsets and exact text, the rule and a
+//! confidence). Facts with a date or number also get an event node. All of an
+//! article's quads live in its own named graph, so one article can be replaced
+//! or removed without touching the others.
+
+pub mod ontology;
+pub mod vocab;
+
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+
+use crate::claim::{Claim, Object, Relation, Value};
+use crate::corpus::{Article, PartialDate};
+use crate::extract::Doc;
+use crate::mention::{slug, EntityRef};
+use crate::span::CharIndex;
+use vocab::{segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, GRAPH, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD};
+
+fn iri(base: &str, local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{base}{local}"))
+}
+
+/// The IRI of an entity with this id.
+pub fn entity_iri(id: &str) -> NamedNode {
+    iri(ENT, &segment_path(id))
+}
+
+/// Ids may contain "/" on purpose (e.g. `role/…`); each part is encoded.
+fn segment_path(id: &str) -> String {
+    id.split('/').map(segment).collect::<Vec<_>>().join("/")
+}
+
+/// The IRI of an article.
+pub fn article_iri(id: &str) -> NamedNode {
+    iri(ARTICLE, &segment(id))
+}
+
+/// The named graph of an article.
+pub fn article_graph(id: &str) -> NamedNode {
+    iri(GRAPH, &segment(id))
+}
+
+/// A typed literal for a partial date: xsd:gYear, xsd:gYearMonth or xsd:date.
+pub fn date_literal(date: PartialDate) -> Literal {
+    let datatype = match (date.month, date.day) {
+        (None, _) => "gYear",
+        (Some(_), None) => "gYearMonth",
+        (Some(_), Some(_)) => "date",
+    };
+    Literal::new_typed_literal(date.to_string(), iri(XSD, datatype))
+}
+
+struct Writer {
+    graph: GraphName,
+    quads: Vec<Quad>,
+}
+
+impl Writer {
+    fn add(&mut self, s: impl Into<NamedOrBlankNode>, p: NamedNode, o: impl Into<Term>) {
+        self.quads.push(Quad::new(s, p, o, self.graph.clone()));
+    }
+}
+
+fn akg(local: &str) -> NamedNode {
+    iri(AKG, local)
+}
+
+fn int(n: usize) -> Literal {
+    Literal::from(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// Converts one analysed article and its claims to quads in its graph,
+/// sorted.
+pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<Quad> {
+    let graph = article_graph(&article.id);
+    let mut w = Writer {
+        graph: GraphName::NamedNode(graph),
+        quads: Vec::new(),
+    };
+    let rdf_type = iri(RDF, "type");
+    let art = article_iri(&article.id);
+    w.add(art.clone(), rdf_type.clone(), akg("Article"));
+    w.add(art.clone(), rdf_type.clone(), iri(SCHEMA, "NewsArticle"));
+    w.add(art.clone(), rdf_type.clone(), iri(NIF, "Context"));
+    w.add(art.clone(), iri(DCTERMS, "identifier"), Literal::from(article.id.as_str()));
+    w.add(art.clone(), akg("contentHash"), Literal::from(article.hash.as_str()));
+    w.add(art.clone(), akg("sentenceCount"), int(doc.sentences.len()));
+    let meta = &article.meta;
+    if let Some(title) = &meta.title {
+        w.add(art.clone(), iri(SCHEMA, "headline"), Literal::from(title.as_str()));
+    }
+    if let Some(date) = meta.date {
+        w.add(art.clone(), iri(SCHEMA, "datePublished"), date_literal(date));
+    }
+    if let Some(author) = &meta.author {
+        w.add(art.clone(), iri(SCHEMA, "author"), Literal::from(author.as_str()));
+    }
+    if let Some(publisher) = &meta.publisher {
+        w.add(art.clone(), iri(SCHEMA, "publisher"), Literal::from(publisher.as_str()));
+    }
+    if let Some(url) = &meta.url {
+        w.add(art.clone(), iri(SCHEMA, "url"), Literal::from(url.as_str()));
+    }
+    let chars = CharIndex::new(&article.text);
+    let mut sentences_used: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
+    sentences_used.sort_unstable();
+    sentences_used.dedup();
+    for &idx in &sentences_used {
+        let sentence = doc.sentences[idx];
+        let node = sentence_iri(&article.id, idx);
+        let (begin, end) = chars.char_span(sentence.span);
+        w.add(node.clone(), rdf_type.clone(), akg("Sentence"));
+        w.add(node.clone(), rdf_type.clone(), iri(NIF, "Sentence"));
+        w.add(node.clone(), iri(NIF, "referenceContext"), art.clone());
+        w.add(node.clone(), akg("sentenceIndex"), int(idx));
+        w.add(node.clone(), iri(NIF, "beginIndex"), int(begin));
+        w.add(node.clone(), iri(NIF, "endIndex"), int(end));
+        w.add(node.clone(), iri(NIF, "anchorOf"), Literal::from(sentence.span.slice(&article.text)));
+    }
+    // Entities the article introduces (the gazetteer's live in the ontology graph).
+    let mut described: Vec<EntityRef> = Vec::new();
+    let describe = |w: &mut Writer, entity: EntityRef, described: &mut Vec<EntityRef>| {
+        if described.contains(&entity) || entity.0 < doc.entities.gazetteer.entities.len() {
+            return;
+        }
+        described.push(entity);
+        let e = doc.entities.get(entity);
+        let node = entity_iri(&e.id);
+        w.add(node.clone(), iri(RDF, "type"), akg(e.class.local_name()));
+        w.add(node.clone(), iri(SKOS, "prefLabel"), Literal::from(e.label.as_str()));
+        w.add(node, iri(RDFS, "label"), Literal::from(e.label.as_str()));
+    };
+    for (n, claim) in claims.iter().enumerate() {
+        let c = iri(CLAIM, &format!("{}/{n}", segment(&article.id)));
+        let subject = entity_iri(&doc.entities.get(claim.subject).id);
+        describe(&mut w, claim.subject, &mut described);
+        let predicate = akg(claim.relation.property());
+        let object: Term = match &claim.object {
+            Object::Entity(e) => {
+                describe(&mut w, *e, &mut described);
+                entity_iri(&doc.entities.get(*e).id).into()
+            }
+            Object::Quote(text) => {
+                let q = iri(ENT, &format!("quote/{}/{n}", segment(&article.id)));
+                w.add(q.clone(), rdf_type.clone(), akg("Quote"));
+                w.add(q.clone(), akg("quotation"), Literal::from(text.as_str()));
+                w.add(q.clone(), akg("speaker"), subject.clone());
+                w.add(q.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
+                q.into()
+            }
+            Object::Role { label, title, of } => {
+                let r = iri(ENT, &format!("role/{}", segment(&slug(label))));
+                w.add(r.clone(), rdf_type.clone(), akg("Role"));
+                w.add(r.clone(), iri(SKOS, "prefLabel"), Literal::from(label.as_str()));
+                w.add(r.clone(), iri(RDFS, "label"), Literal::from(label.as_str()));
+                w.add(r.clone(), akg("roleTitle"), Literal::from(title.as_str()));
+                if let Some(of) = of {
+                    describe(&mut w, *of, &mut described);
+                    w.add(r.clone(), akg("roleOf"), entity_iri(&doc.entities.get(*of).id));
+                }
+                r.into()
+            }
+            Object::Label(label) => Literal::from(label.as_str()).into(),
+        };
+        // The direct triple.
+        w.add(subject.clone(), predicate.clone(), object.clone());
+        if claim.relation == Relation::ClashedWith {
+            if let Term::NamedNode(o) = &object {
+                w.add(o.clone(), predicate.clone(), subject.clone());
+            }
+        }
+        // The claim node.
+        let (begin, end) = chars.char_span(claim.span);
+        w.add(c.clone(), rdf_type.clone(), akg("Claim"));
+        w.add(c.clone(), rdf_type.clone(), iri(RDF, "Statement"));
+        w.add(c.clone(), iri(RDF, "subject"), subject.clone());
+        w.add(c.clone(), iri(RDF, "predicate"), predicate.clone());
+        w.add(c.clone(), iri(RDF, "object"), object.clone());
+        w.add(c.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
+        w.add(c.clone(), akg("sentence"), sentence_iri(&article.id, claim.sentence));
+        w.add(c.clone(), iri(NIF, "beginIndex"), int(begin));
+        w.add(c.clone(), iri(NIF, "endIndex"), int(end));
+        w.add(c.clone(), iri(NIF, "anchorOf"), Literal::from(claim.span.slice(&article.text)));
+        w.add(c.clone(), akg("rule"), Literal::from(claim.rule));
+        w.add(c.clone(), akg("confidence"), Literal::new_typed_literal(format!("{:.2}", claim.confidence), iri(XSD, "decimal")));
+        if claim.evidence != doc.sentences[claim.sentence].span {
+            let (eb, ee) = chars.char_span(claim.evidence);
+            w.add(c.clone(), akg("evidenceBegin"), int(eb));
+            w.add(c.clone(), akg("evidenceEnd"), int(ee));
+        }
+        if let Some(date) = claim.date {
+            w.add(c.clone(), akg("date"), date_literal(date));
+        }
+        if let Some(value) = &claim.value {
+            let literal = match value {
+                Value::Count(n) => Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+                Value::Outcome(word) => Literal::from(*word),
+            };
+            w.add(c.clone(), akg("value"), literal);
+        }
+        // An event node for relations that have one, with its date and number.
+        if let Some(class) = claim.relation.event_class() {
+            let ev = iri(ENT, &format!("event/{}/{n}", segment(&article.id)));
+            w.add(ev.clone(), rdf_type.clone(), akg(class));
+            w.add(ev.clone(), iri(RDFS, "label"), Literal::from(format!("{} {} {}", doc.entities.get(claim.subject).label, claim.relation.name(), object_label(doc, &claim.object))));
+            w.add(c.clone(), akg("aboutEvent"), ev.clone());
+            w.add(ev.clone(), akg("participant"), subject.clone());
+            if let Term::NamedNode(o) = &object {
+                w.add(ev.clone(), akg("participant"), o.clone());
+            }
+            w.add(ev.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
+            if let Some(date) = claim.date {
+                w.add(ev.clone(), akg("date"), date_literal(date));
+            }
+            match (claim.relation, &claim.value) {
+                (Relation::ClashedWith, Some(Value::Count(n))) => w.add(ev.clone(), akg("casualties"), Literal::from(i64::try_from(*n).unwrap_or(i64::MAX))),
+                (Relation::DeployedTo, Some(Value::Count(n))) => w.add(ev.clone(), akg("troopCount"), Literal::from(i64::try_from(*n).unwrap_or(i64::MAX))),
+                (Relation::RequestedAssistance, Some(Value::Outcome(word))) => w.add(ev.clone(), akg("outcome"), Literal::from(*word)),
+                _ => {}
+            }
+            if claim.relation == Relation::RequestedAssistance {
+                w.add(ev.clone(), akg("requester"), subject.clone());
+                if let Term::NamedNode(o) = &object {
+                    w.add(ev.clone(), akg("addressee"), o.clone());
+                }
+            }
+        }
+    }
+    w.quads.sort_by_cached_key(|q| q.to_string());
+    w.quads.dedup();
+    w.quads
+}
+
+fn object_label(doc: &Doc<'_>, object: &Object) -> String {
+    match object {
+        Object::Entity(e) => doc.entities.get(*e).label.clone(),
+        Object::Quote(text) => format!("“{text}”"),
+        Object::Role { label, .. } => label.clone(),
+        Object::Label(label) => label.clone(),
+    }
+}
+
+/// The IRI of a sentence of an article.
+pub fn sentence_iri(article: &str, idx: usize) -> NamedNode {
+    iri(ARTICLE, &format!("{}/sentence/{idx}", segment(article)))
+}

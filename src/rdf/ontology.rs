@@ -1,0 +1,176 @@
+//! Loads `ontology/*.ttl`: the vocabulary and the gazetteer. Returns the
+//! [`Gazetteer`] the mention finder uses and the quads to store in the
+//! ontology graph. Adding an entity or a spelling means editing Turtle here,
+//! not Rust.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphName, NamedNode, Quad, Term};
+
+use crate::mention::{Entity, EntityClass, Gazetteer, Label, LabelKind};
+
+use super::vocab::{AKG, ENT, ONTOLOGY_GRAPH, RDF, SKOS};
+
+/// Why the ontology could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum OntologyError {
+    /// The folder or a file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A Turtle file does not parse.
+    #[error("{}: {message}; fix the Turtle syntax there", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, with its position.
+        message: String,
+    },
+    /// No `.ttl` file in the folder.
+    #[error("no .ttl file in {}; point --ontology at the project's ontology/ folder", path.display())]
+    Empty {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The gazetteer automaton could not be built.
+    #[error("cannot build the gazetteer automaton: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+}
+
+/// The loaded ontology.
+#[derive(Debug)]
+pub struct Ontology {
+    /// Entities and labels.
+    pub gazetteer: Gazetteer,
+    /// Every triple of the files, in the ontology graph.
+    pub quads: Vec<Quad>,
+    /// Hash of the files' bytes (to know when articles must be rebuilt).
+    pub hash: String,
+}
+
+/// The ontology files built into the binary, for use outside the project folder.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("gazetteer.ttl", include_str!("../../ontology/gazetteer.ttl")),
+    ("vocab.ttl", include_str!("../../ontology/vocab.ttl")),
+];
+
+/// Loads every `.ttl` file of `dir`, in name order.
+pub fn load(dir: &Path) -> Result<Ontology, OntologyError> {
+    let read_err = |source| OntologyError::Read { path: dir.to_path_buf(), source };
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(read_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ttl"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(OntologyError::Empty { path: dir.to_path_buf() });
+    }
+    let mut sources = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes = fs::read(&path).map_err(|source| OntologyError::Read { path: path.clone(), source })?;
+        sources.push((path, bytes));
+    }
+    from_sources(&sources)
+}
+
+/// Loads the ontology built into the binary.
+pub fn load_embedded() -> Result<Ontology, OntologyError> {
+    let sources: Vec<(PathBuf, Vec<u8>)> = EMBEDDED
+        .iter()
+        .map(|(name, text)| (PathBuf::from(format!("<built-in>/{name}")), text.as_bytes().to_vec()))
+        .collect();
+    from_sources(&sources)
+}
+
+fn from_sources(sources: &[(PathBuf, Vec<u8>)]) -> Result<Ontology, OntologyError> {
+    let graph = GraphName::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
+    let mut quads = Vec::new();
+    let mut hasher = blake3::Hasher::new();
+    for (path, bytes) in sources {
+        hasher.update(bytes);
+        for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(bytes) {
+            let quad = triple.map_err(|e| OntologyError::Syntax { path: path.clone(), message: e.to_string() })?;
+            quads.push(Quad::new(quad.subject, quad.predicate, quad.object, graph.clone()));
+        }
+    }
+    let gazetteer = gazetteer_from(&quads)?;
+    Ok(Ontology {
+        gazetteer,
+        quads,
+        hash: hasher.finalize().to_hex().to_string(),
+    })
+}
+
+/// Builds the gazetteer from the ontology's triples.
+pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
+    let rdf_type = format!("{RDF}type");
+    let pref = format!("{SKOS}prefLabel");
+    let alt = format!("{SKOS}altLabel");
+    let demonym = format!("{AKG}demonym");
+    let metonym = format!("{AKG}metonym");
+    let anaphor = format!("{AKG}anaphor");
+    let part_of = format!("{AKG}partOf");
+    let treaty_of = format!("{AKG}treatyOf");
+    #[derive(Default)]
+    struct Draft {
+        class: Option<EntityClass>,
+        pref: Option<String>,
+        labels: Vec<(String, LabelKind)>,
+        part_of: Option<String>,
+    }
+    let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
+    for quad in quads {
+        let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &quad.subject else { continue };
+        let Some(id) = subject.as_str().strip_prefix(ENT) else { continue };
+        let predicate = quad.predicate.as_str();
+        let draft = drafts.entry(id.to_string()).or_default();
+        match (&quad.object, predicate) {
+            (Term::NamedNode(class), p) if p == rdf_type => {
+                if let Some(local) = class.as_str().strip_prefix(AKG) {
+                    if let Some(c) = EntityClass::from_local_name(local) {
+                        // The most specific class wins over akg:Entity.
+                        if draft.class.is_none() || draft.class == Some(EntityClass::Other) {
+                            draft.class = Some(c);
+                        }
+                    }
+                }
+            }
+            (Term::Literal(l), p) if p == pref => {
+                draft.pref = Some(l.value().to_string());
+                draft.labels.push((l.value().to_string(), LabelKind::Name));
+            }
+            (Term::Literal(l), p) if p == alt => draft.labels.push((l.value().to_string(), LabelKind::Name)),
+            (Term::Literal(l), p) if p == demonym => draft.labels.push((l.value().to_string(), LabelKind::Demonym)),
+            (Term::Literal(l), p) if p == metonym => draft.labels.push((l.value().to_string(), LabelKind::Metonym)),
+            (Term::Literal(l), p) if p == anaphor => draft.labels.push((l.value().to_string(), LabelKind::Anaphor)),
+            (Term::NamedNode(target), p) if p == part_of || p == treaty_of => {
+                draft.part_of = target.as_str().strip_prefix(ENT).map(str::to_string);
+            }
+            _ => {}
+        }
+    }
+    let mut entities = Vec::new();
+    let mut labels = Vec::new();
+    for (id, draft) in drafts {
+        let (Some(class), Some(pref)) = (draft.class, draft.pref) else { continue };
+        let index = entities.len();
+        entities.push(Entity {
+            id,
+            label: pref,
+            class,
+            part_of: draft.part_of,
+        });
+        for (text, kind) in draft.labels {
+            labels.push(Label { text, entity: index, kind });
+        }
+    }
+    Ok(Gazetteer::new(entities, labels)?)
+}

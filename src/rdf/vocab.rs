@@ -1,0 +1,69 @@
+//! Every IRI the program writes or reads, as constants (oxrdf's vocab.rs
+//! style). Nothing else builds an IRI from a literal string.
+
+/// The ontology namespace (classes and properties).
+pub const AKG: &str = "https://w3id.org/alliance-kg/ontology#";
+/// Entities: states, people, alliances, roles, quotes and events.
+pub const ENT: &str = "https://w3id.org/alliance-kg/id/";
+/// Articles and their sentences.
+pub const ARTICLE: &str = "https://w3id.org/alliance-kg/article/";
+/// Claims.
+pub const CLAIM: &str = "https://w3id.org/alliance-kg/claim/";
+/// Named graphs: one per article, and one for the ontology.
+pub const GRAPH: &str = "https://w3id.org/alliance-kg/graph/";
+/// The named graph that holds the ontology and gazetteer.
+pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/alliance-kg/graph/ontology";
+
+/// RDF.
+pub const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+/// RDFS.
+pub const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
+/// SKOS.
+pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+/// PROV-O.
+pub const PROV: &str = "http://www.w3.org/ns/prov#";
+/// schema.org.
+pub const SCHEMA: &str = "https://schema.org/";
+/// NIF core.
+pub const NIF: &str = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#";
+/// Dublin Core terms.
+pub const DCTERMS: &str = "http://purl.org/dc/terms/";
+/// XML Schema datatypes.
+pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+
+/// The SPARQL prefixes every saved query and built-in query may use.
+pub const SPARQL_PREFIXES: &str = "PREFIX akg: <https://w3id.org/alliance-kg/ontology#>
+PREFIX ent: <https://w3id.org/alliance-kg/id/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+";
+
+/// Percent-encodes a string for use as one IRI path segment.
+pub fn segment(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_safe() {
+        assert_eq!(segment("000_5a98"), "000_5a98");
+        assert_eq!(segment("a b/é"), "a%20b%2F%C3%A9");
+    }
+}

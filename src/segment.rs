@@ -1,0 +1,235 @@
+//! Splits an article into paragraphs and sentences, keeping byte offsets.
+//!
+//! Rule based and deterministic: a line break always ends a sentence (news
+//! text puts headlines, captions and paragraphs on their own lines); inside a
+//! line, `.`, `!`, `?` or `…` (with any closing quotes or brackets) ends a
+//! sentence when white space and a capital, digit or opening quote follow,
+//! unless the word before is a known abbreviation ("Mr.", "Gen.", "U.S.") or
+//! an initial, or the point lies inside an open quotation. Pure: no IO.
+
+use crate::span::Span;
+
+/// One sentence of an article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    /// Position of the sentence in the article, from 0.
+    pub index: usize,
+    /// Position of its paragraph (non-empty line) in the article, from 0.
+    pub paragraph: usize,
+    /// Where it stands, trimmed of surrounding white space.
+    pub span: Span,
+}
+
+/// Words that end with a period without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Maj", "Capt", "Cpt", "Sgt", "Adm", "St",
+    "Sen", "Rep", "Gov", "Pres", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd", "No", "vs", "Jan", "Feb",
+    "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "approx", "ca", "cf",
+    "Rev", "Hon", "Amb", "Gens", "Fig", "al", "Mt", "Ft",
+];
+
+/// Segments `text` into sentences.
+pub fn sentences(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    let mut paragraph = 0;
+    for line in text.split_inclusive('\n') {
+        let line_span = Span::new(line_start, line_start + line.len());
+        line_start += line.len();
+        let before = out.len();
+        split_line(text, line_span, paragraph, &mut out);
+        if out.len() > before {
+            paragraph += 1;
+        }
+    }
+    for (index, sentence) in out.iter_mut().enumerate() {
+        sentence.index = index;
+    }
+    out
+}
+
+fn push_trimmed(text: &str, span: Span, paragraph: usize, out: &mut Vec<Sentence>) {
+    let slice = span.slice(text);
+    let lead = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if trimmed.is_empty() {
+        return;
+    }
+    let start = span.start + lead;
+    out.push(Sentence {
+        index: 0,
+        paragraph,
+        span: Span::new(start, start + trimmed.len()),
+    });
+}
+
+fn is_open_quote(prev: Option<char>, ch: char, next: Option<char>) -> Option<bool> {
+    match ch {
+        '“' | '«' | '„' => Some(true),
+        '”' | '»' => Some(false),
+        '"' => {
+            let prev_space = prev.is_none_or(|c| c.is_whitespace() || "([—–-".contains(c));
+            let next_space = next.is_none_or(|c| c.is_whitespace());
+            if prev_space && !next_space {
+                Some(true)
+            } else if !prev_space {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+fn split_line(text: &str, line: Span, paragraph: usize, out: &mut Vec<Sentence>) {
+    let body = line.slice(text);
+    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    let mut sentence_start = 0;
+    let mut inside_quote_since: Option<usize> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, ch) = chars[i];
+        let prev = i.checked_sub(1).map(|j| chars[j].1);
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        if let Some(open) = is_open_quote(prev, ch, next) {
+            inside_quote_since = if open { Some(pos) } else { None };
+        }
+        // An unbalanced quote must not glue a whole paragraph together.
+        if inside_quote_since.is_some_and(|since| pos - since > 600) {
+            inside_quote_since = None;
+        }
+        if matches!(ch, '.' | '!' | '?' | '…') {
+            // Absorb runs of terminators and closing marks.
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…') {
+                j += 1;
+            }
+            let mut closes_quote = false;
+            while j < chars.len() && matches!(chars[j].1, '”' | '"' | '’' | '»' | ')' | ']') {
+                if matches!(chars[j].1, '”' | '"' | '»') {
+                    closes_quote = true;
+                }
+                j += 1;
+            }
+            let inside = inside_quote_since.is_some() && !closes_quote;
+            if closes_quote {
+                inside_quote_since = None;
+            }
+            let ws_end = {
+                let mut k = j;
+                while k < chars.len() && chars[k].1.is_whitespace() {
+                    k += 1;
+                }
+                k
+            };
+            let boundary = ws_end > j
+                && ws_end < chars.len()
+                && starts_sentence(chars[ws_end].1)
+                && !(ch == '.' && is_abbreviation(body, pos))
+                && !inside;
+            if boundary {
+                let end = if j < chars.len() { chars[j].0 } else { body.len() };
+                push_trimmed(
+                    text,
+                    Span::new(line.start + sentence_start, line.start + end),
+                    paragraph,
+                    out,
+                );
+                sentence_start = chars[ws_end].0;
+                i = ws_end;
+                continue;
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    push_trimmed(
+        text,
+        Span::new(line.start + sentence_start, line.end),
+        paragraph,
+        out,
+    );
+}
+
+fn starts_sentence(ch: char) -> bool {
+    ch.is_uppercase() || ch.is_ascii_digit() || "“\"‘«(['„—–".contains(ch)
+}
+
+/// True when the `.` at byte `dot` of `body` closes an abbreviation or initial.
+fn is_abbreviation(body: &str, dot: usize) -> bool {
+    let before = &body[..dot];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || "(“\"‘".contains(c))
+        .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    // Initials and dotted acronyms: "J.", "U.S.", "U.N."
+    let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        return true;
+    }
+    if word.contains('.') && letters.iter().all(|c| c.is_uppercase()) && letters.len() <= 4 {
+        return true;
+    }
+    ABBREVIATIONS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: &[&str]) {
+        let got: Vec<&str> = sentences(text).iter().map(|s| s.span.slice(text)).collect();
+        assert_eq!(got, expected, "segmenting {text:?}");
+    }
+
+    #[test]
+    fn splits_sentences() {
+        check("One. Two!  Three?", &["One.", "Two!", "Three?"]);
+        check("Headline\n\nBody one. Body two.\n", &["Headline", "Body one.", "Body two."]);
+        check("It rose 2.5 percent. Then fell.", &["It rose 2.5 percent.", "Then fell."]);
+        check("no capital. after", &["no capital. after"]);
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_initials() {
+        check("Mr. Tokayev spoke. Gen. Sidorov did not.", &["Mr. Tokayev spoke.", "Gen. Sidorov did not."]);
+        check("The U.S. Army left. J. Smith came.", &["The U.S. Army left.", "J. Smith came."]);
+        check("On Sept. 14 they met.", &["On Sept. 14 they met."]);
+    }
+
+    #[test]
+    fn quotes() {
+        check(
+            "He said: “It is over. We leave.” Then he left.",
+            &["He said: “It is over. We leave.”", "Then he left."],
+        );
+        check(
+            "They “did nothing at all\", he told a reporter. “Of course, they are distracted.”",
+            &["They “did nothing at all\", he told a reporter.", "“Of course, they are distracted.”"],
+        );
+        check("\"Stop.\" He went.", &["\"Stop.\"", "He went."]);
+    }
+
+    #[test]
+    fn indices_and_paragraphs() {
+        let text = "A b. C d.\nE f.";
+        let got = sentences(text);
+        assert_eq!(got.iter().map(|s| s.index).collect::<Vec<_>>(), vec![0, 1, 2]);
+        assert_eq!(got.iter().map(|s| s.paragraph).collect::<Vec<_>>(), vec![0, 0, 1]);
+    }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        for text in ["", "\n\n", ".", "“", "a.”", "é. É", "\u{0}. A", "x.\u{200f}Y"] {
+            let got = sentences(text);
+            for s in got {
+                assert!(text.get(s.span.start..s.span.end).is_some());
+            }
+        }
+    }
+}

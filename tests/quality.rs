@@ -1,0 +1,69 @@
+//! Extraction quality, scored with the gold scorer (a copy of
+//! ../shared/gold/evalfacts.py lives in tests/fixtures/gold) on the seed
+//! articles (the development set) and on the unseen-style fixtures.
+
+use std::process::Command;
+
+use crate::util::{ok, root, seed_store, unseen_store};
+
+struct Score {
+    precision: f64,
+    recall: f64,
+    per_relation: Vec<(String, usize, f64)>,
+    table: String,
+}
+
+fn score(store: &std::path::Path, gold: &str) -> Score {
+    let facts = ok(store, &["facts", "--format", "tsv"]);
+    let dir = crate::util::tempdir();
+    let path = dir.path().join("facts.tsv");
+    std::fs::write(&path, facts).unwrap();
+    let out = Command::new("python3")
+        .arg(root().join("tests/fixtures/gold/evalfacts.py"))
+        .arg(root().join(gold))
+        .arg(&path)
+        .output()
+        .expect("python3 runs the scorer (bash .ci/setup installs it)");
+    let table = String::from_utf8(out.stdout).unwrap();
+    let last = table.lines().last().unwrap_or("").to_string();
+    let field = |name: &str| -> f64 {
+        last.split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let per_relation = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (cols.len() == 6).then(|| (cols[0].to_string(), cols[1].parse().unwrap_or(0), cols[5].parse().unwrap_or(0.0)))
+        })
+        .collect();
+    Score { precision: field("P="), recall: field("R="), per_relation, table }
+}
+
+#[test]
+fn seed_quality_meets_the_acceptance_bar() {
+    let s = score(seed_store(), "tests/fixtures/gold/seeds.tsv");
+    eprintln!("{}", s.table);
+    assert!(s.precision >= 0.90, "micro precision {} < 0.90\n{}", s.precision, s.table);
+    assert!(s.recall >= 0.85, "micro recall {} < 0.85\n{}", s.recall, s.table);
+    for (relation, gold, recall) in &s.per_relation {
+        if *gold > 0 {
+            assert!(*recall >= 0.70, "{relation} recall {recall} < 0.70\n{}", s.table);
+        }
+        if relation == "said" {
+            assert!(*recall >= 0.90, "said recall {recall} < 0.90\n{}", s.table);
+        }
+    }
+}
+
+#[test]
+fn unseen_style_quality_stays_above_its_floor() {
+    let s = score(unseen_store(), "tests/fixtures/unseen/gold.tsv");
+    eprintln!("{}", s.table);
+    // Floors measured on the held-out fixtures; raise them as the rules improve.
+    assert!(s.precision >= 0.50, "unseen precision {}\n{}", s.precision, s.table);
+    assert!(s.recall >= 0.40, "unseen recall {}\n{}", s.recall, s.table);
+}

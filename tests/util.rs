@@ -1,0 +1,68 @@
+//! Test helpers: temp stores, running `akg`, the seed corpus built once.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An `akg` command run from the repository root.
+pub fn akg() -> Command {
+    let mut cmd = Command::cargo_bin("akg").unwrap();
+    cmd.current_dir(root());
+    cmd.env_remove("AKG_STORE");
+    cmd
+}
+
+/// Runs akg with a store and arguments; returns its output.
+pub fn run(store: &Path, args: &[&str]) -> Output {
+    akg().arg("--store").arg(store).args(args).output().unwrap()
+}
+
+/// Runs akg and returns stdout, asserting success.
+pub fn ok(store: &Path, args: &[&str]) -> String {
+    let out = run(store, args);
+    assert!(
+        out.status.success(),
+        "akg {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A temp dir that lives for the whole test run.
+fn leak_tempdir() -> PathBuf {
+    let dir = tempfile::tempdir().unwrap();
+    dir.keep()
+}
+
+/// The store built from the bundled corpus, once per test run.
+pub fn seed_store() -> &'static Path {
+    static STORE: OnceLock<PathBuf> = OnceLock::new();
+    STORE.get_or_init(|| {
+        let store = leak_tempdir().join("store");
+        ok(&store, &["build", "corpus", "--quiet"]);
+        store
+    })
+}
+
+/// The store built from the unseen-style fixture articles, once per run.
+pub fn unseen_store() -> &'static Path {
+    static STORE: OnceLock<PathBuf> = OnceLock::new();
+    STORE.get_or_init(|| {
+        let store = leak_tempdir().join("store");
+        ok(&store, &["build", "tests/fixtures/unseen", "--quiet"]);
+        store
+    })
+}
+
+/// A fresh empty temp dir.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
