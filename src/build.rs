@@ -109,7 +109,9 @@ struct Analysed {
 fn analyse_to_quads(article: &Article, gazetteer: &Gazetteer) -> Analysed {
     // A bug in a rule must cost one article, not the build: a panic becomes
     // an article with no claims (reported by the caller).
-    let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| analyse_inner(article, gazetteer)));
+    let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyse_inner(article, gazetteer)
+    }));
     analysed.unwrap_or_else(|_| Analysed {
         quads: Vec::new(),
         sentences: 0,
@@ -177,12 +179,20 @@ pub fn build(
     };
     if options.strict {
         if let Some(first) = corpus.diagnostics.first() {
-            return Err(BuildError::Strict(format!("{first} (--strict stops at the first problem)")));
+            return Err(BuildError::Strict(format!(
+                "{first} (--strict stops at the first problem)"
+            )));
         }
     }
     // What the live store already has: article id → content hash, and the ontology's hash.
-    let previous = if options.full { None } else { previous_manifest(store)? };
-    let incremental = previous.as_ref().is_some_and(|p| p.ontology_hash.as_deref() == Some(ontology.hash.as_str()));
+    let previous = if options.full {
+        None
+    } else {
+        previous_manifest(store)?
+    };
+    let incremental = previous
+        .as_ref()
+        .is_some_and(|p| p.ontology_hash.as_deref() == Some(ontology.hash.as_str()));
     let writer = store.begin(options.wait, incremental)?;
     let oxi = writer.store();
     let old_hashes: HashMap<String, String> = if incremental {
@@ -196,7 +206,10 @@ pub fn build(
         .filter(|a| old_hashes.get(&a.id) != Some(&a.hash))
         .collect();
     let current_ids: BTreeSet<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
-    let removed: Vec<&String> = old_hashes.keys().filter(|id| !current_ids.contains(id.as_str())).collect();
+    let removed: Vec<&String> = old_hashes
+        .keys()
+        .filter(|id| !current_ids.contains(id.as_str()))
+        .collect();
     summary.articles_unchanged = corpus.articles.len() - todo.len();
     summary.articles_removed = removed.len();
     progress(Progress::Start(todo.len() as u64));
@@ -226,7 +239,10 @@ pub fn build(
             oxi.remove_named_graph(article_graph(id).as_ref())?;
         }
         for chunk in todo.chunks(CHUNK) {
-            let analysed: Vec<Analysed> = chunk.par_iter().map(|a| analyse_to_quads(a, &ontology.gazetteer)).collect();
+            let analysed: Vec<Analysed> = chunk
+                .par_iter()
+                .map(|a| analyse_to_quads(a, &ontology.gazetteer))
+                .collect();
             for (article, result) in chunk.iter().zip(&analysed) {
                 let graph = article_graph(&article.id);
                 let mut transaction = oxi.start_transaction()?;
@@ -242,7 +258,10 @@ pub fn build(
         loader.load_quads(ontology.quads.iter().cloned())?;
         loader.load_quads([ontology_hash_quad(&ontology.hash)])?;
         for chunk in todo.chunks(CHUNK) {
-            let analysed: Vec<Analysed> = chunk.par_iter().map(|a| analyse_to_quads(a, &ontology.gazetteer)).collect();
+            let analysed: Vec<Analysed> = chunk
+                .par_iter()
+                .map(|a| analyse_to_quads(a, &ontology.gazetteer))
+                .collect();
             for (article, result) in chunk.iter().zip(&analysed) {
                 loader.load_quads(result.quads.iter().cloned())?;
                 absorb(article, result, &mut summary);
@@ -253,7 +272,10 @@ pub fn build(
     }
     summary.entities = entities.len();
     for (relation, _, _) in &facts {
-        *summary.facts.entry(relation.name().to_string()).or_default() += 1;
+        *summary
+            .facts
+            .entry(relation.name().to_string())
+            .or_default() += 1;
     }
     summary.quads = oxi.len()?;
     writer.commit()?;
@@ -288,7 +310,10 @@ fn previous_manifest(store: &StoreDir) -> Result<Option<Manifest>, BuildError> {
     let (_, rows) = crate::query::select(&oxi, &query, &[])?;
     let mut articles = HashMap::new();
     for row in rows {
-        if let (Some(Term::Literal(id)), Some(Term::Literal(hash))) = (row.first().cloned().flatten(), row.get(1).cloned().flatten()) {
+        if let (Some(Term::Literal(id)), Some(Term::Literal(hash))) = (
+            row.first().cloned().flatten(),
+            row.get(1).cloned().flatten(),
+        ) {
             articles.insert(id.value().to_string(), hash.value().to_string());
         }
     }
@@ -297,6 +322,15 @@ fn previous_manifest(store: &StoreDir) -> Result<Option<Manifest>, BuildError> {
     let ontology_hash = rows
         .first()
         .and_then(|r| r.first().cloned().flatten())
-        .and_then(|t| if let Term::Literal(l) = t { Some(l.value().to_string()) } else { None });
-    Ok(Some(Manifest { ontology_hash, articles }))
+        .and_then(|t| {
+            if let Term::Literal(l) = t {
+                Some(l.value().to_string())
+            } else {
+                None
+            }
+        });
+    Ok(Some(Manifest {
+        ontology_hash,
+        articles,
+    }))
 }

@@ -44,7 +44,14 @@ pub fn dump(store: &Store, format: DumpFormat, out: &mut dyn Write) -> Result<()
         }
         DumpFormat::TriG => {
             let mut quads: Vec<Quad> = store.iter().collect::<Result<_, _>>()?;
-            quads.sort_by_cached_key(|q| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
+            quads.sort_by_cached_key(|q| {
+                (
+                    q.graph_name.to_string(),
+                    q.subject.to_string(),
+                    q.predicate.to_string(),
+                    q.object.to_string(),
+                )
+            });
             let mut serializer = RdfSerializer::from_format(RdfFormat::TriG).for_writer(&mut *out);
             for quad in &quads {
                 serializer.serialize_quad(quad)?;
@@ -52,10 +59,14 @@ pub fn dump(store: &Store, format: DumpFormat, out: &mut dyn Write) -> Result<()
             serializer.finish()?;
         }
         DumpFormat::Turtle => {
-            let mut triples: Vec<oxigraph::model::Triple> = store.iter().map(|q| q.map(|q| q.into())).collect::<Result<_, _>>()?;
+            let mut triples: Vec<oxigraph::model::Triple> = store
+                .iter()
+                .map(|q| q.map(|q| q.into()))
+                .collect::<Result<_, _>>()?;
             triples.sort_by_cached_key(|t| t.to_string());
             triples.dedup();
-            let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle).for_writer(&mut *out);
+            let mut serializer =
+                RdfSerializer::from_format(RdfFormat::Turtle).for_writer(&mut *out);
             for triple in &triples {
                 serializer.serialize_triple(triple)?;
             }

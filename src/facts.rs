@@ -69,10 +69,19 @@ pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
     for row in &rows {
         let predicate = text(row.get(2));
         let local = predicate.strip_prefix(AKG).unwrap_or(&predicate);
-        let relation = Relation::from_property(local).map_or(local.to_string(), |r| r.name().to_string());
+        let relation =
+            Relation::from_property(local).map_or(local.to_string(), |r| r.name().to_string());
         let quote = text(row.get(5));
-        let object = if quote.is_empty() { text(row.get(4)) } else { quote };
-        let object = if object.is_empty() { text(row.get(4)) } else { object };
+        let object = if quote.is_empty() {
+            text(row.get(4))
+        } else {
+            quote
+        };
+        let object = if object.is_empty() {
+            text(row.get(4))
+        } else {
+            object
+        };
         out.push(FactRow {
             claim: text(row.first()),
             article: text(row.get(1)),
@@ -87,7 +96,24 @@ pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
             rule: text(row.get(11)),
         });
     }
-    out.sort_by(|a, b| (&a.article, a.begin, a.end, &a.relation, &a.subject, &a.object).cmp(&(&b.article, b.begin, b.end, &b.relation, &b.subject, &b.object)));
+    out.sort_by(|a, b| {
+        (
+            &a.article,
+            a.begin,
+            a.end,
+            &a.relation,
+            &a.subject,
+            &a.object,
+        )
+            .cmp(&(
+                &b.article,
+                b.begin,
+                b.end,
+                &b.relation,
+                &b.subject,
+                &b.object,
+            ))
+    });
     Ok(out)
 }
 
@@ -98,7 +124,10 @@ fn cell(raw: &str) -> String {
 
 /// Writes fact rows as TSV with the gold schema's header.
 pub fn write_tsv(rows: &[FactRow], out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "article\trelation\tsubject\tobject\tdate\tvalue\tevidence")?;
+    writeln!(
+        out,
+        "article\trelation\tsubject\tobject\tdate\tvalue\tevidence"
+    )?;
     for r in rows {
         writeln!(
             out,

@@ -39,28 +39,22 @@ use oxigraph::sparql::{
 };
 use oxigraph::store::Store;
 
-// These mirror `rdf::vocab` (`ENT`, `AKG`, … and `SPARQL_PREFIXES`).
-/// Namespace of entity IRIs, shown as `ent:` in tables and Turtle.
-const ENTITY_NAMESPACE: &str = "https://w3id.org/alliance-kg/id/";
-/// Namespace of the ontology, shown as `akg:` in tables and Turtle.
-const ONTOLOGY_NAMESPACE: &str = "https://w3id.org/alliance-kg/ontology#";
+use crate::rdf::vocab;
 
 /// Prefixes used to shorten IRIs in tables and Turtle output: the ones
-/// every saved query declares, so a table cell can be pasted into a query.
+/// every saved query declares ([`vocab::SPARQL_PREFIXES`]), so that a table
+/// cell can be pasted back into a query.
 const PREFIXES: [(&str, &str); 10] = [
-    ("akg", ONTOLOGY_NAMESPACE),
-    ("ent", ENTITY_NAMESPACE),
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("skos", "http://www.w3.org/2004/02/skos/core#"),
-    ("prov", "http://www.w3.org/ns/prov#"),
-    ("schema", "https://schema.org/"),
-    (
-        "nif",
-        "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    ),
-    ("dcterms", "http://purl.org/dc/terms/"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("akg", vocab::AKG),
+    ("ent", vocab::ENT),
+    ("rdf", vocab::RDF),
+    ("rdfs", vocab::RDFS),
+    ("skos", vocab::SKOS),
+    ("prov", vocab::PROV),
+    ("schema", vocab::SCHEMA),
+    ("nif", vocab::NIF),
+    ("dcterms", vocab::DCTERMS),
+    ("xsd", vocab::XSD),
 ];
 
 /// The most rows the table format shows; the other formats stream them all.
@@ -94,7 +88,7 @@ pub enum OutputFormat {
     Json,
     /// SPARQL Query Results XML.
     Xml,
-    /// Turtle, with the `ent:`, `akg:` and usual W3C prefixes.
+    /// Turtle, with the prefixes every saved query declares (`ent:`, `akg:`, …).
     Turtle,
     /// N-Triples.
     NTriples,
@@ -352,7 +346,7 @@ pub fn select(
 }
 
 /// Shows a term compactly, as the table format does: `ent:Armenia` and
-/// `akg:memberOf` for our IRIs (and the usual W3C prefixes), `<iri>` for
+/// `akg:memberOf` for our IRIs (and the other prefixes of saved queries), `<iri>` for
 /// other IRIs, the plain value for literals, `_:id` for blank nodes.
 pub fn compact_term(term: &Term) -> String {
     match term {

@@ -129,7 +129,11 @@ fn split_line(text: &str, line: Span, paragraph: usize, out: &mut Vec<Sentence>)
                 && !(ch == '.' && is_abbreviation(body, pos))
                 && !inside;
             if boundary {
-                let end = if j < chars.len() { chars[j].0 } else { body.len() };
+                let end = if j < chars.len() {
+                    chars[j].0
+                } else {
+                    body.len()
+                };
                 push_trimmed(
                     text,
                     Span::new(line.start + sentence_start, line.start + end),
@@ -162,7 +166,9 @@ fn is_abbreviation(body: &str, dot: usize) -> bool {
     let before = &body[..dot];
     let word_start = before
         .rfind(|c: char| c.is_whitespace() || "(“\"‘".contains(c))
-        .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
     let word = &before[word_start..];
     if word.is_empty() {
         return false;
@@ -190,15 +196,27 @@ mod tests {
     #[test]
     fn splits_sentences() {
         check("One. Two!  Three?", &["One.", "Two!", "Three?"]);
-        check("Headline\n\nBody one. Body two.\n", &["Headline", "Body one.", "Body two."]);
-        check("It rose 2.5 percent. Then fell.", &["It rose 2.5 percent.", "Then fell."]);
+        check(
+            "Headline\n\nBody one. Body two.\n",
+            &["Headline", "Body one.", "Body two."],
+        );
+        check(
+            "It rose 2.5 percent. Then fell.",
+            &["It rose 2.5 percent.", "Then fell."],
+        );
         check("no capital. after", &["no capital. after"]);
     }
 
     #[test]
     fn keeps_abbreviations_and_initials() {
-        check("Mr. Tokayev spoke. Gen. Sidorov did not.", &["Mr. Tokayev spoke.", "Gen. Sidorov did not."]);
-        check("The U.S. Army left. J. Smith came.", &["The U.S. Army left.", "J. Smith came."]);
+        check(
+            "Mr. Tokayev spoke. Gen. Sidorov did not.",
+            &["Mr. Tokayev spoke.", "Gen. Sidorov did not."],
+        );
+        check(
+            "The U.S. Army left. J. Smith came.",
+            &["The U.S. Army left.", "J. Smith came."],
+        );
         check("On Sept. 14 they met.", &["On Sept. 14 they met."]);
     }
 
@@ -210,7 +228,10 @@ mod tests {
         );
         check(
             "They “did nothing at all\", he told a reporter. “Of course, they are distracted.”",
-            &["They “did nothing at all\", he told a reporter.", "“Of course, they are distracted.”"],
+            &[
+                "They “did nothing at all\", he told a reporter.",
+                "“Of course, they are distracted.”",
+            ],
         );
         check("\"Stop.\" He went.", &["\"Stop.\"", "He went."]);
     }
@@ -219,13 +240,28 @@ mod tests {
     fn indices_and_paragraphs() {
         let text = "A b. C d.\nE f.";
         let got = sentences(text);
-        assert_eq!(got.iter().map(|s| s.index).collect::<Vec<_>>(), vec![0, 1, 2]);
-        assert_eq!(got.iter().map(|s| s.paragraph).collect::<Vec<_>>(), vec![0, 0, 1]);
+        assert_eq!(
+            got.iter().map(|s| s.index).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        assert_eq!(
+            got.iter().map(|s| s.paragraph).collect::<Vec<_>>(),
+            vec![0, 0, 1]
+        );
     }
 
     #[test]
     fn never_panics_on_odd_text() {
-        for text in ["", "\n\n", ".", "“", "a.”", "é. É", "\u{0}. A", "x.\u{200f}Y"] {
+        for text in [
+            "",
+            "\n\n",
+            ".",
+            "“",
+            "a.”",
+            "é. É",
+            "\u{0}. A",
+            "x.\u{200f}Y",
+        ] {
             let got = sentences(text);
             for s in got {
                 assert!(text.get(s.span.start..s.span.end).is_some());

@@ -7,7 +7,16 @@ fn build_prints_a_summary() {
     let dir = tempdir();
     let store = dir.path().join("store");
     let out = ok(&store, &["build", "corpus", "--quiet"]);
-    for needle in ["5 built", "sentences", "entities", "claims", "member_of", "said", "quads", "elapsed"] {
+    for needle in [
+        "5 built",
+        "sentences",
+        "entities",
+        "claims",
+        "member_of",
+        "said",
+        "quads",
+        "elapsed",
+    ] {
         assert!(out.contains(needle), "summary lacks {needle:?}:\n{out}");
     }
     // A second build changes nothing.
@@ -17,18 +26,41 @@ fn build_prints_a_summary() {
 
 #[test]
 fn members_query_lists_the_six_members_with_sources() {
-    let out = ok(seed_store(), &["query", "queries/members.rq", "--format", "tsv"]);
-    let states: Vec<&str> = out.lines().skip(1).map(|l| l.split('\t').next().unwrap_or("")).collect();
-    for member in ["Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"] {
-        assert!(states.iter().any(|s| s.contains(member)), "{member} missing from:\n{out}");
+    let out = ok(
+        seed_store(),
+        &["query", "queries/members.rq", "--format", "tsv"],
+    );
+    let states: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
+    for member in [
+        "Armenia",
+        "Belarus",
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Russia",
+        "Tajikistan",
+    ] {
+        assert!(
+            states.iter().any(|s| s.contains(member)),
+            "{member} missing from:\n{out}"
+        );
     }
     assert_eq!(states.len(), 6, "exactly the six members:\n{out}");
-    assert!(out.contains("001_2150935a893c588c"), "sources are listed:\n{out}");
+    assert!(
+        out.contains("001_2150935a893c588c"),
+        "sources are listed:\n{out}"
+    );
 }
 
 #[test]
 fn bad_sparql_fails_with_line_and_column() {
-    let out = run(seed_store(), &["query", "-e", "SELECT ?s WHERE {\n  ?s ?p \n}"]);
+    let out = run(
+        seed_store(),
+        &["query", "-e", "SELECT ?s WHERE {\n  ?s ?p \n}"],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line"), "no position in: {err}");
@@ -36,7 +68,14 @@ fn bad_sparql_fails_with_line_and_column() {
 
 #[test]
 fn updates_are_refused() {
-    let out = run(seed_store(), &["query", "-e", "INSERT DATA { <http://a> <http://b> <http://c> }"]);
+    let out = run(
+        seed_store(),
+        &[
+            "query",
+            "-e",
+            "INSERT DATA { <http://a> <http://b> <http://c> }",
+        ],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("read-only"), "{err}");

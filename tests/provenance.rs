@@ -15,7 +15,10 @@ fn check_spans(store: &std::path::Path, corpus: &str) {
     for row in rows {
         let article = row["article"]["value"].as_str().unwrap();
         let chars = texts.entry(article.to_string()).or_insert_with(|| {
-            std::fs::read_to_string(root().join(corpus).join(format!("{article}.txt"))).unwrap().chars().collect()
+            std::fs::read_to_string(root().join(corpus).join(format!("{article}.txt")))
+                .unwrap()
+                .chars()
+                .collect()
         });
         let begin: usize = row["begin"]["value"].as_str().unwrap().parse().unwrap();
         let end: usize = row["end"]["value"].as_str().unwrap().parse().unwrap();
@@ -24,7 +27,10 @@ fn check_spans(store: &std::path::Path, corpus: &str) {
         assert_eq!(slice, exact, "claim span in {article} at {begin}..{end}");
         let sentence = row["sentence"]["value"].as_str().unwrap();
         let sentence_text: String = chars.iter().collect();
-        assert!(sentence_text.contains(sentence), "sentence not in {article}: {sentence}");
+        assert!(
+            sentence_text.contains(sentence),
+            "sentence not in {article}: {sentence}"
+        );
     }
 }
 

@@ -37,21 +37,46 @@ fn score(store: &std::path::Path, gold: &str) -> Score {
         .skip(1)
         .filter_map(|l| {
             let cols: Vec<&str> = l.split_whitespace().collect();
-            (cols.len() == 6).then(|| (cols[0].to_string(), cols[1].parse().unwrap_or(0), cols[5].parse().unwrap_or(0.0)))
+            (cols.len() == 6).then(|| {
+                (
+                    cols[0].to_string(),
+                    cols[1].parse().unwrap_or(0),
+                    cols[5].parse().unwrap_or(0.0),
+                )
+            })
         })
         .collect();
-    Score { precision: field("P="), recall: field("R="), per_relation, table }
+    Score {
+        precision: field("P="),
+        recall: field("R="),
+        per_relation,
+        table,
+    }
 }
 
 #[test]
 fn seed_quality_meets_the_acceptance_bar() {
     let s = score(seed_store(), "tests/fixtures/gold/seeds.tsv");
     eprintln!("{}", s.table);
-    assert!(s.precision >= 0.90, "micro precision {} < 0.90\n{}", s.precision, s.table);
-    assert!(s.recall >= 0.85, "micro recall {} < 0.85\n{}", s.recall, s.table);
+    assert!(
+        s.precision >= 0.90,
+        "micro precision {} < 0.90\n{}",
+        s.precision,
+        s.table
+    );
+    assert!(
+        s.recall >= 0.85,
+        "micro recall {} < 0.85\n{}",
+        s.recall,
+        s.table
+    );
     for (relation, gold, recall) in &s.per_relation {
         if *gold > 0 {
-            assert!(*recall >= 0.70, "{relation} recall {recall} < 0.70\n{}", s.table);
+            assert!(
+                *recall >= 0.70,
+                "{relation} recall {recall} < 0.70\n{}",
+                s.table
+            );
         }
         if relation == "said" {
             assert!(*recall >= 0.90, "said recall {recall} < 0.90\n{}", s.table);
@@ -64,6 +89,11 @@ fn unseen_style_quality_stays_above_its_floor() {
     let s = score(unseen_store(), "tests/fixtures/unseen/gold.tsv");
     eprintln!("{}", s.table);
     // Floors measured on the held-out fixtures; raise them as the rules improve.
-    assert!(s.precision >= 0.50, "unseen precision {}\n{}", s.precision, s.table);
+    assert!(
+        s.precision >= 0.50,
+        "unseen precision {}\n{}",
+        s.precision,
+        s.table
+    );
     assert!(s.recall >= 0.40, "unseen recall {}\n{}", s.recall, s.table);
 }

@@ -18,9 +18,17 @@ fn saved_queries_return_the_expected_rows() {
     let mut failures = Vec::new();
     for name in names {
         let text = std::fs::read_to_string(root().join("queries").join(&name)).unwrap();
-        assert!(text.starts_with('#'), "{name} must open with a comment saying what it answers");
-        let got = ok(seed_store(), &["query", &format!("queries/{name}"), "--format", "tsv"]);
-        let expected_path = root().join("queries").join(name.replace(".rq", ".expected.tsv"));
+        assert!(
+            text.starts_with('#'),
+            "{name} must open with a comment saying what it answers"
+        );
+        let got = ok(
+            seed_store(),
+            &["query", &format!("queries/{name}"), "--format", "tsv"],
+        );
+        let expected_path = root()
+            .join("queries")
+            .join(name.replace(".rq", ".expected.tsv"));
         if update {
             std::fs::write(&expected_path, &got).unwrap();
             continue;

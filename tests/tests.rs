@@ -1,6 +1,8 @@
 //! End-to-end tests: the real `akg` binary on real files (one integration
 //! binary, as ripgrep does, with topic modules).
 
+#![allow(clippy::expect_used, clippy::print_stderr, clippy::print_stdout)]
+
 mod util;
 
 mod cli;

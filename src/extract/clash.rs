@@ -9,27 +9,11 @@
 //! named, the pair of the last clash within three sentences. The death toll
 //! ("at least 99 people dead", "killed more than 200 soldiers") is the value.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use crate::claim::{Claim, Object, Relation, Value};
 use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 
 use super::Doc;
-
-macro_rules! regex {
-    ($name:ident, $pattern:expr) => {
-        fn $name() -> &'static Regex {
-            static RE: OnceLock<Regex> = OnceLock::new();
-            RE.get_or_init(|| {
-                #[allow(clippy::expect_used)] // invariant: literal pattern
-                Regex::new($pattern).expect(stringify!($name))
-            })
-        }
-    };
-}
 
 regex!(
     trigger_re,
@@ -39,21 +23,66 @@ regex!(
     deaths_re,
     r"(?i)(?:(?:at\s+least|around|about|more\s+than|over|nearly|almost|some|up\s+to|roughly)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:people|soldiers|civilians|servicemen|troops|persons|lives|combatants)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:dead|killed|deaths|died|lost)\b|\bkill(?:ed|ing)\s+(?:at\s+least\s+|more\s+than\s+|over\s+|around\s+|about\s+|nearly\s+|some\s+)?(?P<k>\d{1,3}(?:,\d{3})+|\d+)"
 );
-regex!(hypothetical_re, r"\b(?:could|would|might|may|should|whether|unless|[Ii]f)\b");
+regex!(
+    hypothetical_re,
+    r"\b(?:could|would|might|may|should|whether|unless|[Ii]f)\b"
+);
 
 const MILITARY_NOUNS: &[&str] = &[
-    "troops", "forces", "army", "military", "soldiers", "territory", "border", "positions",
-    "side", "missiles", "artillery", "drones", "guards", "servicemen", "attacks", "attack",
-    "strikes", "shelling", "offensive", "aggression", "invasion", "counteroffensive",
+    "troops",
+    "forces",
+    "army",
+    "military",
+    "soldiers",
+    "territory",
+    "border",
+    "positions",
+    "side",
+    "missiles",
+    "artillery",
+    "drones",
+    "guards",
+    "servicemen",
+    "attacks",
+    "attack",
+    "strikes",
+    "shelling",
+    "offensive",
+    "aggression",
+    "invasion",
+    "counteroffensive",
 ];
 
 /// Collective nouns after a demonym that make it a side: "Kyrgyz officials".
-const GROUP_NOUNS: &[&str] = &["officials", "authorities", "government", "leadership", "side", "president", "border", "guards"];
+const GROUP_NOUNS: &[&str] = &[
+    "officials",
+    "authorities",
+    "government",
+    "leadership",
+    "side",
+    "president",
+    "border",
+    "guards",
+];
 
 /// Objects that make "fighting" a campaign, not a clash: "fighting threats".
 const NON_CLASH_OBJECTS: &[&str] = &[
-    "threats", "terrorism", "terrorists", "trafficking", "drug", "drugs", "corruption", "crime",
-    "extremism", "extremists", "poverty", "disinformation", "smuggling", "fires", "covid", "the",
+    "threats",
+    "terrorism",
+    "terrorists",
+    "trafficking",
+    "drug",
+    "drugs",
+    "corruption",
+    "crime",
+    "extremism",
+    "extremists",
+    "poverty",
+    "disinformation",
+    "smuggling",
+    "fires",
+    "covid",
+    "the",
 ];
 
 /// True for a mention that can be a side of a clash.
@@ -84,14 +113,23 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let sides: Vec<&Mention> = mentions.iter().filter(|m| is_side(doc, m)).collect();
         let mut pairs_here: Vec<(EntityRef, EntityRef)> = Vec::new();
         for cue in trigger_re().find_iter(body) {
-            let cue_span = Span::new(sentence.span.start + cue.start(), sentence.span.start + cue.end());
-            let clause_start = body[..cue.start()].rfind([';', '—']).map_or(0, |p| super::ceil_boundary(body, p + 1));
+            let cue_span = Span::new(
+                sentence.span.start + cue.start(),
+                sentence.span.start + cue.end(),
+            );
+            let clause_start = body[..cue.start()]
+                .rfind([';', '—'])
+                .map_or(0, |p| super::ceil_boundary(body, p + 1));
             if hypothetical_re().is_match(&body[clause_start..cue.start()]) {
                 continue;
             }
             let cue_lower = cue.as_str().to_lowercase();
             if cue_lower == "fighting" || cue_lower == "war" || cue_lower == "wars" {
-                let next: String = body[cue.end()..].trim_start().chars().take_while(|c| c.is_alphabetic()).collect();
+                let next: String = body[cue.end()..]
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect();
                 if NON_CLASH_OBJECTS.contains(&next.to_lowercase().as_str()) {
                     continue;
                 }
@@ -100,14 +138,31 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 // a ceasefire names the sides of a war too, but is not a clash claim
                 continue;
             }
-            let pairs = sides_of(doc, body, sentence.span, cue_span, &sides, &last_pair.filter(|(i, _, _)| idx - i <= 3).map(|(_, a, b)| (a, b)));
+            let pairs = sides_of(
+                doc,
+                body,
+                sentence.span,
+                cue_span,
+                &sides,
+                &last_pair
+                    .filter(|(i, _, _)| idx - i <= 3)
+                    .map(|(_, a, b)| (a, b)),
+            );
             for (a, b, rule, confidence) in pairs {
                 if a == b || pairs_here.contains(&(a, b)) {
                     continue;
                 }
                 pairs_here.push((a, b));
                 let (subject, object) = ordered(doc, a, b);
-                let mut claim = doc.claim(Relation::ClashedWith, subject, Object::Entity(object), idx, cue_span, rule, confidence);
+                let mut claim = doc.claim(
+                    Relation::ClashedWith,
+                    subject,
+                    Object::Entity(object),
+                    idx,
+                    cue_span,
+                    rule,
+                    confidence,
+                );
                 claim.date = doc.date_near(idx, cue_span.start);
                 claim.value = deaths(body);
                 out.push(claim);
@@ -130,20 +185,39 @@ fn ordered(doc: &Doc<'_>, a: EntityRef, b: EntityRef) -> (EntityRef, EntityRef) 
 fn deaths(body: &str) -> Option<Value> {
     let caps = deaths_re().captures(body)?;
     let n = caps.name("n").or_else(|| caps.name("k"))?;
-    super::parse_count(n.as_str()).filter(|n| *n > 0).map(Value::Count)
+    super::parse_count(n.as_str())
+        .filter(|n| *n > 0)
+        .map(Value::Count)
 }
 
 type Pair = (EntityRef, EntityRef, &'static str, f32);
 
-fn sides_of(doc: &Doc<'_>, body: &str, sentence: Span, cue: Span, sides: &[&Mention], context: &Option<(EntityRef, EntityRef)>) -> Vec<Pair> {
+fn sides_of(
+    doc: &Doc<'_>,
+    body: &str,
+    sentence: Span,
+    cue: Span,
+    sides: &[&Mention],
+    context: &Option<(EntityRef, EntityRef)>,
+) -> Vec<Pair> {
     let text = doc.text;
     let after_cue = &text[cue.end..sentence.end];
     // "between X and Y" within a few words after the trigger.
     if let Some(pos) = after_cue.find("between ") {
         if after_cue[..pos].split_whitespace().count() <= 6 {
             let from = cue.end + pos + "between ".len();
-            let list: Vec<&&Mention> = sides.iter().filter(|m| m.span.start >= from && m.span.start < from + 80).take(2).collect();
-            if list.len() == 2 && text[list[0].span.end..list[1].span.start].trim().trim_start_matches(',').trim() == "and" {
+            let list: Vec<&&Mention> = sides
+                .iter()
+                .filter(|m| m.span.start >= from && m.span.start < from + 80)
+                .take(2)
+                .collect();
+            if list.len() == 2
+                && text[list[0].span.end..list[1].span.start]
+                    .trim()
+                    .trim_start_matches(',')
+                    .trim()
+                    == "and"
+            {
                 return vec![(list[0].entity, list[1].entity, "clash.between_x_and_y", 0.9)];
             }
             let rest = &text[from..sentence.end];
@@ -158,7 +232,12 @@ fn sides_of(doc: &Doc<'_>, body: &str, sentence: Span, cue: Span, sides: &[&Ment
     for pair in sides.windows(2) {
         let gap = &text[pair[0].span.end..pair[1].span.start];
         if (gap == "-" || gap == "–") && near(pair[0].span, cue, 60) {
-            return vec![(pair[0].entity, pair[1].entity, "clash.hyphen_compound", 0.85)];
+            return vec![(
+                pair[0].entity,
+                pair[1].entity,
+                "clash.hyphen_compound",
+                0.85,
+            )];
         }
     }
     // "X’s war on Y", "X’s invasion of Y", "X attacks on Y".
@@ -168,8 +247,13 @@ fn sides_of(doc: &Doc<'_>, body: &str, sentence: Span, cue: Span, sides: &[&Ment
         let gap_before = &text[agent.span.end..cue.start];
         let gap_after = &text[cue.end..target.span.start];
         let words_before = gap_before.split_whitespace().count();
-        let possessive = gap_before.starts_with("’s") || gap_before.starts_with("'s") || agent.kind == MentionKind::Demonym;
-        let prep = ["on ", "of ", "against ", "in ", "with ", "into "].iter().any(|p| gap_after.trim_start().starts_with(p)) && gap_after.split_whitespace().count() <= 2;
+        let possessive = gap_before.starts_with("’s")
+            || gap_before.starts_with("'s")
+            || agent.kind == MentionKind::Demonym;
+        let prep = ["on ", "of ", "against ", "in ", "with ", "into "]
+            .iter()
+            .any(|p| gap_after.trim_start().starts_with(p))
+            && gap_after.split_whitespace().count() <= 2;
         if possessive && words_before <= 3 && prep && !gap_before.contains(',') {
             return vec![(agent.entity, target.entity, "clash.possessive_war_on", 0.85)];
         }
@@ -193,28 +277,52 @@ fn sides_of(doc: &Doc<'_>, body: &str, sentence: Span, cue: Span, sides: &[&Ment
         }
     }
     let cue_lower = cue.slice(text).to_lowercase();
-    let directional = ["invasion", "invaded", "invade", "aggression", "incursion", "offensive", "attack"].iter().any(|w| cue_lower.starts_with(w));
+    let directional = [
+        "invasion",
+        "invaded",
+        "invade",
+        "aggression",
+        "incursion",
+        "offensive",
+        "attack",
+    ]
+    .iter()
+    .any(|w| cue_lower.starts_with(w));
     if distinct.len() == 2 && !directional {
         let words_to = |m: &Mention| {
-            let (a, b) = if m.span.end <= cue.start { (m.span.end, cue.start) } else { (cue.end, m.span.start) };
+            let (a, b) = if m.span.end <= cue.start {
+                (m.span.end, cue.start)
+            } else {
+                (cue.end, m.span.start)
+            };
             text[a..b].split_whitespace().count()
         };
         let attached = sides.iter().any(|m| {
             m.span.start >= cue.end && {
                 let gap = text[cue.end..m.span.start].trim();
-                ["with", "against", "on"].iter().any(|p| gap == *p || gap.starts_with(&format!("{p} ")) && gap.split_whitespace().count() <= 3)
+                ["with", "against", "on"].iter().any(|p| {
+                    gap == *p
+                        || gap.starts_with(&format!("{p} ")) && gap.split_whitespace().count() <= 3
+                })
             }
         });
         let near = sides.iter().all(|m| words_to(m) <= 8);
         if near || attached {
-            return vec![(distinct[0], distinct[1], "clash.two_states_in_sentence", 0.65)];
+            return vec![(
+                distinct[0],
+                distinct[1],
+                "clash.two_states_in_sentence",
+                0.65,
+            )];
         }
     }
     // "with Y" after the trigger and one state before it.
     if distinct.len() == 1 {
         let gap = after_cue.trim_start();
         if let Some(target) = after.first() {
-            let words = text[cue.end..target.span.start].split_whitespace().collect::<Vec<_>>();
+            let words = text[cue.end..target.span.start]
+                .split_whitespace()
+                .collect::<Vec<_>>();
             if words.first() == Some(&"with") && words.len() <= 3 {
                 if let Some((a, b)) = context {
                     if *a == target.entity || *b == target.entity {

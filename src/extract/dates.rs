@@ -23,8 +23,18 @@ fn date(year: i32, month: Option<u8>, day: Option<u8>) -> Option<PartialDate> {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn month_number(word: &str) -> Option<u8> {
@@ -63,14 +73,14 @@ fn regex() -> &'static Regex {
             (?P<dmy>\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{month})(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b)
           | (?P<mdy>\b(?P<m2>{month})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*[-–]\s*\d{{1,2}})?(?:,?\s+(?P<y2>(?:19|20)\d\d))?)
           | (?P<my>\b(?P<m3>{month})\s+(?:of\s+)?(?P<y3>(?:19|20)\d\d)\b)
-          | (?P<mly>\b(?P<m4>{month})\s+of\s+last\s+year\b)
-          | (?P<season>\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y5>(?:19|20)\d\d)\b)
-          | (?P<ago>\b(?P<n6>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+ago\b)
-          | (?P<later>\b(?P<n7>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+later\b)
-          | (?P<lastmonth>\b(?:last|previous)\s+month\b)
-          | (?P<thismonth>\b(?:this|earlier\s+this|later\s+this)\s+month\b|\blast\s+week\b|\bthis\s+week\b|\bearlier\s+this\s+week\b|\bon\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
-          | (?P<lastyear>\blast\s+year\b)
-          | (?P<thisyear>\bthis\s+year\b|\bearlier\s+this\s+year\b)
+          | (?i:(?P<mly>\b(?P<m4>{month})\s+of\s+last\s+year\b))
+          | (?i:(?P<season>\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y5>(?:19|20)\d\d)\b))
+          | (?i:(?P<ago>\b(?P<n6>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+ago\b))
+          | (?i:(?P<later>\b(?P<n7>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+later\b))
+          | (?i:(?P<lastmonth>\b(?:last|previous)\s+month\b))
+          | (?i:(?P<thismonth>\b(?:this|earlier\s+this|later\s+this)\s+month\b|\blast\s+week\b|\bthis\s+week\b|\bearlier\s+this\s+week\b|\bon\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b))
+          | (?i:(?P<lastyear>\blast\s+year\b))
+          | (?i:(?P<thisyear>\bthis\s+year\b|\bearlier\s+this\s+year\b))
           | (?P<month>\b(?P<m8>January|February|March|April|June|July|August|September|October|November|December|May)\b)
           | (?P<year>\b(?P<y9>(?:19|20)\d\d)\b)
             "
@@ -132,19 +142,25 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
         } else if caps.name("later").is_some() {
             // Relative to the last explicit year before it in the sentence.
             let n = caps.name("n7").and_then(|n| number_word(n.as_str()));
-            let base = out.iter().rev().find(|d| d.date.month.is_none()).map(|d| d.date.year);
+            let base = out
+                .iter()
+                .rev()
+                .find(|d| d.date.month.is_none())
+                .map(|d| d.date.year);
             match (base, n) {
                 (Some(y), Some(n)) => date(y + n, None, None),
                 _ => None,
             }
         } else if caps.name("lastmonth").is_some() {
-            reference.and_then(|r| r.month.map(|m| (r.year, m))).and_then(|(y, m)| {
-                if m == 1 {
-                    date(y - 1, Some(12), None)
-                } else {
-                    date(y, Some(m - 1), None)
-                }
-            })
+            reference
+                .and_then(|r| r.month.map(|m| (r.year, m)))
+                .and_then(|(y, m)| {
+                    if m == 1 {
+                        date(y - 1, Some(12), None)
+                    } else {
+                        date(y, Some(m - 1), None)
+                    }
+                })
         } else if caps.name("thismonth").is_some() {
             reference.and_then(|r| r.month.and_then(|m| date(r.year, Some(m), None)))
         } else if caps.name("lastyear").is_some() {
@@ -156,9 +172,16 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
             // "of", "from", "late", "early", "mid-" or "to".
             let month = caps.name("m8").and_then(|m| month_number(m.as_str()));
             let before = body[..whole.start()].trim_end().to_lowercase();
-            let cue = ["in", "since", "until", "by", "of", "from", "late", "early", "mid", "to", "last", "this", "that", "during", "before", "after"]
-                .iter()
-                .any(|w| before.ends_with(&format!(" {w}")) || before == *w || before.ends_with(&format!("-{w}")));
+            let cue = [
+                "in", "since", "until", "by", "of", "from", "late", "early", "mid", "to", "last",
+                "this", "that", "during", "before", "after",
+            ]
+            .iter()
+            .any(|w| {
+                before.ends_with(&format!(" {w}"))
+                    || before == *w
+                    || before.ends_with(&format!("-{w}"))
+            });
             match month {
                 Some(month) if cue || month != 5 => {
                     month_in_ref_year(month).and_then(|y| date(y, Some(month), None))
@@ -207,7 +230,11 @@ mod tests {
     #[test]
     fn explicit_dates() {
         check("On 3 January 2024, he spoke.", None, &["2024-01-03"]);
-        check("on October 12, 2022 and in May 2021", None, &["2022-10-12", "2021-05"]);
+        check(
+            "on October 12, 2022 and in May 2021",
+            None,
+            &["2022-10-12", "2021-05"],
+        );
         check("the 2020 war", None, &["2020"]);
         check("in spring 2021", None, &["2021"]);
         check("the 10th of January", Some("2022"), &["2022-01-10"]);
@@ -215,14 +242,22 @@ mod tests {
 
     #[test]
     fn relative_dates() {
-        check("Fast forward to September", Some("2022-10-13"), &["2022-09"]);
+        check(
+            "Fast forward to September",
+            Some("2022-10-13"),
+            &["2022-09"],
+        );
         check("In January, he", Some("2022-10-13"), &["2022-01"]);
         check("last month", Some("2022-10-13"), &["2022-09"]);
         check("last month", Some("2022-01-13"), &["2021-12"]);
         check("Only last week", Some("2022-10-13"), &["2022-10"]);
         check("Three years ago", Some("2022-10-13"), &["2019"]);
         check("In May of last year", Some("2022"), &["2021-05"]);
-        check("rejoined in 2005 but quit again seven years later", None, &["2005", "2012"]);
+        check(
+            "rejoined in 2005 but quit again seven years later",
+            None,
+            &["2005", "2012"],
+        );
         check("in December", Some("2022-10-13"), &["2021-12"]);
     }
 

@@ -10,32 +10,28 @@
 //!   named in the sentence);
 //! - *UN vote*: "A and B voted against the … resolution", "C and D abstained".
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use crate::claim::{Claim, Object, Relation};
 use crate::mention::{EntityClass, Mention, MentionKind};
 use crate::span::Span;
 
 use super::Doc;
 
-macro_rules! regex {
-    ($name:ident, $pattern:expr) => {
-        fn $name() -> &'static Regex {
-            static RE: OnceLock<Regex> = OnceLock::new();
-            RE.get_or_init(|| {
-                #[allow(clippy::expect_used)] // invariant: literal pattern
-                Regex::new($pattern).expect(stringify!($name))
-            })
-        }
-    };
-}
-
-regex!(cancel_re, r"(?i)\b(?:called\s+off|cancel(?:l?ed|s)|scrapped|refused\s+to\s+host|pulled\s+out\s+of)\b[^.]{0,80}?\b(?:exercises?|drills?|manoeuvres|maneuvers)\b");
-regex!(support_re, r"(?i)\b(?:provided\s+support\s+for|supports?|supported|backs|backed|is\s+actively\s+aiding|aiding)\b");
-regex!(base_re, r"(?i)\b(?:\d+(?:st|nd|rd|th)\s+)?(?:military\s+)?(?:base|airbase|air\s+base)\b");
-regex!(vote_re, r"(?i)\b(?P<pos>voted\s+(?:against|for|in\s+favou?r\s+of)|abstained)\b");
+regex!(
+    cancel_re,
+    r"(?i)\b(?:called\s+off|cancel(?:l?ed|s)|scrapped|refused\s+to\s+host|pulled\s+out\s+of)\b[^.]{0,80}?\b(?:exercises?|drills?|manoeuvres|maneuvers)\b"
+);
+regex!(
+    support_re,
+    r"(?i)\b(?:provided\s+support\s+for|supports?|supported|backs|backed|is\s+actively\s+aiding|aiding)\b"
+);
+regex!(
+    base_re,
+    r"(?i)\b(?:\d+(?:st|nd|rd|th)\s+)?(?:military\s+)?(?:base|airbase|air\s+base)\b"
+);
+regex!(
+    vote_re,
+    r"(?i)\b(?P<pos>voted\s+(?:against|for|in\s+favou?r\s+of)|abstained)\b"
+);
 
 /// Extracts the other events.
 pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
@@ -46,9 +42,22 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let abs = |s: usize, e: usize| Span::new(sentence.span.start + s, sentence.span.start + e);
         if let Some(cue) = cancel_re().find(body) {
             let cue_span = abs(cue.start(), cue.end());
-            if let Some(actor) = mentions.iter().rev().find(|m| m.span.end <= cue_span.start && doc.is_state_actor(m)) {
-                let label = exercise_name(doc.text, cue_span).unwrap_or_else(|| "military exercises".to_string());
-                let mut claim = doc.claim(Relation::CancelledExercise, actor.entity, Object::Label(label), idx, actor.span.cover(cue_span), "event.exercise_cancelled", 0.75);
+            if let Some(actor) = mentions
+                .iter()
+                .rev()
+                .find(|m| m.span.end <= cue_span.start && doc.is_state_actor(m))
+            {
+                let label = exercise_name(doc.text, cue_span)
+                    .unwrap_or_else(|| "military exercises".to_string());
+                let mut claim = doc.claim(
+                    Relation::CancelledExercise,
+                    actor.entity,
+                    Object::Label(label),
+                    idx,
+                    actor.span.cover(cue_span),
+                    "event.exercise_cancelled",
+                    0.75,
+                );
                 claim.date = doc.date_near(idx, cue_span.start);
                 out.push(claim);
             }
@@ -56,43 +65,101 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         for cue in support_re().find_iter(body) {
             let cue_span = abs(cue.start(), cue.end());
             let lower = body.to_lowercase();
-            if !(lower.contains("war") || lower.contains("invasion") || lower.contains("aggression") || lower.contains("military")) {
+            if !(lower.contains("war")
+                || lower.contains("invasion")
+                || lower.contains("aggression")
+                || lower.contains("military"))
+            {
                 continue;
             }
             let before = &body[..cue.start()].to_lowercase();
-            if before.contains(" not ") || before.contains("n’t") || before.contains("n't") || before.contains("no ") && before.ends_with("has ") {
+            if before.contains(" not ")
+                || before.contains("n’t")
+                || before.contains("n't")
+                || before.contains("no ") && before.ends_with("has ")
+            {
                 continue;
             }
-            let actor = mentions.iter().rev().find(|m| m.span.end <= cue_span.start && doc.is_state_actor(m));
-            let target = mentions.iter().find(|m| m.span.start >= cue_span.end && doc.class(m) == EntityClass::State && !m.modifier);
+            let actor = mentions
+                .iter()
+                .rev()
+                .find(|m| m.span.end <= cue_span.start && doc.is_state_actor(m));
+            let target = mentions.iter().find(|m| {
+                m.span.start >= cue_span.end && doc.class(m) == EntityClass::State && !m.modifier
+            });
             if let (Some(actor), Some(target)) = (actor, target) {
                 if actor.entity != target.entity && text_between_words(doc, actor, cue_span) <= 4 {
-                    out.push(doc.claim(Relation::Supported, actor.entity, Object::Entity(target.entity), idx, actor.span.cover(cue_span).cover(target.span), "event.supports_war", 0.6));
+                    out.push(doc.claim(
+                        Relation::Supported,
+                        actor.entity,
+                        Object::Entity(target.entity),
+                        idx,
+                        actor.span.cover(cue_span).cover(target.span),
+                        "event.supports_war",
+                        0.6,
+                    ));
                 }
             }
         }
         for cue in base_re().find_iter(body) {
             let cue_span = abs(cue.start(), cue.end());
-            let owner = mentions.iter().rev().find(|m| m.span.end <= cue_span.start && m.kind == MentionKind::Demonym && doc.class(m) == EntityClass::State && cue_span.start - m.span.end <= 20);
-            let host = mentions.iter().find(|m| doc.class(m) == EntityClass::State && m.kind != MentionKind::Demonym && Some(m.entity) != owner.map(|o| o.entity) && !m.modifier);
+            let owner = mentions.iter().rev().find(|m| {
+                m.span.end <= cue_span.start
+                    && m.kind == MentionKind::Demonym
+                    && doc.class(m) == EntityClass::State
+                    && cue_span.start - m.span.end <= 20
+            });
+            let host = mentions.iter().find(|m| {
+                doc.class(m) == EntityClass::State
+                    && m.kind != MentionKind::Demonym
+                    && Some(m.entity) != owner.map(|o| o.entity)
+                    && !m.modifier
+            });
             if let (Some(owner), Some(host)) = (owner, host) {
-                out.push(doc.claim(Relation::HostsBaseOf, host.entity, Object::Entity(owner.entity), idx, owner.span.cover(cue_span), "event.military_base", 0.6));
+                out.push(doc.claim(
+                    Relation::HostsBaseOf,
+                    host.entity,
+                    Object::Entity(owner.entity),
+                    idx,
+                    owner.span.cover(cue_span),
+                    "event.military_base",
+                    0.6,
+                ));
             }
         }
         for caps in vote_re().captures_iter(body) {
-            let Some(pos) = caps.name("pos") else { continue };
+            let Some(pos) = caps.name("pos") else {
+                continue;
+            };
             let cue_span = abs(pos.start(), pos.end());
-            if !body.contains("resolution") && !body.contains("United Nations") && !body.contains("UN ") {
+            if !body.contains("resolution")
+                && !body.contains("United Nations")
+                && !body.contains("UN ")
+            {
                 continue;
             }
-            let position = if pos.as_str().starts_with("abstain") { "abstained" } else if pos.as_str().contains("against") { "against" } else { "for" };
+            let position = if pos.as_str().starts_with("abstain") {
+                "abstained"
+            } else if pos.as_str().contains("against") {
+                "against"
+            } else {
+                "for"
+            };
             let voters: Vec<&Mention> = mentions
                 .iter()
                 .filter(|m| m.span.end <= cue_span.start && doc.is_state_actor(m))
                 .filter(|m| cue_span.start - m.span.end <= 120)
                 .collect();
             for m in voters {
-                let mut claim = doc.claim(Relation::VotedOnUnResolution, m.entity, Object::Label(position.to_string()), idx, m.span.cover(cue_span), "event.un_vote", 0.6);
+                let mut claim = doc.claim(
+                    Relation::VotedOnUnResolution,
+                    m.entity,
+                    Object::Label(position.to_string()),
+                    idx,
+                    m.span.cover(cue_span),
+                    "event.un_vote",
+                    0.6,
+                );
                 claim.date = doc.date_near(idx, cue_span.start);
                 out.push(claim);
             }

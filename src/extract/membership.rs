@@ -12,48 +12,34 @@
 //! - signing or being included in the treaty while the article does not call
 //!   the state a current member gives *former member of* the treaty.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use crate::claim::{Claim, Object, Relation};
 use crate::mention::{EntityClass, EntityRef, Mention};
 use crate::span::Span;
 
 use super::Doc;
 
-fn member_cue() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        #[allow(clippy::expect_used)] // invariant: literal pattern
-        Regex::new(
-            r"(?i)\b(?:(?:current|core|full|six|five|other|fellow|founding|remaining)\s+)?(?:members?(?:\s+(?:states?|countries|nations))?|membership|alliance of|bloc of|consists of|comprising|made up of|partners in the (?:bloc|alliance|organi[sz]ation|group)|member-states?)\b",
-        )
-        .expect("member cue regex")
-    })
-}
+regex!(
+    member_cue,
+    r"(?i)\b(?:(?:current|core|full|six|five|other|fellow|founding|remaining)\s+)?(?:members?(?:\s+(?:states?|countries|nations))?|membership|alliance of|bloc of|consists of|comprising|made up of|partners in the (?:bloc|alliance|organi[sz]ation|group)|member-states?)\b"
+);
 
-fn leave_cue() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        #[allow(clippy::expect_used)] // invariant: literal pattern
-        Regex::new(
-            r"(?i)\b(?:quit|quits|quitting|left|leaves|withdrew|withdrawn|withdrawing|pulled out|suspended (?:its |their )?membership|exited|former members?|ex-members?|no longer (?:a )?members?|non-members?|ceased to be)\b",
-        )
-        .expect("leave cue regex")
-    })
-}
+regex!(
+    leave_cue,
+    r"(?i)\b(?:quit|quits|quitting|left|leaves|withdrew|withdrawn|withdrawing|pulled out|suspended (?:its |their )?membership|exited|former members?|ex-members?|no longer (?:a )?members?|non-members?|ceased to be)\b"
+);
 
-fn treaty_cue() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        #[allow(clippy::expect_used)] // invariant: literal pattern
-        Regex::new(r"(?i)\b(?:signed|included|includes|signatories|signatory|joined|acceded to)\b").expect("treaty cue regex")
-    })
-}
+regex!(
+    treaty_cue,
+    r"(?i)\b(?:signed|included|includes|signatories|signatory|joined|acceded to)\b"
+);
 
 /// A run of states listed with commas and "and": their mentions.
-fn state_list<'m>(doc: &Doc<'_>, mentions: &'m [Mention], from: usize, max_gap_words: usize) -> Vec<&'m Mention> {
+fn state_list<'m>(
+    doc: &Doc<'_>,
+    mentions: &'m [Mention],
+    from: usize,
+    max_gap_words: usize,
+) -> Vec<&'m Mention> {
     let text = doc.text;
     let mut out: Vec<&Mention> = Vec::new();
     let mut cursor = from;
@@ -65,12 +51,18 @@ fn state_list<'m>(doc: &Doc<'_>, mentions: &'m [Mention], from: usize, max_gap_w
             break;
         }
         let gap = &text[cursor..m.span.start];
-        let gap_words = gap.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        let gap_words = gap
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
         let ok = if out.is_empty() {
             gap_words <= max_gap_words && !gap.contains(['.', ';', '(', ')'])
         } else {
             let g = gap.trim().trim_start_matches(',').trim();
-            g.is_empty() || matches!(g, "and" | "or" | "as well as" | "plus" | "," ) || g == ", and" || gap.trim() == ","
+            g.is_empty()
+                || matches!(g, "and" | "or" | "as well as" | "plus" | ",")
+                || g == ", and"
+                || gap.trim() == ","
         };
         if !ok {
             break;
@@ -95,7 +87,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     for (idx, sentence) in doc.sentences.iter().enumerate() {
         let body = sentence.span.slice(text);
         let mentions = doc.mentions_in(idx);
-        let Some(alliance) = alliance_or_treaty(doc, idx) else { continue };
+        let Some(alliance) = alliance_or_treaty(doc, idx) else {
+            continue;
+        };
         // Membership is about the alliance the article is about, not one it
         // mentions in passing ("NATO member France" in a CSTO story).
         if doc.focus_alliance(idx) != Some(alliance) {
@@ -103,7 +97,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         }
         let leaves: Vec<Span> = leave_cue()
             .find_iter(body)
-            .map(|m| Span::new(sentence.span.start + m.start(), sentence.span.start + m.end()))
+            .map(|m| {
+                Span::new(
+                    sentence.span.start + m.start(),
+                    sentence.span.start + m.end(),
+                )
+            })
             .collect();
         // Former members: a leave cue with a state as its subject or object.
         for cue in &leaves {
@@ -111,7 +110,10 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             if doc.is_hypothetical(idx, cue.start) {
                 continue;
             }
-            let state = if cue_text.starts_with("former") || cue_text.starts_with("ex-") || cue_text.starts_with("non") {
+            let state = if cue_text.starts_with("former")
+                || cue_text.starts_with("ex-")
+                || cue_text.starts_with("non")
+            {
                 // "former member Azerbaijan"
                 state_list(doc, mentions, cue.end, 1).first().copied()
             } else {
@@ -128,50 +130,98 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             // "withdraw from the group" must be about an alliance or treaty.
             let target = mentions
                 .iter()
-                .find(|m| m.span.start >= cue.end && matches!(doc.class(m), EntityClass::Alliance | EntityClass::Treaty))
+                .find(|m| {
+                    m.span.start >= cue.end
+                        && matches!(doc.class(m), EntityClass::Alliance | EntityClass::Treaty)
+                })
                 .map(|m| m.entity)
                 .unwrap_or(alliance);
-            let about_membership = cue_text.contains("member")
-                || {
-                    let after = &text[cue.end..sentence.span.end];
-                    let after_lower = after.to_lowercase();
-                    ["the organization", "the organisation", "the bloc", "the alliance", "the group", "the csto", "the treaty", "the cst", "csto"]
-                        .iter()
-                        .any(|t| after_lower.trim_start().starts_with(t) || after_lower.split_whitespace().take(4).collect::<Vec<_>>().join(" ").contains(t))
-                        || after_lower.trim_start().starts_with("again")
-                        || after_lower.trim_start().starts_with("in ")
-                };
+            let about_membership = cue_text.contains("member") || {
+                let after = &text[cue.end..sentence.span.end];
+                let after_lower = after.to_lowercase();
+                [
+                    "the organization",
+                    "the organisation",
+                    "the bloc",
+                    "the alliance",
+                    "the group",
+                    "the csto",
+                    "the treaty",
+                    "the cst",
+                    "csto",
+                ]
+                .iter()
+                .any(|t| {
+                    after_lower.trim_start().starts_with(t)
+                        || after_lower
+                            .split_whitespace()
+                            .take(4)
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .contains(t)
+                }) || after_lower.trim_start().starts_with("again")
+                    || after_lower.trim_start().starts_with("in ")
+            };
             if !about_membership {
                 continue;
             }
             let span = state.span.cover(*cue);
-            let mut claim = doc.claim(Relation::FormerMemberOf, state.entity, Object::Entity(target), idx, span, "membership.leave", 0.75);
+            let mut claim = doc.claim(
+                Relation::FormerMemberOf,
+                state.entity,
+                Object::Entity(target),
+                idx,
+                span,
+                "membership.leave",
+                0.75,
+            );
             claim.date = doc.date_near(idx, cue.end);
             // Only a year stated in the clause: "quit … in 2012", "seven years later".
-            claim.date = super::dates::nearest(&doc.dates[idx], cue.end).filter(|d| d.month.is_none()).or(None);
+            claim.date = super::dates::nearest(&doc.dates[idx], cue.end)
+                .filter(|d| d.month.is_none())
+                .or(None);
             out.push(claim);
         }
         // Current members: lists after a membership cue.
         for cue in member_cue().find_iter(body) {
-            let cue_span = Span::new(sentence.span.start + cue.start(), sentence.span.start + cue.end());
+            let cue_span = Span::new(
+                sentence.span.start + cue.start(),
+                sentence.span.start + cue.end(),
+            );
             let cue_text = cue.as_str().to_lowercase();
-            if leaves.iter().any(|l| l.overlaps(cue_span) || (l.end <= cue_span.start && cue_span.start - l.end < 3)) {
+            if leaves.iter().any(|l| {
+                l.overlaps(cue_span) || (l.end <= cue_span.start && cue_span.start - l.end < 3)
+            }) {
                 continue;
             }
             let mut list = state_list(doc, mentions, cue_span.end, 5);
             // "A, B and C are members": a list right before the cue.
             if list.is_empty() && !cue_text.starts_with("partners") {
-                let before: Vec<&Mention> = mentions.iter().filter(|m| m.span.end <= cue_span.start).collect();
+                let before: Vec<&Mention> = mentions
+                    .iter()
+                    .filter(|m| m.span.end <= cue_span.start)
+                    .collect();
                 if let Some(last) = before.last() {
                     let gap = &text[last.span.end..cue_span.start];
                     let gap_l = gap.to_lowercase();
                     if doc.is_state_actor(last)
-                        && (gap_l.contains(" are ") || gap_l.contains(" is ") || gap_l.contains("’s ") || gap_l.contains("'s ") || gap_l.trim() == "’s" || gap_l.trim() == "'s")
+                        && (gap_l.contains(" are ")
+                            || gap_l.contains(" is ")
+                            || gap_l.contains("’s ")
+                            || gap_l.contains("'s ")
+                            || gap_l.trim() == "’s"
+                            || gap_l.trim() == "'s")
                         && gap.split_whitespace().count() <= 5
                     {
-                        let start = before.iter().rposition(|m| !doc.is_state_actor(m)).map_or(0, |p| p + 1);
+                        let start = before
+                            .iter()
+                            .rposition(|m| !doc.is_state_actor(m))
+                            .map_or(0, |p| p + 1);
                         let run: Vec<&Mention> = before[start..].to_vec();
-                        let first = run.iter().position(|m| m.span.start >= last.span.start.saturating_sub(200)).unwrap_or(0);
+                        let first = run
+                            .iter()
+                            .position(|m| m.span.start >= last.span.start.saturating_sub(200))
+                            .unwrap_or(0);
                         list = state_list(doc, mentions, run[first].span.start, 0);
                         list.retain(|m| m.span.end <= cue_span.start);
                     }
@@ -194,7 +244,15 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             }
             for m in list {
                 let span = m.span.cover(cue_span);
-                out.push(doc.claim(Relation::MemberOf, m.entity, Object::Entity(alliance), idx, span, "membership.list", 0.85));
+                out.push(doc.claim(
+                    Relation::MemberOf,
+                    m.entity,
+                    Object::Entity(alliance),
+                    idx,
+                    span,
+                    "membership.list",
+                    0.85,
+                ));
                 current_members.push(m.entity);
             }
         }
@@ -204,21 +262,39 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             let possessive_partners = (after.starts_with("’s ") || after.starts_with("'s "))
                 && member_cue()
                     .find(super::prefix(after, 40))
-                    .is_some_and(|c| c.as_str().to_lowercase().starts_with("partners") || c.as_str().to_lowercase().starts_with("fellow"));
+                    .is_some_and(|c| {
+                        c.as_str().to_lowercase().starts_with("partners")
+                            || c.as_str().to_lowercase().starts_with("fellow")
+                    });
             let exception = {
                 let before = &text[sentence.span.start..m.span.start].to_lowercase();
-                (before.ends_with("exception of ") || before.ends_with("except ") || before.ends_with("excluding "))
+                (before.ends_with("exception of ")
+                    || before.ends_with("except ")
+                    || before.ends_with("excluding "))
                     && member_cue().is_match(after)
             };
             if possessive_partners || exception {
-                out.push(doc.claim(Relation::MemberOf, m.entity, Object::Entity(alliance), idx, m.span, "membership.partners", 0.7));
+                out.push(doc.claim(
+                    Relation::MemberOf,
+                    m.entity,
+                    Object::Entity(alliance),
+                    idx,
+                    m.span,
+                    "membership.partners",
+                    0.7,
+                ));
                 current_members.push(m.entity);
             }
         }
         // Treaty signatories: kept for the end, once current members are known.
-        let treaty = mentions.iter().find(|m| doc.class(m) == EntityClass::Treaty);
+        let treaty = mentions
+            .iter()
+            .find(|m| doc.class(m) == EntityClass::Treaty);
         if let (Some(treaty), Some(cue)) = (treaty, treaty_cue().find(body)) {
-            let cue_span = Span::new(sentence.span.start + cue.start(), sentence.span.start + cue.end());
+            let cue_span = Span::new(
+                sentence.span.start + cue.start(),
+                sentence.span.start + cue.end(),
+            );
             let past = !body.contains(" will ") && !body.contains(" would ");
             if past {
                 let signers: Vec<&Mention> = if cue.as_str().starts_with("includ") {
@@ -232,17 +308,42 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                         .collect()
                 };
                 for m in signers {
-                    let mut claim = doc.claim(Relation::FormerMemberOf, m.entity, Object::Entity(treaty.entity), idx, m.span.cover(cue_span), "membership.treaty_signatory_not_member", 0.6);
+                    let mut claim = doc.claim(
+                        Relation::FormerMemberOf,
+                        m.entity,
+                        Object::Entity(treaty.entity),
+                        idx,
+                        m.span.cover(cue_span),
+                        "membership.treaty_signatory_not_member",
+                        0.6,
+                    );
                     claim.date = None;
                     treaty_candidates.push(claim);
                 }
             }
         }
         // "it also signed the Collective Security Treaty": "it" is the last state named.
-        if let (Some(treaty), Some(pos)) = (treaty, body.find("it also signed").or_else(|| body.find("it signed"))) {
+        if let (Some(treaty), Some(pos)) = (
+            treaty,
+            body.find("it also signed")
+                .or_else(|| body.find("it signed")),
+        ) {
             let abs = sentence.span.start + pos;
-            if let Some(m) = doc.mentions.iter().rev().find(|m| m.span.end <= abs && doc.is_state_actor(m)) {
-                treaty_candidates.push(doc.claim(Relation::FormerMemberOf, m.entity, Object::Entity(treaty.entity), idx, Span::new(abs, abs + "it also signed".len().min(body.len() - pos)), "membership.treaty_signatory_not_member", 0.55));
+            if let Some(m) = doc
+                .mentions
+                .iter()
+                .rev()
+                .find(|m| m.span.end <= abs && doc.is_state_actor(m))
+            {
+                treaty_candidates.push(doc.claim(
+                    Relation::FormerMemberOf,
+                    m.entity,
+                    Object::Entity(treaty.entity),
+                    idx,
+                    Span::new(abs, abs + "it also signed".len().min(body.len() - pos)),
+                    "membership.treaty_signatory_not_member",
+                    0.55,
+                ));
             }
         }
     }

@@ -6,6 +6,19 @@
 //! article, a sentence or a position; they see only the text, the gazetteer
 //! and the word lists. Pure: no IO, no RDF.
 
+/// Defines a function returning a lazily compiled, shared `Regex`.
+macro_rules! regex {
+    ($name:ident, $pattern:expr) => {
+        fn $name() -> &'static regex::Regex {
+            static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            RE.get_or_init(|| {
+                #[allow(clippy::expect_used)] // invariant: a literal pattern that compiles
+                regex::Regex::new($pattern).expect(stringify!($name))
+            })
+        }
+    };
+}
+
 pub mod clash;
 pub mod dates;
 pub mod events;
@@ -18,7 +31,9 @@ use std::collections::HashMap;
 
 use crate::claim::{Claim, Object, Relation};
 use crate::corpus::PartialDate;
-use crate::mention::{find_mentions, Entities, EntityClass, EntityRef, Gazetteer, Mention, MentionKind};
+use crate::mention::{
+    find_mentions, Entities, EntityClass, EntityRef, Gazetteer, Mention, MentionKind,
+};
 use crate::segment::{sentences, Sentence};
 use crate::span::Span;
 use dates::DateMention;
@@ -75,7 +90,12 @@ impl<'a> Doc<'a> {
                 }
                 cursor += 1;
             }
-            alliance_at.push(counts.iter().max_by_key(|(_, (n, last))| (*n, *last)).map(|(e, _)| *e));
+            alliance_at.push(
+                counts
+                    .iter()
+                    .max_by_key(|(_, (n, last))| (*n, *last))
+                    .map(|(e, _)| *e),
+            );
         }
         Doc {
             text,
@@ -123,7 +143,9 @@ impl<'a> Doc<'a> {
     pub fn is_hypothetical(&self, idx: usize, cue: usize) -> bool {
         let sentence = self.sentences[idx].span;
         let body = &self.text[sentence.start..cue.max(sentence.start)];
-        let clause_start = body.rfind([',', ';', '—', '–', ':']).map_or(0, |p| ceil_boundary(body, p + 1));
+        let clause_start = body
+            .rfind([',', ';', '—', '–', ':'])
+            .map_or(0, |p| ceil_boundary(body, p + 1));
         let clause = &body[clause_start..];
         hypothetical_re().is_match(clause) || body.trim_start().starts_with("If ")
     }
@@ -177,7 +199,11 @@ impl<'a> Doc<'a> {
     }
 
     /// The state a person speaks for, from the roles the article gives them.
-    pub fn person_state(&self, person: EntityRef, roles: &HashMap<EntityRef, EntityRef>) -> Option<EntityRef> {
+    pub fn person_state(
+        &self,
+        person: EntityRef,
+        roles: &HashMap<EntityRef, EntityRef>,
+    ) -> Option<EntityRef> {
         roles.get(&person).copied()
     }
 }
@@ -220,7 +246,12 @@ pub fn extract(doc: &mut Doc<'_>) -> Vec<Claim> {
             .then_with(|| a.object.cmp(&b.object))
             .then_with(|| a.subject.cmp(&b.subject))
     });
-    claims.dedup_by(|a, b| a.relation == b.relation && a.subject == b.subject && a.object == b.object && a.span == b.span);
+    claims.dedup_by(|a, b| {
+        a.relation == b.relation
+            && a.subject == b.subject
+            && a.object == b.object
+            && a.span == b.span
+    });
     claims
 }
 
@@ -235,8 +266,14 @@ pub fn find_words(text: &str, sentence: Span, needle: &str) -> Vec<Span> {
     while let Some(pos) = lower[from..].find(&needle) {
         let start = from + pos;
         let end = start + needle.len();
-        let before_ok = !body[..start].chars().next_back().is_some_and(char::is_alphanumeric);
-        let after_ok = !body[end..].chars().next().is_some_and(char::is_alphanumeric);
+        let before_ok = !body[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let after_ok = !body[end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric);
         if before_ok && after_ok {
             out.push(Span::new(sentence.start + start, sentence.start + end));
         }

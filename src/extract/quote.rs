@@ -12,6 +12,7 @@
 //!   authorities … by saying that it was “…”`;
 //! - continuation: a quote whose sentence has no cue verb, right after an
 //!   attributed quote, has the same speaker.
+//!
 //! Speakers are people (names, surnames, "he"/"she" resolved to the last
 //! person, role nouns such as "the lawmaker" resolved through roles), groups
 //! ("Kazakh authorities", "a Kyrgyz commentator") and states or
@@ -35,19 +36,58 @@ pub struct Quotation {
 
 /// Nouns that make a demonym a collective speaker: "Kazakh authorities".
 const GROUP_NOUNS: &[&str] = &[
-    "authorities", "officials", "official", "government", "leadership", "commentator",
-    "commentators", "analyst", "analysts", "diplomat", "diplomats", "media", "sources",
-    "source", "lawmakers", "lawmaker", "officers", "military", "side", "experts", "expert",
-    "observers", "ministry", "president", "spokesman", "spokeswoman", "spokesperson",
-    "delegation", "leaders", "parliament", "presidency", "embassy",
+    "authorities",
+    "officials",
+    "official",
+    "government",
+    "leadership",
+    "commentator",
+    "commentators",
+    "analyst",
+    "analysts",
+    "diplomat",
+    "diplomats",
+    "media",
+    "sources",
+    "source",
+    "lawmakers",
+    "lawmaker",
+    "officers",
+    "military",
+    "side",
+    "experts",
+    "expert",
+    "observers",
+    "ministry",
+    "president",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "delegation",
+    "leaders",
+    "parliament",
+    "presidency",
+    "embassy",
 ];
 
 /// Words before a cue verb that make it passive: no speaker.
-const PASSIVE: &[&str] = &["was", "were", "been", "be", "being", "is", "are", "sometimes", "often", "widely", "once"];
+const PASSIVE: &[&str] = &[
+    "was",
+    "were",
+    "been",
+    "be",
+    "being",
+    "is",
+    "are",
+    "sometimes",
+    "often",
+    "widely",
+    "once",
+];
 
 const PREPOSITIONS: &[&str] = &[
-    "of", "in", "to", "from", "with", "by", "for", "on", "at", "into", "against", "about",
-    "over", "under", "between", "toward", "towards", "across", "through", "than",
+    "of", "in", "to", "from", "with", "by", "for", "on", "at", "into", "against", "about", "over",
+    "under", "between", "toward", "towards", "across", "through", "than",
 ];
 
 /// Finds the quotations of a text.
@@ -113,7 +153,9 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
         if inner.trim().is_empty() || looks_like_name(text, q) {
             continue;
         }
-        let Some(first) = sentence_at(doc, q.inner.start) else { continue };
+        let Some(first) = sentence_at(doc, q.inner.start) else {
+            continue;
+        };
         let last_sentence = sentence_at(doc, q.inner.end.saturating_sub(1)).unwrap_or(first);
         let start_sentence = doc.sentences[first].span;
         let end_sentence = doc.sentences[last_sentence].span;
@@ -127,13 +169,25 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
             (None, None) => (None, "", 0.0),
         };
         let (speaker, rule, confidence, date) = match speaker {
-            Some(s) => (s, rule, confidence, super::dates::nearest(&doc.dates[first], q.inner.start)),
+            Some(s) => (
+                s,
+                rule,
+                confidence,
+                super::dates::nearest(&doc.dates[first], q.inner.start),
+            ),
             None => {
                 // Continuation of the previous attributed quote.
-                let has_cue = has_cue(doc, start_sentence, &quotes) || has_cue(doc, end_sentence, &quotes);
-                let lead_words = text[start_sentence.start..q.outer.start].split_whitespace().count();
+                let has_cue =
+                    has_cue(doc, start_sentence, &quotes) || has_cue(doc, end_sentence, &quotes);
+                let lead_words = text[start_sentence.start..q.outer.start]
+                    .split_whitespace()
+                    .count();
                 match last {
-                    Some((prev_sentence, s, date)) if !has_cue && lead_words <= 6 && (first == prev_sentence + 1 || first == prev_sentence) => {
+                    Some((prev_sentence, s, date))
+                        if !has_cue
+                            && lead_words <= 6
+                            && (first == prev_sentence + 1 || first == prev_sentence) =>
+                    {
                         (s, "quote.continuation", 0.7, date)
                     }
                     _ => continue,
@@ -141,7 +195,15 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
             }
         };
         last = Some((last_sentence, speaker, date));
-        let mut claim = doc.claim(Relation::Said, speaker.entity, Object::Quote(inner.to_string()), first, q.inner, rule, confidence);
+        let mut claim = doc.claim(
+            Relation::Said,
+            speaker.entity,
+            Object::Quote(inner.to_string()),
+            first,
+            q.inner,
+            rule,
+            confidence,
+        );
         claim.evidence = start_sentence.cover(end_sentence);
         claim.date = date;
         out.push(claim);
@@ -160,13 +222,19 @@ fn looks_like_name(text: &str, q: &Quotation) -> bool {
     let inner = q.inner.slice(text);
     let words: Vec<&str> = inner.split_whitespace().collect();
     let capitalised = !words.is_empty()
-        && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+        && words.iter().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
         && !inner.ends_with(['.', ',', '!', '?']);
     capitalised && words.len() <= 5
 }
 
 fn inside_quotes(quotes: &[Quotation], pos: usize) -> bool {
-    quotes.iter().any(|q| q.outer.start < pos && pos < q.outer.end)
+    quotes
+        .iter()
+        .any(|q| q.outer.start < pos && pos < q.outer.end)
 }
 
 /// Cue verbs in `span` outside quotes, as word spans.
@@ -177,7 +245,11 @@ fn cues(doc: &Doc<'_>, span: Span, quotes: &[Quotation]) -> Vec<Span> {
         .map(|w| w.span)
         .collect::<Vec<_>>()
         .into_iter()
-        .chain(super::find_words(doc.text, span, "according to").into_iter().filter(|s| !inside_quotes(quotes, s.start)))
+        .chain(
+            super::find_words(doc.text, span, "according to")
+                .into_iter()
+                .filter(|s| !inside_quotes(quotes, s.start)),
+        )
         .collect();
     out.sort();
     out
@@ -189,15 +261,27 @@ fn has_cue(doc: &Doc<'_>, span: Span, quotes: &[Quotation]) -> bool {
 
 fn previous_word(text: &str, pos: usize) -> &str {
     let before = text[..pos].trim_end();
-    let start = before.rfind(|c: char| !c.is_alphanumeric() && c != '-').map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+    let start = before
+        .rfind(|c: char| !c.is_alphanumeric() && c != '-')
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
     &before[start..]
 }
 
 /// `“…,” X said` / `“…,” said X` / `“…,” observed the lawmaker`.
-fn after_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Claim], quotes: &[Quotation]) -> Option<Speaker> {
+fn after_pattern(
+    doc: &mut Doc<'_>,
+    q: &Quotation,
+    sentence: Span,
+    roles: &[Claim],
+    quotes: &[Quotation],
+) -> Option<Speaker> {
     let text = doc.text;
     let window_end = sentence.end.max(q.outer.end).min(q.outer.end + 120);
-    let window_end = (window_end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    let window_end = (window_end..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
     let rest = &text[q.outer.end..window_end];
     let trimmed = rest.trim_start_matches([',', '.', '!', '?', ' ', '\u{a0}']);
     if trimmed.len() == rest.len() && !rest.is_empty() {
@@ -205,20 +289,41 @@ fn after_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Clai
     }
     let window = Span::new(q.outer.end, window_end);
     let cue = cues(doc, window, quotes).into_iter().find(|c| {
-        text[q.outer.end..c.start].split_whitespace().count() <= 6 && !text[q.outer.end..c.start].contains(['“', '"', '«'])
+        text[q.outer.end..c.start].split_whitespace().count() <= 6
+            && !text[q.outer.end..c.start].contains(['“', '"', '«'])
     })?;
     // A speaker within six words either side of the cue.
-    let mentions: Vec<Mention> = doc.mentions.iter().filter(|m| m.span.start >= q.outer.end && m.span.end <= window_end).copied().collect();
+    let mentions: Vec<Mention> = doc
+        .mentions
+        .iter()
+        .filter(|m| m.span.start >= q.outer.end && m.span.end <= window_end)
+        .copied()
+        .collect();
     let close = |m: &Mention| {
-        let (a, b) = if m.span.end <= cue.start { (m.span.end, cue.start) } else { (cue.end, m.span.start) };
+        let (a, b) = if m.span.end <= cue.start {
+            (m.span.end, cue.start)
+        } else {
+            (cue.end, m.span.start)
+        };
         text[a..b].split_whitespace().count() <= 6 && !text[a..b].contains(['“', '"', '.'])
     };
-    if let Some(m) = mentions.iter().filter(|m| doc.class(m) == EntityClass::Person && close(m)).min_by_key(|m| m.span.start.abs_diff(cue.start)) {
-        return Some(Speaker { entity: m.entity, span: m.span });
+    if let Some(m) = mentions
+        .iter()
+        .filter(|m| doc.class(m) == EntityClass::Person && close(m))
+        .min_by_key(|m| m.span.start.abs_diff(cue.start))
+    {
+        return Some(Speaker {
+            entity: m.entity,
+            span: m.span,
+        });
     }
     // "observed the lawmaker", "the ministry said"
     let after_cue = &text[cue.end..window_end];
-    if let Some(noun) = after_cue.strip_prefix(" the ").map(|r| r.split(|c: char| !c.is_alphanumeric() && c != '-').next().unwrap_or("")) {
+    if let Some(noun) = after_cue.strip_prefix(" the ").map(|r| {
+        r.split(|c: char| !c.is_alphanumeric() && c != '-')
+            .next()
+            .unwrap_or("")
+    }) {
         if let Some(s) = role_noun_speaker(doc, noun, cue.start, roles) {
             return Some(s);
         }
@@ -232,11 +337,20 @@ fn after_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Clai
     mentions
         .iter()
         .find(|m| close(m) && is_collective_actor(doc, m))
-        .map(|m| Speaker { entity: m.entity, span: m.span })
+        .map(|m| Speaker {
+            entity: m.entity,
+            span: m.span,
+        })
 }
 
 /// `X … cue … “…”`: the nearest speaker before the nearest cue before the quote.
-fn before_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Claim], quotes: &[Quotation]) -> Option<Speaker> {
+fn before_pattern(
+    doc: &mut Doc<'_>,
+    q: &Quotation,
+    sentence: Span,
+    roles: &[Claim],
+    quotes: &[Quotation],
+) -> Option<Speaker> {
     let text = doc.text;
     let cue = *cues(doc, Span::new(sentence.start, q.outer.start), quotes).last()?;
     let prev = previous_word(text, cue.start).to_lowercase();
@@ -246,8 +360,15 @@ fn before_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Cla
     let cue_text = cue.slice(text).to_lowercase();
     if cue_text == "according to" {
         // "According to X, “…”": the speaker follows.
-        let m = doc.mentions.iter().find(|m| m.span.start >= cue.end && m.span.end <= q.outer.start && (doc.class(m) == EntityClass::Person || is_collective_actor(doc, m)))?;
-        return Some(Speaker { entity: m.entity, span: m.span });
+        let m = doc.mentions.iter().find(|m| {
+            m.span.start >= cue.end
+                && m.span.end <= q.outer.start
+                && (doc.class(m) == EntityClass::Person || is_collective_actor(doc, m))
+        })?;
+        return Some(Speaker {
+            entity: m.entity,
+            span: m.span,
+        });
     }
     // Role noun right before the cue: "the then-secretary general confirmed".
     let clause = &text[sentence.start..cue.start];
@@ -265,19 +386,29 @@ fn before_pattern(doc: &mut Doc<'_>, q: &Quotation, sentence: Span, roles: &[Cla
     let group = group_speaker(doc, window, cue);
     let mut best: Option<Speaker> = None;
     for m in candidates.iter().rev() {
-        let ok = doc.class(m) == EntityClass::Person || (is_collective_actor(doc, m) && subject_position(doc, m));
+        let ok = doc.class(m) == EntityClass::Person
+            || (is_collective_actor(doc, m) && subject_position(doc, m));
         if ok {
-            best = Some(Speaker { entity: m.entity, span: m.span });
+            best = Some(Speaker {
+                entity: m.entity,
+                span: m.span,
+            });
             break;
         }
     }
     // The nearest of mention, pronoun and group wins.
-    [best, pronoun, group].into_iter().flatten().max_by_key(|s| s.span.start)
+    [best, pronoun, group]
+        .into_iter()
+        .flatten()
+        .max_by_key(|s| s.span.start)
 }
 
 /// A state, alliance, organisation or body that can speak.
 fn is_collective_actor(doc: &Doc<'_>, m: &Mention) -> bool {
-    doc.class(m).is_collective() && doc.class(m) != EntityClass::Group && !m.modifier && m.kind != MentionKind::Demonym
+    doc.class(m).is_collective()
+        && doc.class(m) != EntityClass::Group
+        && !m.modifier
+        && m.kind != MentionKind::Demonym
 }
 
 /// Not after a preposition, not a possessive.
@@ -288,7 +419,11 @@ fn subject_position(doc: &Doc<'_>, m: &Mention) -> bool {
         return false;
     }
     let prev = previous_word(text, m.span.start).to_lowercase();
-    let prev = if prev == "the" { previous_word(text, m.span.start - 4).to_lowercase() } else { prev };
+    let prev = if prev == "the" {
+        previous_word(text, m.span.start - 4).to_lowercase()
+    } else {
+        prev
+    };
     !PREPOSITIONS.contains(&prev.as_str())
 }
 
@@ -300,7 +435,11 @@ fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
         .iter()
         .filter(|w| matches!(w.text, "he" | "He" | "she" | "She"))
         .min_by_key(|w| w.span.start.abs_diff(cue.start))?;
-    let gap = if pronoun.span.end <= cue.start { &text[pronoun.span.end..cue.start] } else { &text[cue.end..pronoun.span.start] };
+    let gap = if pronoun.span.end <= cue.start {
+        &text[pronoun.span.end..cue.start]
+    } else {
+        &text[cue.end..pronoun.span.start]
+    };
     if gap.split_whitespace().count() > 4 {
         return None;
     }
@@ -309,7 +448,10 @@ fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
         .iter()
         .rev()
         .find(|m| m.span.end <= pronoun.span.start && doc.class(m) == EntityClass::Person)?;
-    Some(Speaker { entity: person.entity, span: pronoun.span })
+    Some(Speaker {
+        entity: person.entity,
+        span: pronoun.span,
+    })
 }
 
 /// "Kazakh authorities", "one Kyrgyz commentator": a demonym and a group noun.
@@ -318,17 +460,29 @@ fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> 
     let found = doc
         .mentions
         .iter()
-        .filter(|m| window.contains(m.span) && m.kind == MentionKind::Demonym && doc.class(m) == EntityClass::State)
+        .filter(|m| {
+            window.contains(m.span)
+                && m.kind == MentionKind::Demonym
+                && doc.class(m) == EntityClass::State
+        })
         .filter_map(|m| {
             let after = &text[m.span.end..window.end];
-            let noun: String = after.strip_prefix(' ')?.chars().take_while(|c| c.is_alphabetic()).collect();
+            let noun: String = after
+                .strip_prefix(' ')?
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
             GROUP_NOUNS.contains(&noun.as_str()).then(|| {
                 let end = m.span.end + 1 + noun.len();
                 (Span::new(m.span.start, end), m.entity)
             })
         })
         .filter(|(span, _)| {
-            let gap = if span.end <= cue.start { &text[span.end..cue.start] } else { &text[cue.end..span.start] };
+            let gap = if span.end <= cue.start {
+                &text[span.end..cue.start]
+            } else {
+                &text[cue.end..span.start]
+            };
             gap.split_whitespace().count() <= 8
         })
         .min_by_key(|(span, _)| span.start.abs_diff(cue.start))?;
@@ -339,15 +493,29 @@ fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> 
 }
 
 /// "the then-secretary general confirmed": a role noun phrase right before the cue.
-fn role_np_before(doc: &mut Doc<'_>, clause: &str, clause_start: usize, cue: Span, roles: &[Claim]) -> Option<Speaker> {
+fn role_np_before(
+    doc: &mut Doc<'_>,
+    clause: &str,
+    clause_start: usize,
+    cue: Span,
+    roles: &[Claim],
+) -> Option<Speaker> {
     let trimmed = clause.trim_end();
     let pos = trimmed.rfind("the ")?;
     let np = &trimmed[pos + 4..];
     let words: Vec<&str> = np.split_whitespace().collect();
-    if words.is_empty() || words.len() > 3 || !words.iter().any(|w| lexicon::is_role_head(w.trim_start_matches("then-").trim_start_matches("former-"))) {
+    if words.is_empty()
+        || words.len() > 3
+        || !words.iter().any(|w| {
+            lexicon::is_role_head(w.trim_start_matches("then-").trim_start_matches("former-"))
+        })
+    {
         return None;
     }
-    if !np.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-') {
+    if !np
+        .chars()
+        .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+    {
         return None;
     }
     let head = words.last().copied().unwrap_or("");
@@ -361,12 +529,16 @@ fn role_np_before(doc: &mut Doc<'_>, clause: &str, clause_start: usize, cue: Spa
         .split_whitespace()
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ");
     let sentence = sentence_at(doc, cue.start)?;
-    let owner = doc.alliance_for(sentence).map(|a| doc.entities.get(a).label.clone());
+    let owner = doc
+        .alliance_for(sentence)
+        .map(|a| doc.entities.get(a).label.clone());
     let label = match owner {
         Some(owner) => format!("{owner} {title}"),
         None => title,
@@ -388,20 +560,36 @@ fn role_noun_speaker(doc: &Doc<'_>, noun: &str, before: usize, roles: &[Claim]) 
     });
     let from_titles = doc.mentions.iter().rev().find(|m| {
         m.span.end <= before && doc.class(m) == EntityClass::Person && {
-            let lead = &doc.text[super::ceil_boundary(doc.text, m.span.start.saturating_sub(40))..m.span.start];
-            lead.to_lowercase().split_whitespace().last().is_some_and(|w| w == noun)
+            let lead = &doc.text
+                [super::ceil_boundary(doc.text, m.span.start.saturating_sub(40))..m.span.start];
+            lead.to_lowercase()
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| w == noun)
         }
     });
     match (from_roles, from_titles) {
         (Some(c), Some(m)) => {
             if m.span.start > c.span.start {
-                Some(Speaker { entity: m.entity, span: m.span })
+                Some(Speaker {
+                    entity: m.entity,
+                    span: m.span,
+                })
             } else {
-                Some(Speaker { entity: c.subject, span: c.span })
+                Some(Speaker {
+                    entity: c.subject,
+                    span: c.span,
+                })
             }
         }
-        (Some(c), None) => Some(Speaker { entity: c.subject, span: c.span }),
-        (None, Some(m)) => Some(Speaker { entity: m.entity, span: m.span }),
+        (Some(c), None) => Some(Speaker {
+            entity: c.subject,
+            span: c.span,
+        }),
+        (None, Some(m)) => Some(Speaker {
+            entity: m.entity,
+            span: m.span,
+        }),
         (None, None) => None,
     }
 }
@@ -411,14 +599,20 @@ mod tests {
     use super::*;
 
     fn check(text: &str, expected: &[&str]) {
-        let got: Vec<&str> = quotations(text).iter().map(|q| q.inner.slice(text)).collect();
+        let got: Vec<&str> = quotations(text)
+            .iter()
+            .map(|q| q.inner.slice(text))
+            .collect();
         assert_eq!(got, expected, "quotes in {text:?}");
     }
 
     #[test]
     fn pairs_marks_by_context() {
         check("He said “no” and “yes.”", &["no", "yes."]);
-        check("They “did nothing at all\", he told.", &["did nothing at all"]);
+        check(
+            "They “did nothing at all\", he told.",
+            &["did nothing at all"],
+        );
         check("«Non», dit-il. „Ja“, sagte er.", &["Non", "Ja"]);
         check("a \"straight\" quote and 5\" pipe", &["straight"]);
         check("“Open but never closed", &[]);

@@ -11,13 +11,11 @@
 //! - *deployed to*: "deployed", "sent troops", "peacekeeping operation
 //!   launched in X" with the alliance as the agent; the number before
 //!   "soldiers"/"troops" is the troop count.
+//!
 //! Hypotheticals ("could have triggered", "if Russia appeals") and negations
 //! ("failed to appeal", "did not do so") make no claim.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use regex::Regex;
 
 use crate::claim::{Claim, Object, Relation, Value};
 use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
@@ -25,19 +23,10 @@ use crate::span::Span;
 
 use super::Doc;
 
-macro_rules! regex {
-    ($name:ident, $pattern:expr) => {
-        fn $name() -> &'static Regex {
-            static RE: OnceLock<Regex> = OnceLock::new();
-            RE.get_or_init(|| {
-                #[allow(clippy::expect_used)] // invariant: literal pattern
-                Regex::new($pattern).expect(stringify!($name))
-            })
-        }
-    };
-}
-
-regex!(invoke_re, r"(?i)\b(?:formally\s+)?(?:invok(?:ed|es|e|ing)|appeal(?:ed|s)?\s+under|activat(?:ed|e|ing)|trigger(?:ed|s)?)\b");
+regex!(
+    invoke_re,
+    r"(?i)\b(?:formally\s+)?(?:invok(?:ed|es|e|ing)|appeal(?:ed|s)?\s+under|activat(?:ed|e|ing)|trigger(?:ed|s)?)\b"
+);
 regex!(
     request_verb_re,
     r"(?i)\b(?:call(?:ed|s|ing)?\s+(?:on|for)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}(?:assistance|help|aid|support|intervention|troops|peacekeepers)|request(?:ed|s|ing)?\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:help|assistance|aid|intervention|support|troops|deployment|peacekeepers)|appeal(?:ed|s|ing)?\s+to\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation|group)|(?:officially\s+)?appl(?:ied|y|ies)\s+to\s+[^.]{0,40}?\bfor\s+(?:help|assistance)|ask(?:ed|s)?\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation)\s+for\s+(?:help|assistance|troops)|sought\s+(?:the\s+)?[\w’']+\s+(?:help|assistance))"
@@ -46,8 +35,14 @@ regex!(
     request_noun_re,
     r"(?i)\b(?:(?:official\s+)?request\s+for\s+(?:military\s+)?(?:help|assistance|aid|intervention|support)|call\s+for\s+(?:military\s+)?(?:help|assistance|aid)|appeal\s+(?:to\s+the\s+(?:CSTO|alliance|bloc)|for\s+(?:help|assistance)))"
 );
-regex!(hypothetical_re, r"\b(?:could|would|might|may|should|whether|unless|[Ii]f)\b");
-regex!(negation_re, r"(?i)\b(?:did\s+not\s+do\s+so|failed\s+to|refused\s+to|never|did\s+not|didn’t|declined\s+to|not\s+to)\b");
+regex!(
+    hypothetical_re,
+    r"\b(?:could|would|might|may|should|whether|unless|[Ii]f)\b"
+);
+regex!(
+    negation_re,
+    r"(?i)\b(?:did\s+not\s+do\s+so|failed\s+to|refused\s+to|never|did\s+not|didn’t|declined\s+to|not\s+to)\b"
+);
 regex!(
     outcome_re,
     r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turned\s+down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
@@ -69,7 +64,10 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
         let body = sentence.span.slice(doc.text);
         let mentions = doc.mentions_in(idx);
         // Invocations.
-        if let Some(article) = mentions.iter().find(|m| doc.class(m) == EntityClass::TreatyArticle) {
+        if let Some(article) = mentions
+            .iter()
+            .find(|m| doc.class(m) == EntityClass::TreatyArticle)
+        {
             for cue in invoke_re().find_iter(body) {
                 let cue_span = abs(sentence.span, cue.start(), cue.end());
                 if is_hypothetical(body, cue.start()) || is_negated(body, cue.start()) {
@@ -79,15 +77,36 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 if before.ends_with("the ") || before.ends_with("the formally ") {
                     continue; // "the invoking of Article 4": no agent
                 }
-                let Some(actor) = nearest_actor(doc, mentions, cue_span.start) else { continue };
+                let Some(actor) = nearest_actor(doc, mentions, cue_span.start) else {
+                    continue;
+                };
                 let span = actor.span.cover(article.span).cover(cue_span);
-                let mut claim = doc.claim(Relation::Invoked, actor.entity, Object::Entity(article.entity), idx, span, "invocation.verb_treaty_article", 0.85);
+                let mut claim = doc.claim(
+                    Relation::Invoked,
+                    actor.entity,
+                    Object::Entity(article.entity),
+                    idx,
+                    span,
+                    "invocation.verb_treaty_article",
+                    0.85,
+                );
                 claim.date = doc.date_near(idx, cue_span.start);
                 out.push(claim);
                 // An invocation is a request for help from the treaty's alliance.
-                if let (Some(state), Some(alliance)) = (actor_state(doc, actor, person_state), alliance_of_article(doc, article.entity, idx)) {
+                if let (Some(state), Some(alliance)) = (
+                    actor_state(doc, actor, person_state),
+                    alliance_of_article(doc, article.entity, idx),
+                ) {
                     let outcome = outcome_after(doc, idx, cue_span.end);
-                    let mut request = doc.claim(Relation::RequestedAssistance, state, Object::Entity(alliance), idx, span, "request.by_invocation", 0.8);
+                    let mut request = doc.claim(
+                        Relation::RequestedAssistance,
+                        state,
+                        Object::Entity(alliance),
+                        idx,
+                        span,
+                        "request.by_invocation",
+                        0.8,
+                    );
                     request.date = claim_date(&out);
                     request.value = outcome.map(Value::Outcome);
                     if outcome == Some("granted") {
@@ -104,10 +123,15 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
         let mut seen_requester: Vec<EntityRef> = Vec::new();
         for (cue, noun) in verbs.chain(nouns) {
             let cue_span = abs(sentence.span, cue.start(), cue.end());
-            if is_hypothetical(body, cue.start()) || doc.is_hypothetical(idx, cue_span.start) || is_negated(body, cue.start()) {
+            if is_hypothetical(body, cue.start())
+                || doc.is_hypothetical(idx, cue_span.start)
+                || is_negated(body, cue.start())
+            {
                 continue;
             }
-            let Some(alliance) = addressee(doc, idx, cue_span) else { continue };
+            let Some(alliance) = addressee(doc, idx, cue_span) else {
+                continue;
+            };
             let requester = if noun {
                 possessor_state(doc, mentions, cue_span.start)
                     .or_else(|| first_actor(doc, mentions, cue_span.start))
@@ -116,14 +140,32 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             };
             let requester = requester.or_else(|| previous_actor(doc, idx));
             let Some(requester) = requester else { continue };
-            let Some(state) = actor_state(doc, requester, person_state) else { continue };
+            let Some(state) = actor_state(doc, requester, person_state) else {
+                continue;
+            };
             if seen_requester.contains(&state) {
                 continue;
             }
             seen_requester.push(state);
             let outcome = outcome_after(doc, idx, cue_span.end);
-            let span = if requester.sentence == idx { requester.span.cover(cue_span) } else { cue_span };
-            let mut claim = doc.claim(Relation::RequestedAssistance, state, Object::Entity(alliance), idx, span, if noun { "request.noun_phrase" } else { "request.verb" }, 0.8);
+            let span = if requester.sentence == idx {
+                requester.span.cover(cue_span)
+            } else {
+                cue_span
+            };
+            let mut claim = doc.claim(
+                Relation::RequestedAssistance,
+                state,
+                Object::Entity(alliance),
+                idx,
+                span,
+                if noun {
+                    "request.noun_phrase"
+                } else {
+                    "request.verb"
+                },
+                0.8,
+            );
             claim.date = doc.date_near(idx, cue_span.start);
             claim.value = outcome.map(Value::Outcome);
             if outcome == Some("granted") {
@@ -138,34 +180,64 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 continue;
             }
             let lower_before = body[..cue.start()].to_lowercase();
-            if lower_before.ends_with("no ") || lower_before.ends_with("ruling out ") || lower_before.contains("offered no") {
+            if lower_before.ends_with("no ")
+                || lower_before.ends_with("ruling out ")
+                || lower_before.contains("offered no")
+            {
                 continue;
             }
             // The agent: an alliance, and no other actor closer to the verb.
-            let agent = mentions
-                .iter()
-                .rev()
-                .find(|m| m.span.end <= cue_span.start && (doc.class(m) == EntityClass::Alliance || doc.is_state_actor(m) || is_group_demonym(doc, m) || doc.class(m) == EntityClass::Person));
+            let agent = mentions.iter().rev().find(|m| {
+                m.span.end <= cue_span.start
+                    && (doc.class(m) == EntityClass::Alliance
+                        || doc.is_state_actor(m)
+                        || is_group_demonym(doc, m)
+                        || doc.class(m) == EntityClass::Person)
+            });
             let alliance = match agent {
                 Some(m) if doc.class(m) == EntityClass::Alliance => m.entity,
                 Some(_) => continue,
                 None => {
                     // A passive or nominal deployment: the alliance in focus,
                     // if this or the previous sentence names it.
-                    let near = mentions.iter().chain(idx.checked_sub(1).map(|p| doc.mentions_in(p)).unwrap_or(&[]).iter()).any(|m| doc.class(m) == EntityClass::Alliance);
+                    let near = mentions
+                        .iter()
+                        .chain(
+                            idx.checked_sub(1)
+                                .map(|p| doc.mentions_in(p))
+                                .unwrap_or(&[])
+                                .iter(),
+                        )
+                        .any(|m| doc.class(m) == EntityClass::Alliance);
                     match (near, doc.alliance_for(idx)) {
                         (true, Some(a)) => a,
                         _ => continue,
                     }
                 }
             };
-            let target = target_state(doc, mentions, cue_span)
-                .or_else(|| granted_requests.iter().rev().find(|(i, _)| idx - i <= 3).map(|(_, s)| *s));
+            let target = target_state(doc, mentions, cue_span).or_else(|| {
+                granted_requests
+                    .iter()
+                    .rev()
+                    .find(|(i, _)| idx - i <= 3)
+                    .map(|(_, s)| *s)
+            });
             let Some(target) = target else { continue };
-            let mut claim = doc.claim(Relation::DeployedTo, alliance, Object::Entity(target), idx, cue_span, "deployment.alliance_troops_to_state", 0.75);
+            let mut claim = doc.claim(
+                Relation::DeployedTo,
+                alliance,
+                Object::Entity(target),
+                idx,
+                cue_span,
+                "deployment.alliance_troops_to_state",
+                0.75,
+            );
             claim.date = doc.date_near(idx, cue_span.start);
             if let Some(caps) = troops_re().captures(body) {
-                claim.value = caps.name("n").and_then(|n| super::parse_count(n.as_str())).map(Value::Count);
+                claim.value = caps
+                    .name("n")
+                    .and_then(|n| super::parse_count(n.as_str()))
+                    .map(Value::Count);
             }
             out.push(claim);
             break;
@@ -184,7 +256,9 @@ fn claim_date(out: &[Claim]) -> Option<crate::corpus::PartialDate> {
 
 /// A modal or condition in the clause before the cue.
 fn is_hypothetical(body: &str, cue: usize) -> bool {
-    let clause_start = body[..cue].rfind([',', ';', '—', '–']).map_or(0, |p| super::ceil_boundary(body, p + 1));
+    let clause_start = body[..cue]
+        .rfind([',', ';', '—', '–'])
+        .map_or(0, |p| super::ceil_boundary(body, p + 1));
     let clause = &body[clause_start..cue];
     hypothetical_re().is_match(clause) || body[..cue].trim_start().to_lowercase().starts_with("if ")
 }
@@ -204,10 +278,26 @@ fn is_group_demonym(doc: &Doc<'_>, m: &Mention) -> bool {
         return false;
     }
     let after = &doc.text[m.span.end..];
-    let next: String = after.trim_start().chars().take_while(|c| c.is_alphabetic()).collect();
+    let next: String = after
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
     matches!(
         next.as_str(),
-        "authorities" | "officials" | "government" | "leadership" | "troops" | "forces" | "army" | "military" | "side" | "president" | "leader" | "parliament" | "ministry"
+        "authorities"
+            | "officials"
+            | "government"
+            | "leadership"
+            | "troops"
+            | "forces"
+            | "army"
+            | "military"
+            | "side"
+            | "president"
+            | "leader"
+            | "parliament"
+            | "ministry"
     )
 }
 
@@ -216,11 +306,16 @@ fn is_actor(doc: &Doc<'_>, m: &Mention) -> bool {
 }
 
 fn nearest_actor<'m>(doc: &Doc<'_>, mentions: &'m [Mention], before: usize) -> Option<&'m Mention> {
-    mentions.iter().rev().find(|m| m.span.end <= before && is_actor(doc, m))
+    mentions
+        .iter()
+        .rev()
+        .find(|m| m.span.end <= before && is_actor(doc, m))
 }
 
 fn first_actor<'m>(doc: &Doc<'_>, mentions: &'m [Mention], before: usize) -> Option<&'m Mention> {
-    mentions.iter().find(|m| m.span.end <= before && is_actor(doc, m))
+    mentions
+        .iter()
+        .find(|m| m.span.end <= before && is_actor(doc, m))
 }
 
 /// "Armenia’s request for help": the state right before the cue, possessive.
@@ -237,15 +332,25 @@ fn possessor_state<'m>(doc: &Doc<'_>, mentions: &'m [Mention], cue: usize) -> Op
 fn previous_actor<'d>(doc: &'d Doc<'_>, idx: usize) -> Option<&'d Mention> {
     (idx.saturating_sub(2)..idx).rev().find_map(|j| {
         let ms = doc.mentions_in(j);
-        ms.iter().rev().find(|m| doc.is_state_actor(m)).or_else(|| ms.iter().rev().find(|m| is_actor(doc, m)))
+        ms.iter()
+            .rev()
+            .find(|m| doc.is_state_actor(m))
+            .or_else(|| ms.iter().rev().find(|m| is_actor(doc, m)))
     })
 }
 
 /// The state an actor stands for: itself, its demonym, or a person's state.
-fn actor_state(doc: &Doc<'_>, m: &Mention, person_state: &HashMap<EntityRef, EntityRef>) -> Option<EntityRef> {
+fn actor_state(
+    doc: &Doc<'_>,
+    m: &Mention,
+    person_state: &HashMap<EntityRef, EntityRef>,
+) -> Option<EntityRef> {
     match doc.class(m) {
         EntityClass::State => Some(m.entity),
-        EntityClass::Person => person_state.get(&m.entity).copied().or_else(|| co_mentioned_state(doc, m.entity)),
+        EntityClass::Person => person_state
+            .get(&m.entity)
+            .copied()
+            .or_else(|| co_mentioned_state(doc, m.entity)),
         _ => None,
     }
 }
@@ -253,7 +358,12 @@ fn actor_state(doc: &Doc<'_>, m: &Mention, person_state: &HashMap<EntityRef, Ent
 /// The state most often named in the sentences that name this person.
 pub fn co_mentioned_state(doc: &Doc<'_>, person: EntityRef) -> Option<EntityRef> {
     let mut counts: HashMap<EntityRef, usize> = HashMap::new();
-    let sentences: Vec<usize> = doc.mentions.iter().filter(|m| m.entity == person).map(|m| m.sentence).collect();
+    let sentences: Vec<usize> = doc
+        .mentions
+        .iter()
+        .filter(|m| m.entity == person)
+        .map(|m| m.sentence)
+        .collect();
     for idx in sentences {
         for m in doc.mentions_in(idx) {
             if doc.class(m) == EntityClass::State && !m.modifier {
@@ -261,18 +371,29 @@ pub fn co_mentioned_state(doc: &Doc<'_>, person: EntityRef) -> Option<EntityRef>
             }
         }
     }
-    counts.into_iter().max_by_key(|(e, n)| (*n, std::cmp::Reverse(*e))).map(|(e, _)| e)
+    counts
+        .into_iter()
+        .max_by_key(|(e, n)| (*n, std::cmp::Reverse(*e)))
+        .map(|(e, _)| e)
 }
 
 /// The alliance a request goes to: one named in the sentence, else the one in
 /// focus when the sentence names no other addressee.
 fn addressee(doc: &Doc<'_>, idx: usize, cue: Span) -> Option<EntityRef> {
     let mentions = doc.mentions_in(idx);
-    if let Some(m) = mentions.iter().find(|m| doc.class(m) == EntityClass::Alliance) {
+    if let Some(m) = mentions
+        .iter()
+        .find(|m| doc.class(m) == EntityClass::Alliance)
+    {
         return Some(m.entity);
     }
     let cue_text = cue.slice(doc.text).to_lowercase();
-    let addressed_to_state = mentions.iter().any(|m| m.span.start >= cue.start && m.span.start <= cue.end + 20 && doc.is_state_actor(m) && cue_text.contains(" to "));
+    let addressed_to_state = mentions.iter().any(|m| {
+        m.span.start >= cue.start
+            && m.span.start <= cue.end + 20
+            && doc.is_state_actor(m)
+            && cue_text.contains(" to ")
+    });
     if addressed_to_state {
         return None;
     }
@@ -282,7 +403,12 @@ fn addressee(doc: &Doc<'_>, idx: usize, cue: Span) -> Option<EntityRef> {
 /// The alliance whose treaty has this article.
 fn alliance_of_article(doc: &Doc<'_>, article: EntityRef, idx: usize) -> Option<EntityRef> {
     let gazetteer = doc.entities.gazetteer;
-    let treaty = doc.entities.get(article).part_of.as_deref().and_then(|t| gazetteer.find_id(t));
+    let treaty = doc
+        .entities
+        .get(article)
+        .part_of
+        .as_deref()
+        .and_then(|t| gazetteer.find_id(t));
     let alliance = treaty
         .and_then(|t| gazetteer.entities[t].part_of.as_deref())
         .and_then(|a| gazetteer.find_id(a))
@@ -304,14 +430,21 @@ fn outcome_after(doc: &Doc<'_>, idx: usize, from: usize) -> Option<&'static str>
     let mut found: Vec<&'static str> = Vec::new();
     for span in window {
         for caps in outcome_re().captures_iter(span.slice(doc.text)) {
-            for (group, word) in [("ff", "fact-finding"), ("declined", "declined"), ("ignored", "ignored"), ("granted", "granted")] {
+            for (group, word) in [
+                ("ff", "fact-finding"),
+                ("declined", "declined"),
+                ("ignored", "ignored"),
+                ("granted", "granted"),
+            ] {
                 if caps.name(group).is_some() {
                     found.push(word);
                 }
             }
         }
     }
-    ["fact-finding", "declined", "ignored", "granted"].into_iter().find(|w| found.contains(w))
+    ["fact-finding", "declined", "ignored", "granted"]
+        .into_iter()
+        .find(|w| found.contains(w))
 }
 
 /// The state a deployment goes to: after "to"/"in"/"into" following the cue.
@@ -319,11 +452,19 @@ fn target_state(doc: &Doc<'_>, mentions: &[Mention], cue: Span) -> Option<Entity
     mentions
         .iter()
         .find(|m| {
-            m.span.start >= cue.end && doc.class(m) == EntityClass::State && !m.modifier && m.kind != MentionKind::Demonym && {
-                let gap = &doc.text[cue.end..m.span.start];
-                let words: Vec<&str> = gap.split_whitespace().collect();
-                words.len() <= 8 && !gap.contains([',', ';', '.']) && words.last().is_some_and(|w| matches!(*w, "to" | "in" | "into" | "inside"))
-            }
+            m.span.start >= cue.end
+                && doc.class(m) == EntityClass::State
+                && !m.modifier
+                && m.kind != MentionKind::Demonym
+                && {
+                    let gap = &doc.text[cue.end..m.span.start];
+                    let words: Vec<&str> = gap.split_whitespace().collect();
+                    words.len() <= 8
+                        && !gap.contains([',', ';', '.'])
+                        && words
+                            .last()
+                            .is_some_and(|w| matches!(*w, "to" | "in" | "into" | "inside"))
+                }
         })
         .map(|m| m.entity)
 }

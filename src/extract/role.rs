@@ -20,31 +20,136 @@ use super::Doc;
 
 /// Words that may stand in a title run before a name.
 const TITLE_WORDS: &[&str] = &[
-    "prime", "minister", "foreign", "defense", "defence", "interior", "deputy", "first",
-    "vice", "secretary", "general", "chief", "of", "staff", "ministry", "spokesman",
-    "spokeswoman", "spokesperson", "security", "council", "state", "president", "premier",
-    "chairman", "chairwoman", "speaker", "leader", "lawmaker", "commander", "head",
-    "ambassador", "envoy", "analyst", "researcher", "expert", "journalist", "official",
-    "diplomat", "director", "adviser", "advisor", "senior", "top", "former", "acting",
-    "interim", "then", "current", "contested", "hawkish", "veteran", "longtime",
-    "long-time", "embattled", "new", "newly", "elected", "outgoing", "incoming",
-    "authoritarian", "military", "national", "parliament", "parliamentary", "opposition",
-    "affairs", "emergency", "emergencies", "justice", "economy", "finance", "trade",
-    "presidential", "press", "secretary-general", "commander-in-chief", "army", "border",
-    "service", "guard", "committee", "duma", "the", "and", "economic", "policy",
+    "prime",
+    "minister",
+    "foreign",
+    "defense",
+    "defence",
+    "interior",
+    "deputy",
+    "first",
+    "vice",
+    "secretary",
+    "general",
+    "chief",
+    "of",
+    "staff",
+    "ministry",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "security",
+    "council",
+    "state",
+    "president",
+    "premier",
+    "chairman",
+    "chairwoman",
+    "speaker",
+    "leader",
+    "lawmaker",
+    "commander",
+    "head",
+    "ambassador",
+    "envoy",
+    "analyst",
+    "researcher",
+    "expert",
+    "journalist",
+    "official",
+    "diplomat",
+    "director",
+    "adviser",
+    "advisor",
+    "senior",
+    "top",
+    "former",
+    "acting",
+    "interim",
+    "then",
+    "current",
+    "contested",
+    "hawkish",
+    "veteran",
+    "longtime",
+    "long-time",
+    "embattled",
+    "new",
+    "newly",
+    "elected",
+    "outgoing",
+    "incoming",
+    "authoritarian",
+    "military",
+    "national",
+    "parliament",
+    "parliamentary",
+    "opposition",
+    "affairs",
+    "emergency",
+    "emergencies",
+    "justice",
+    "economy",
+    "finance",
+    "trade",
+    "presidential",
+    "press",
+    "secretary-general",
+    "commander-in-chief",
+    "army",
+    "border",
+    "service",
+    "guard",
+    "committee",
+    "duma",
+    "the",
+    "and",
+    "economic",
+    "policy",
 ];
 
 /// Ranks and honorifics: they qualify a name but are no role of their own.
 const RANKS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "col", "gen", "colonel", "colonel-general", "lt",
-    "lieutenant", "major", "maj", "general", "admiral", "adm", "marshal", "captain", "capt",
-    "sgt", "sergeant", "sir", "lord", "lady", "madam",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "col",
+    "gen",
+    "colonel",
+    "colonel-general",
+    "lt",
+    "lieutenant",
+    "major",
+    "maj",
+    "general",
+    "admiral",
+    "adm",
+    "marshal",
+    "captain",
+    "capt",
+    "sgt",
+    "sergeant",
+    "sir",
+    "lord",
+    "lady",
+    "madam",
 ];
 
 /// Adjectives to drop from a role label.
 const DROP: &[&str] = &[
-    "contested", "hawkish", "veteran", "longtime", "long-time", "embattled", "authoritarian",
-    "the", "then", "current", "newly",
+    "contested",
+    "hawkish",
+    "veteran",
+    "longtime",
+    "long-time",
+    "embattled",
+    "authoritarian",
+    "the",
+    "then",
+    "current",
+    "newly",
 ];
 
 fn opener_re() -> &'static regex::Regex {
@@ -52,7 +157,7 @@ fn opener_re() -> &'static regex::Regex {
     RE.get_or_init(|| {
         #[allow(clippy::expect_used)] // invariant: literal pattern
         regex::Regex::new(
-            r"^(?:\s*,\s*(?:the|a|an|who\s+happens\s+to\s+be|who\s+is\s+also|who\s+is|who\s+serves\s+as|who\s+was|now|then|formerly)|\s+(?:is|was)\s+(?:a|an|the)|[’']s\s+election\s+as)\s+",
+            r"^(?:\s*,\s*(?:the|a|an|who\s+happens\s+to\s+be|who\s+is\s+also|who\s+is|who\s+serves\s+as|who\s+was|now|then|formerly)|\s+(?:is|was)\s+(?:a|an|the)|[’']s\s+election\s+as|\s*,)\s+",
         )
         .expect("opener regex")
     })
@@ -63,7 +168,10 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     let mut out = Vec::new();
     for (sentence_idx, sentence) in doc.sentences.iter().enumerate() {
         let mentions = doc.mentions_in(sentence_idx);
-        for m in mentions.iter().filter(|m| doc.class(m) == EntityClass::Person) {
+        for m in mentions
+            .iter()
+            .filter(|m| doc.class(m) == EntityClass::Person)
+        {
             if let Some(claim) = title_before(doc, sentence_idx, sentence.span, m) {
                 out.push(claim);
             }
@@ -90,7 +198,13 @@ fn capitalise(words: &str) -> String {
 fn title_case(words: &[&str]) -> String {
     words
         .iter()
-        .map(|w| if *w == "of" || *w == "the" || *w == "and" { (*w).to_string() } else { capitalise(w) })
+        .map(|w| {
+            if *w == "of" || *w == "the" || *w == "and" {
+                (*w).to_string()
+            } else {
+                capitalise(w)
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -99,7 +213,10 @@ fn title_case(words: &[&str]) -> String {
 fn owner_of(doc: &Doc<'_>, m: &Mention) -> Option<EntityRef> {
     matches!(
         doc.class(m),
-        EntityClass::State | EntityClass::Alliance | EntityClass::Organization | EntityClass::GovernmentBody
+        EntityClass::State
+            | EntityClass::Alliance
+            | EntityClass::Organization
+            | EntityClass::GovernmentBody
     )
     .then_some(m.entity)
 }
@@ -108,7 +225,11 @@ fn make_role(doc: &Doc<'_>, title: &str, of: Option<EntityRef>) -> Object {
     let label = match of {
         Some(of) => {
             let owner = &doc.entities.get(of).label;
-            let article = if doc.entities.class(of) == EntityClass::State { "" } else { "the " };
+            let article = if doc.entities.class(of) == EntityClass::State {
+                ""
+            } else {
+                "the "
+            };
             format!("{title} of {article}{owner}")
         }
         None => title.to_string(),
@@ -120,8 +241,24 @@ fn make_role(doc: &Doc<'_>, title: &str, of: Option<EntityRef>) -> Object {
     }
 }
 
-fn role_claim(doc: &Doc<'_>, idx: usize, person: &Mention, object: Object, span: Span, rule: &'static str, confidence: f32) -> Claim {
-    doc.claim(Relation::HoldsRole, person.entity, object, idx, span, rule, confidence)
+fn role_claim(
+    doc: &Doc<'_>,
+    idx: usize,
+    person: &Mention,
+    object: Object,
+    span: Span,
+    rule: &'static str,
+    confidence: f32,
+) -> Claim {
+    doc.claim(
+        Relation::HoldsRole,
+        person.entity,
+        object,
+        idx,
+        span,
+        rule,
+        confidence,
+    )
 }
 
 /// "Kazakh Defense Minister Ruslan Zhaksylykov", "Armenia’s Prime Minister X".
@@ -130,23 +267,30 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     let words = crate::mention::words(text, Span::new(sentence.start, person.span.start));
     let mut start = words.len();
     let mut owner: Option<EntityRef> = None;
-    let mut owner_from_of = false;
     // Walk back over title words, ranks and one owner (demonym/state/possessive).
     while start > 0 {
         let w = &words[start - 1];
-        let gap_end = if start < words.len() { words[start].span.start } else { person.span.start };
+        let gap_end = if start < words.len() {
+            words[start].span.start
+        } else {
+            person.span.start
+        };
         let gap = &text[w.span.end..gap_end];
-        let gap_ok = gap.chars().all(|c| c == ' ' || c == '’' || c == '\'' || c == 's')
+        let gap_ok = gap
+            .chars()
+            .all(|c| c == ' ' || c == '’' || c == '\'' || c == 's')
             && !gap.contains(',');
         if !gap_ok {
             break;
         }
         let lower = w.text.to_lowercase();
-        let mention = doc.mentions_in(idx).iter().find(|m| m.span.contains(w.span) || w.span.contains(m.span));
+        let mention = doc
+            .mentions_in(idx)
+            .iter()
+            .find(|m| m.span.contains(w.span) || w.span.contains(m.span));
         if let Some(m) = mention {
             if owner.is_none() && owner_of(doc, m).is_some() && !m.modifier {
                 owner = owner_of(doc, m);
-                owner_from_of = start >= 2 && words[start - 2].text == "of";
                 // Skip every word of a multi-word mention.
                 while start > 0 && m.span.contains(words[start - 1].span) {
                     start -= 1;
@@ -165,14 +309,19 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         .iter()
         .filter(|w| {
             let lower = w.text.to_lowercase();
-            !doc.mentions_in(idx).iter().any(|m| m.span.contains(w.span)) && !DROP.contains(&lower.as_str())
+            !doc.mentions_in(idx).iter().any(|m| m.span.contains(w.span))
+                && !DROP.contains(&lower.as_str())
         })
         .map(|w| w.text)
         .collect();
     // Drop ranks, a trailing "of" and leading "of".
     let mut title_words: Vec<String> = run
         .iter()
-        .filter(|w| !RANKS.contains(&w.to_lowercase().as_str()) || w.eq_ignore_ascii_case("general") && run.iter().any(|x| x.eq_ignore_ascii_case("secretary")))
+        .filter(|w| {
+            !RANKS.contains(&w.to_lowercase().as_str())
+                || w.eq_ignore_ascii_case("general")
+                    && run.iter().any(|x| x.eq_ignore_ascii_case("secretary"))
+        })
         .map(|w| w.to_lowercase())
         .collect();
     while title_words.first().is_some_and(|w| w == "of" || w == "and") {
@@ -181,11 +330,9 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     while title_words.last().is_some_and(|w| w == "of" || w == "and") {
         title_words.pop();
     }
-    let _ = owner_from_of;
     if !title_words.iter().any(|w| lexicon::is_role_head(w)) {
         return None;
     }
-    let mut owner = owner;
     // A minister with no state named in the run: the one state the sentence names.
     if owner.is_none() && title_words.iter().any(|w| w == "minister") {
         let states: Vec<EntityRef> = doc
@@ -200,14 +347,32 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     }
     let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
     let title = body_title(&refs);
-    let span = Span::new(words.get(start).map_or(person.span.start, |w| w.span.start), person.span.end);
+    let span = Span::new(
+        words.get(start).map_or(person.span.start, |w| w.span.start),
+        person.span.end,
+    );
     let object = make_role(doc, &title, owner);
-    Some(role_claim(doc, idx, person, object, span, "role.title_before_name", 0.9))
+    Some(role_claim(
+        doc,
+        idx,
+        person,
+        object,
+        span,
+        "role.title_before_name",
+        0.9,
+    ))
 }
 
 /// "Foreign Ministry spokesman" → "Spokesman for the Foreign Ministry".
 fn body_title(words: &[&str]) -> String {
-    let bodies = ["ministry", "council", "committee", "duma", "parliament", "service"];
+    let bodies = [
+        "ministry",
+        "council",
+        "committee",
+        "duma",
+        "parliament",
+        "service",
+    ];
     if let Some(pos) = words.iter().rposition(|w| bodies.contains(w)) {
         if pos + 1 < words.len() && words[pos + 1..].iter().any(|w| lexicon::is_role_head(w)) {
             let head = title_case(&words[pos + 1..]);
@@ -233,7 +398,13 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
         }
     }
     // "the country’s parliament": the last state named before.
-    for generic in ["the country’s ", "the country's ", "its ", "the nation’s ", "the nation's "] {
+    for generic in [
+        "the country’s ",
+        "the country's ",
+        "its ",
+        "the nation’s ",
+        "the nation's ",
+    ] {
         if let Some(pos) = rest.find(generic) {
             if let Some(state) = last_state_before(doc, phrase.start) {
                 possessor = Some(doc.entities.get(state).label.clone());
@@ -243,7 +414,11 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
         }
     }
     // "X’s" where X is an entity mention in the phrase.
-    for m in doc.mentions_in(idx).iter().filter(|m| phrase.contains(m.span)) {
+    for m in doc
+        .mentions_in(idx)
+        .iter()
+        .filter(|m| phrase.contains(m.span))
+    {
         let after = &text[m.span.end..phrase.end];
         if after.starts_with("’s ") || after.starts_with("'s ") {
             let mention_text = m.span.slice(text);
@@ -309,7 +484,11 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
         return None;
     }
     end = end.min(head.len() - 1);
-    let clause_start = before[..end].rfind([',', ';', ':', '(', '—', '–']).map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+    let clause_start = before[..end]
+        .rfind([',', ';', ':', '(', '—', '–'])
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
     let clause = &before[clause_start..end];
     // The phrase starts at the determiner or possessor before the first role head.
     let words: Vec<(usize, &str)> = clause
@@ -344,7 +523,15 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
         label,
         of: owner,
     };
-    Some(role_claim(doc, idx, person, object, Span::new(abs_start, person.span.end), "role.apposition_before_name", 0.8))
+    Some(role_claim(
+        doc,
+        idx,
+        person,
+        object,
+        Span::new(abs_start, person.span.end),
+        "role.apposition_before_name",
+        0.8,
+    ))
 }
 
 /// "X, a postdoctoral researcher at…", "X, who happens to be the CSTO’s
@@ -358,11 +545,11 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
     let phrase_end = rest
         .find([',', ';', '(', '—', '–', ':', '“', '"'])
         .into_iter()
-        .chain(rest.find(" and ").into_iter())
-        .chain(rest.find(". ").into_iter())
-        .chain(rest.find(" who ").into_iter())
-        .chain(rest.find(" said").into_iter())
-        .chain(rest.find(" told").into_iter())
+        .chain(rest.find(" and "))
+        .chain(rest.find(". "))
+        .chain(rest.find(" who "))
+        .chain(rest.find(" said"))
+        .chain(rest.find(" told"))
         .min()
         .unwrap_or(rest.len());
     let mut phrase_text = &rest[..phrase_end];
@@ -379,8 +566,25 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         }
     }
     let first_words: Vec<&str> = phrase_text.split_whitespace().take(6).collect();
-    if !first_words.iter().any(|w| lexicon::is_role_head(w.trim_end_matches(['’', '\'']))) {
+    if !first_words
+        .iter()
+        .any(|w| lexicon::is_role_head(w.trim_end_matches(['’', '\''])))
+    {
         return None;
+    }
+    // A bare comma ("X, commander of the joint staff,") needs the role noun
+    // first or second, singular, and no speech verb in the phrase.
+    if opener.trim() == "," {
+        let head_early = first_words
+            .iter()
+            .take(2)
+            .any(|w| lexicon::is_role_head(w) && !w.ends_with('s'));
+        if !head_early
+            || first_words.iter().any(|w| lexicon::is_cue_verb(w))
+            || phrase_text.split_whitespace().count() > 10
+        {
+            return None;
+        }
     }
     let start = person.span.end + opener_match.end();
     let phrase = Span::new(start, start + phrase_text.len());
@@ -390,7 +594,15 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         label,
         of: owner,
     };
-    let mut claim = role_claim(doc, idx, person, object, Span::new(person.span.start, phrase.end), "role.apposition_after_name", 0.8);
+    let mut claim = role_claim(
+        doc,
+        idx,
+        person,
+        object,
+        Span::new(person.span.start, phrase.end),
+        "role.apposition_after_name",
+        0.8,
+    );
     claim.date = date;
     Some(claim)
 }
@@ -409,7 +621,9 @@ fn role_noun_relative(doc: &Doc<'_>, idx: usize, roles_so_far: &[Claim]) -> Vec<
             from = at + opener.len();
             let before = &body[..at];
             let noun = before.rsplit(' ').next().unwrap_or("");
-            if !before[..before.len() - noun.len()].ends_with("the ") || !lexicon::is_role_head(noun) {
+            if !before[..before.len() - noun.len()].ends_with("the ")
+                || !lexicon::is_role_head(noun)
+            {
                 continue;
             }
             // The last person whose role mentions this noun.
@@ -428,7 +642,12 @@ fn role_noun_relative(doc: &Doc<'_>, idx: usize, roles_so_far: &[Claim]) -> Vec<
                 continue;
             };
             let rest = &body[from..];
-            let end = rest.find([',', ';', '.', '(']).into_iter().chain(rest.find(" and ")).min().unwrap_or(rest.len());
+            let end = rest
+                .find([',', ';', '.', '('])
+                .into_iter()
+                .chain(rest.find(" and "))
+                .min()
+                .unwrap_or(rest.len());
             let phrase = Span::new(sentence.start + from, sentence.start + from + end);
             if let Some((label, owner)) = phrase_label(doc, idx, phrase) {
                 let object = Object::Role {
@@ -437,7 +656,15 @@ fn role_noun_relative(doc: &Doc<'_>, idx: usize, roles_so_far: &[Claim]) -> Vec<
                     of: owner,
                 };
                 let span = Span::new(sentence.start + at - noun.len(), phrase.end);
-                out.push(role_claim(doc, idx, &person_mention, object, span, "role.role_noun_relative", 0.6));
+                out.push(role_claim(
+                    doc,
+                    idx,
+                    &person_mention,
+                    object,
+                    span,
+                    "role.role_noun_relative",
+                    0.6,
+                ));
             }
         }
     }

@@ -159,7 +159,10 @@ fn variants(label: &str) -> Vec<String> {
 
 impl Gazetteer {
     /// Builds the automaton over the given entities and labels.
-    pub fn new(entities: Vec<Entity>, labels: Vec<Label>) -> Result<Self, aho_corasick::BuildError> {
+    pub fn new(
+        entities: Vec<Entity>,
+        labels: Vec<Label>,
+    ) -> Result<Self, aho_corasick::BuildError> {
         let mut expanded = Vec::with_capacity(labels.len() * 2);
         for label in labels {
             if label.text.trim().is_empty() || label.entity >= entities.len() {
@@ -296,7 +299,11 @@ pub(crate) mod tests {
             label("Azerbaijan", 1, LabelKind::Name),
             label("Azeri", 1, LabelKind::Demonym),
             label("CSTO", 2, LabelKind::Name),
-            label("Collective Security Treaty Organization", 2, LabelKind::Name),
+            label(
+                "Collective Security Treaty Organization",
+                2,
+                LabelKind::Name,
+            ),
             label("Russia's Nato", 2, LabelKind::Name),
             label("the bloc", 2, LabelKind::Anaphor),
             label("Georgia", 3, LabelKind::Name),
@@ -319,7 +326,13 @@ pub(crate) mod tests {
         let got: Vec<(&str, &str, LabelKind)> = gaz
             .find_all(text)
             .iter()
-            .map(|h| (h.span.slice(text), gaz.entities[h.entity].id.as_str(), h.kind))
+            .map(|h| {
+                (
+                    h.span.slice(text),
+                    gaz.entities[h.entity].id.as_str(),
+                    h.kind,
+                )
+            })
             .collect();
         assert_eq!(got, expected, "in {text:?}");
     }
@@ -327,15 +340,52 @@ pub(crate) mod tests {
     #[test]
     fn matches_names_case_and_boundaries() {
         use LabelKind::*;
-        check("Armenia and Azerbaijan", &[("Armenia", "Armenia", Name), ("Azerbaijan", "Azerbaijan", Name)]);
-        check("Armenian troops in Yerevan", &[("Armenian", "Armenia", Demonym), ("Yerevan", "Armenia", Metonym)]);
+        check(
+            "Armenia and Azerbaijan",
+            &[
+                ("Armenia", "Armenia", Name),
+                ("Azerbaijan", "Azerbaijan", Name),
+            ],
+        );
+        check(
+            "Armenian troops in Yerevan",
+            &[
+                ("Armenian", "Armenia", Demonym),
+                ("Yerevan", "Armenia", Metonym),
+            ],
+        );
         check("let us go to the US", &[("US", "United_States", Name)]);
-        check("georgia on my mind, Georgia", &[("Georgia", "Georgia", Name)]);
-        check("Kyrgyzstan, Kyrgyz, Kirghizia", &[("Kyrgyzstan", "Kyrgyzstan", Name), ("Kyrgyz", "Kyrgyzstan", Demonym), ("Kirghizia", "Kyrgyzstan", Name)]);
-        check("Russia’s Nato and Russia's NATO", &[("Russia’s Nato", "CSTO", Name), ("Russia", "Russia", Name)]);
-        check("The bloc said; the Bloc", &[("The bloc", "CSTO", Anaphor), ("the Bloc", "CSTO", Anaphor)]);
+        check(
+            "georgia on my mind, Georgia",
+            &[("Georgia", "Georgia", Name)],
+        );
+        check(
+            "Kyrgyzstan, Kyrgyz, Kirghizia",
+            &[
+                ("Kyrgyzstan", "Kyrgyzstan", Name),
+                ("Kyrgyz", "Kyrgyzstan", Demonym),
+                ("Kirghizia", "Kyrgyzstan", Name),
+            ],
+        );
+        check(
+            "Russia’s Nato and Russia's NATO",
+            &[
+                ("Russia’s Nato", "CSTO", Name),
+                ("Russia's NATO", "CSTO", Name),
+            ],
+        );
+        check(
+            "The bloc said; the Bloc",
+            &[("The bloc", "CSTO", Anaphor), ("the Bloc", "CSTO", Anaphor)],
+        );
         check("Armenians", &[]);
-        check("the Collective Security Treaty Organization (CSTO)", &[("Collective Security Treaty Organization", "CSTO", Name), ("CSTO", "CSTO", Name)]);
+        check(
+            "the Collective Security Treaty Organization (CSTO)",
+            &[
+                ("Collective Security Treaty Organization", "CSTO", Name),
+                ("CSTO", "CSTO", Name),
+            ],
+        );
     }
 
     #[test]

@@ -177,7 +177,11 @@ fn is_capitalised(word: &str) -> bool {
 }
 
 /// Finds every mention in an article, sorted by position.
-pub fn find_mentions(text: &str, sentences: &[Sentence], entities: &mut Entities<'_>) -> Vec<Mention> {
+pub fn find_mentions(
+    text: &str,
+    sentences: &[Sentence],
+    entities: &mut Entities<'_>,
+) -> Vec<Mention> {
     let gazetteer = entities.gazetteer;
     let mut mentions: Vec<Mention> = Vec::new();
     let sentence_of = |pos: usize| sentences.partition_point(|s| s.span.end <= pos);
@@ -192,7 +196,10 @@ pub fn find_mentions(text: &str, sentences: &[Sentence], entities: &mut Entities
                 // Resolve to the last named entity of the same class.
                 let class = gazetteer.entities[hit.entity].class;
                 let target = if class == EntityClass::Alliance {
-                    alliance_names.iter().max_by_key(|(_, (n, last))| (*n, *last)).map(|(e, _)| *e)
+                    alliance_names
+                        .iter()
+                        .max_by_key(|(_, (n, last))| (*n, *last))
+                        .map(|(e, _)| *e)
                 } else {
                     named.contains_key(&hit.entity).then_some(hit.entity)
                 };
@@ -322,7 +329,13 @@ fn is_name_word(word: &str) -> bool {
     is_capitalised(word) && !lexicon::is_non_name_capital(word)
 }
 
-fn looks_like_person(text: &str, sentence: Span, words: &[Word<'_>], start: usize, end: usize) -> bool {
+fn looks_like_person(
+    text: &str,
+    sentence: Span,
+    words: &[Word<'_>],
+    start: usize,
+    end: usize,
+) -> bool {
     // A title or role word right before: "President X", "lawmaker X", "Col Gen X".
     if start > 0 {
         let prev = &words[start - 1];
@@ -382,10 +395,17 @@ mod tests {
         let gaz = gazetteer::tests::small();
         let mut entities = Entities::new(&gaz);
         let sentences = sentences(text);
-        let got: Vec<(String, String, MentionKind)> = find_mentions(text, &sentences, &mut entities)
-            .iter()
-            .map(|m| (m.span.slice(text).to_string(), entities.get(m.entity).id.clone(), m.kind))
-            .collect();
+        let got: Vec<(String, String, MentionKind)> =
+            find_mentions(text, &sentences, &mut entities)
+                .iter()
+                .map(|m| {
+                    (
+                        m.span.slice(text).to_string(),
+                        entities.get(m.entity).id.clone(),
+                        m.kind,
+                    )
+                })
+                .collect();
         let expected: Vec<(String, String, MentionKind)> = expected
             .iter()
             .map(|(a, b, k)| (a.to_string(), b.to_string(), *k))
@@ -398,14 +418,23 @@ mod tests {
         use MentionKind::*;
         check(
             "Deputy Foreign Minister Arman Kelbetov spoke. Kelbetov left.",
-            &[("Arman Kelbetov", "Arman_Kelbetov", NewName), ("Kelbetov", "Arman_Kelbetov", Surname)],
+            &[
+                ("Arman Kelbetov", "Arman_Kelbetov", NewName),
+                ("Kelbetov", "Arman_Kelbetov", Surname),
+            ],
         );
         check(
             "Lena Morrow, a senior fellow at the Baltic Policy Institute, disagreed.",
             &[("Lena Morrow", "Lena_Morrow", NewName)],
         );
-        check("The speaker of the parliament, Alen Simonyan, lamented.", &[("Alen Simonyan", "Alen_Simonyan", NewName)]);
-        check("“No,” said Timur Ospanbek.", &[("Timur Ospanbek", "Timur_Ospanbek", NewName)]);
+        check(
+            "The speaker of the parliament, Alen Simonyan, lamented.",
+            &[("Alen Simonyan", "Alen_Simonyan", NewName)],
+        );
+        check(
+            "“No,” said Timur Ospanbek.",
+            &[("Timur Ospanbek", "Timur_Ospanbek", NewName)],
+        );
         // No context: a capitalised run is not a person.
         check("The Baltic Policy Institute was founded.", &[]);
     }

@@ -19,7 +19,9 @@ use crate::corpus::{Article, PartialDate};
 use crate::extract::Doc;
 use crate::mention::{slug, EntityRef};
 use crate::span::CharIndex;
-use vocab::{segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, GRAPH, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD};
+use vocab::{
+    segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, GRAPH, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+};
 
 fn iri(base: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{base}{local}"))
@@ -87,21 +89,45 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
     w.add(art.clone(), rdf_type.clone(), akg("Article"));
     w.add(art.clone(), rdf_type.clone(), iri(SCHEMA, "NewsArticle"));
     w.add(art.clone(), rdf_type.clone(), iri(NIF, "Context"));
-    w.add(art.clone(), iri(DCTERMS, "identifier"), Literal::from(article.id.as_str()));
-    w.add(art.clone(), akg("contentHash"), Literal::from(article.hash.as_str()));
+    w.add(
+        art.clone(),
+        iri(DCTERMS, "identifier"),
+        Literal::from(article.id.as_str()),
+    );
+    w.add(
+        art.clone(),
+        akg("contentHash"),
+        Literal::from(article.hash.as_str()),
+    );
     w.add(art.clone(), akg("sentenceCount"), int(doc.sentences.len()));
     let meta = &article.meta;
     if let Some(title) = &meta.title {
-        w.add(art.clone(), iri(SCHEMA, "headline"), Literal::from(title.as_str()));
+        w.add(
+            art.clone(),
+            iri(SCHEMA, "headline"),
+            Literal::from(title.as_str()),
+        );
     }
     if let Some(date) = meta.date {
-        w.add(art.clone(), iri(SCHEMA, "datePublished"), date_literal(date));
+        w.add(
+            art.clone(),
+            iri(SCHEMA, "datePublished"),
+            date_literal(date),
+        );
     }
     if let Some(author) = &meta.author {
-        w.add(art.clone(), iri(SCHEMA, "author"), Literal::from(author.as_str()));
+        w.add(
+            art.clone(),
+            iri(SCHEMA, "author"),
+            Literal::from(author.as_str()),
+        );
     }
     if let Some(publisher) = &meta.publisher {
-        w.add(art.clone(), iri(SCHEMA, "publisher"), Literal::from(publisher.as_str()));
+        w.add(
+            art.clone(),
+            iri(SCHEMA, "publisher"),
+            Literal::from(publisher.as_str()),
+        );
     }
     if let Some(url) = &meta.url {
         w.add(art.clone(), iri(SCHEMA, "url"), Literal::from(url.as_str()));
@@ -120,7 +146,11 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
         w.add(node.clone(), akg("sentenceIndex"), int(idx));
         w.add(node.clone(), iri(NIF, "beginIndex"), int(begin));
         w.add(node.clone(), iri(NIF, "endIndex"), int(end));
-        w.add(node.clone(), iri(NIF, "anchorOf"), Literal::from(sentence.span.slice(&article.text)));
+        w.add(
+            node.clone(),
+            iri(NIF, "anchorOf"),
+            Literal::from(sentence.span.slice(&article.text)),
+        );
     }
     // Entities the article introduces (the gazetteer's live in the ontology graph).
     let mut described: Vec<EntityRef> = Vec::new();
@@ -132,7 +162,11 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
         let e = doc.entities.get(entity);
         let node = entity_iri(&e.id);
         w.add(node.clone(), iri(RDF, "type"), akg(e.class.local_name()));
-        w.add(node.clone(), iri(SKOS, "prefLabel"), Literal::from(e.label.as_str()));
+        w.add(
+            node.clone(),
+            iri(SKOS, "prefLabel"),
+            Literal::from(e.label.as_str()),
+        );
         w.add(node, iri(RDFS, "label"), Literal::from(e.label.as_str()));
     };
     for (n, claim) in claims.iter().enumerate() {
@@ -156,12 +190,20 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
             Object::Role { label, title, of } => {
                 let r = iri(ENT, &format!("role/{}", segment(&slug(label))));
                 w.add(r.clone(), rdf_type.clone(), akg("Role"));
-                w.add(r.clone(), iri(SKOS, "prefLabel"), Literal::from(label.as_str()));
+                w.add(
+                    r.clone(),
+                    iri(SKOS, "prefLabel"),
+                    Literal::from(label.as_str()),
+                );
                 w.add(r.clone(), iri(RDFS, "label"), Literal::from(label.as_str()));
                 w.add(r.clone(), akg("roleTitle"), Literal::from(title.as_str()));
                 if let Some(of) = of {
                     describe(&mut w, *of, &mut described);
-                    w.add(r.clone(), akg("roleOf"), entity_iri(&doc.entities.get(*of).id));
+                    w.add(
+                        r.clone(),
+                        akg("roleOf"),
+                        entity_iri(&doc.entities.get(*of).id),
+                    );
                 }
                 r.into()
             }
@@ -182,12 +224,24 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
         w.add(c.clone(), iri(RDF, "predicate"), predicate.clone());
         w.add(c.clone(), iri(RDF, "object"), object.clone());
         w.add(c.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
-        w.add(c.clone(), akg("sentence"), sentence_iri(&article.id, claim.sentence));
+        w.add(
+            c.clone(),
+            akg("sentence"),
+            sentence_iri(&article.id, claim.sentence),
+        );
         w.add(c.clone(), iri(NIF, "beginIndex"), int(begin));
         w.add(c.clone(), iri(NIF, "endIndex"), int(end));
-        w.add(c.clone(), iri(NIF, "anchorOf"), Literal::from(claim.span.slice(&article.text)));
+        w.add(
+            c.clone(),
+            iri(NIF, "anchorOf"),
+            Literal::from(claim.span.slice(&article.text)),
+        );
         w.add(c.clone(), akg("rule"), Literal::from(claim.rule));
-        w.add(c.clone(), akg("confidence"), Literal::new_typed_literal(format!("{:.2}", claim.confidence), iri(XSD, "decimal")));
+        w.add(
+            c.clone(),
+            akg("confidence"),
+            Literal::new_typed_literal(format!("{:.2}", claim.confidence), iri(XSD, "decimal")),
+        );
         if claim.evidence != doc.sentences[claim.sentence].span {
             let (eb, ee) = chars.char_span(claim.evidence);
             w.add(c.clone(), akg("evidenceBegin"), int(eb));
@@ -207,7 +261,16 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
         if let Some(class) = claim.relation.event_class() {
             let ev = iri(ENT, &format!("event/{}/{n}", segment(&article.id)));
             w.add(ev.clone(), rdf_type.clone(), akg(class));
-            w.add(ev.clone(), iri(RDFS, "label"), Literal::from(format!("{} {} {}", doc.entities.get(claim.subject).label, claim.relation.name(), object_label(doc, &claim.object))));
+            w.add(
+                ev.clone(),
+                iri(RDFS, "label"),
+                Literal::from(format!(
+                    "{} {} {}",
+                    doc.entities.get(claim.subject).label,
+                    claim.relation.name(),
+                    object_label(doc, &claim.object)
+                )),
+            );
             w.add(c.clone(), akg("aboutEvent"), ev.clone());
             w.add(ev.clone(), akg("participant"), subject.clone());
             if let Term::NamedNode(o) = &object {
@@ -218,9 +281,19 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
                 w.add(ev.clone(), akg("date"), date_literal(date));
             }
             match (claim.relation, &claim.value) {
-                (Relation::ClashedWith, Some(Value::Count(n))) => w.add(ev.clone(), akg("casualties"), Literal::from(i64::try_from(*n).unwrap_or(i64::MAX))),
-                (Relation::DeployedTo, Some(Value::Count(n))) => w.add(ev.clone(), akg("troopCount"), Literal::from(i64::try_from(*n).unwrap_or(i64::MAX))),
-                (Relation::RequestedAssistance, Some(Value::Outcome(word))) => w.add(ev.clone(), akg("outcome"), Literal::from(*word)),
+                (Relation::ClashedWith, Some(Value::Count(n))) => w.add(
+                    ev.clone(),
+                    akg("casualties"),
+                    Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+                ),
+                (Relation::DeployedTo, Some(Value::Count(n))) => w.add(
+                    ev.clone(),
+                    akg("troopCount"),
+                    Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+                ),
+                (Relation::RequestedAssistance, Some(Value::Outcome(word))) => {
+                    w.add(ev.clone(), akg("outcome"), Literal::from(*word))
+                }
                 _ => {}
             }
             if claim.relation == Relation::RequestedAssistance {

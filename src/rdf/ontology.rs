@@ -57,13 +57,19 @@ pub struct Ontology {
 
 /// The ontology files built into the binary, for use outside the project folder.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("gazetteer.ttl", include_str!("../../ontology/gazetteer.ttl")),
+    (
+        "gazetteer.ttl",
+        include_str!("../../ontology/gazetteer.ttl"),
+    ),
     ("vocab.ttl", include_str!("../../ontology/vocab.ttl")),
 ];
 
 /// Loads every `.ttl` file of `dir`, in name order.
 pub fn load(dir: &Path) -> Result<Ontology, OntologyError> {
-    let read_err = |source| OntologyError::Read { path: dir.to_path_buf(), source };
+    let read_err = |source| OntologyError::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(read_err)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -71,11 +77,16 @@ pub fn load(dir: &Path) -> Result<Ontology, OntologyError> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(OntologyError::Empty { path: dir.to_path_buf() });
+        return Err(OntologyError::Empty {
+            path: dir.to_path_buf(),
+        });
     }
     let mut sources = Vec::with_capacity(files.len());
     for path in files {
-        let bytes = fs::read(&path).map_err(|source| OntologyError::Read { path: path.clone(), source })?;
+        let bytes = fs::read(&path).map_err(|source| OntologyError::Read {
+            path: path.clone(),
+            source,
+        })?;
         sources.push((path, bytes));
     }
     from_sources(&sources)
@@ -85,7 +96,12 @@ pub fn load(dir: &Path) -> Result<Ontology, OntologyError> {
 pub fn load_embedded() -> Result<Ontology, OntologyError> {
     let sources: Vec<(PathBuf, Vec<u8>)> = EMBEDDED
         .iter()
-        .map(|(name, text)| (PathBuf::from(format!("<built-in>/{name}")), text.as_bytes().to_vec()))
+        .map(|(name, text)| {
+            (
+                PathBuf::from(format!("<built-in>/{name}")),
+                text.as_bytes().to_vec(),
+            )
+        })
         .collect();
     from_sources(&sources)
 }
@@ -97,8 +113,16 @@ fn from_sources(sources: &[(PathBuf, Vec<u8>)]) -> Result<Ontology, OntologyErro
     for (path, bytes) in sources {
         hasher.update(bytes);
         for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(bytes) {
-            let quad = triple.map_err(|e| OntologyError::Syntax { path: path.clone(), message: e.to_string() })?;
-            quads.push(Quad::new(quad.subject, quad.predicate, quad.object, graph.clone()));
+            let quad = triple.map_err(|e| OntologyError::Syntax {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            quads.push(Quad::new(
+                quad.subject,
+                quad.predicate,
+                quad.object,
+                graph.clone(),
+            ));
         }
     }
     let gazetteer = gazetteer_from(&quads)?;
@@ -128,8 +152,12 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     }
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     for quad in quads {
-        let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &quad.subject else { continue };
-        let Some(id) = subject.as_str().strip_prefix(ENT) else { continue };
+        let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
+            continue;
+        };
+        let Some(id) = subject.as_str().strip_prefix(ENT) else {
+            continue;
+        };
         let predicate = quad.predicate.as_str();
         let draft = drafts.entry(id.to_string()).or_default();
         match (&quad.object, predicate) {
@@ -147,10 +175,18 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
                 draft.pref = Some(l.value().to_string());
                 draft.labels.push((l.value().to_string(), LabelKind::Name));
             }
-            (Term::Literal(l), p) if p == alt => draft.labels.push((l.value().to_string(), LabelKind::Name)),
-            (Term::Literal(l), p) if p == demonym => draft.labels.push((l.value().to_string(), LabelKind::Demonym)),
-            (Term::Literal(l), p) if p == metonym => draft.labels.push((l.value().to_string(), LabelKind::Metonym)),
-            (Term::Literal(l), p) if p == anaphor => draft.labels.push((l.value().to_string(), LabelKind::Anaphor)),
+            (Term::Literal(l), p) if p == alt => {
+                draft.labels.push((l.value().to_string(), LabelKind::Name))
+            }
+            (Term::Literal(l), p) if p == demonym => draft
+                .labels
+                .push((l.value().to_string(), LabelKind::Demonym)),
+            (Term::Literal(l), p) if p == metonym => draft
+                .labels
+                .push((l.value().to_string(), LabelKind::Metonym)),
+            (Term::Literal(l), p) if p == anaphor => draft
+                .labels
+                .push((l.value().to_string(), LabelKind::Anaphor)),
             (Term::NamedNode(target), p) if p == part_of || p == treaty_of => {
                 draft.part_of = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
@@ -160,7 +196,9 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let mut entities = Vec::new();
     let mut labels = Vec::new();
     for (id, draft) in drafts {
-        let (Some(class), Some(pref)) = (draft.class, draft.pref) else { continue };
+        let (Some(class), Some(pref)) = (draft.class, draft.pref) else {
+            continue;
+        };
         let index = entities.len();
         entities.push(Entity {
             id,
@@ -169,7 +207,11 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             part_of: draft.part_of,
         });
         for (text, kind) in draft.labels {
-            labels.push(Label { text, entity: index, kind });
+            labels.push(Label {
+                text,
+                entity: index,
+                kind,
+            });
         }
     }
     Ok(Gazetteer::new(entities, labels)?)
