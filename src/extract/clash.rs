@@ -97,6 +97,13 @@ fn is_side(doc: &Doc<'_>, m: &Mention) -> bool {
             .take_while(|c| c.is_alphabetic() || *c == '-')
             .collect();
         let next = next.split('-').next().unwrap_or("");
+        if next == "and" || next == "or" {
+            // "Kyrgyz and Tajik forces": the noun after the second demonym.
+            let rest = doc.text[m.span.end..].trim_start();
+            let noun = rest.split_whitespace().nth(2).unwrap_or("");
+            let noun: String = noun.chars().take_while(|c| c.is_alphabetic()).collect();
+            return MILITARY_NOUNS.contains(&noun.as_str()) || GROUP_NOUNS.contains(&noun.as_str());
+        }
         return MILITARY_NOUNS.contains(&next) || GROUP_NOUNS.contains(&next);
     }
     false
@@ -306,7 +313,7 @@ fn sides_of(
                 })
             }
         });
-        let near = sides.iter().all(|m| words_to(m) <= 8);
+        let near = sides.iter().all(|m| words_to(m) <= 12);
         if near || attached {
             return vec![(
                 distinct[0],

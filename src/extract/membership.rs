@@ -20,12 +20,12 @@ use super::Doc;
 
 regex!(
     member_cue,
-    r"(?i)\b(?:(?:current|core|full|six|five|other|fellow|founding|remaining)\s+)?(?:members?(?:\s+(?:states?|countries|nations))?|membership|alliance of|bloc of|consists of|comprising|made up of|partners in the (?:bloc|alliance|organi[sz]ation|group)|member-states?)\b"
+    r"(?i)\b(?:(?:current|core|full|six|five|other|fellow|founding|remaining)\s+)?(?:members?(?:\s+(?:states?|countries|nations))?|membership|alliance of|bloc of|consists of|comprising|made up of|groups|brings together|unites|partners in the (?:bloc|alliance|organi[sz]ation|group)|member-states?)\b"
 );
 
 regex!(
     leave_cue,
-    r"(?i)\b(?:quit|quits|quitting|left|leaves|withdrew|withdrawn|withdrawing|pulled out|suspended (?:its |their )?membership|exited|former members?|ex-members?|no longer (?:a )?members?|non-members?|ceased to be)\b"
+    r"(?i)\b(?:quit|quits|quitting|left|leaves|withdrew|withdrawn|withdrawing|pulled out|suspend(?:ed|ing|s)? (?:its |their )?(?:membership|participation)|exited|former members?|ex-members?|no longer (?:a )?members?|non-members?|ceased to be)\b"
 );
 
 regex!(

@@ -147,7 +147,7 @@ impl<'a> Doc<'a> {
             .rfind([',', ';', '—', '–', ':'])
             .map_or(0, |p| ceil_boundary(body, p + 1));
         let clause = &body[clause_start..];
-        hypothetical_re().is_match(clause) || body.trim_start().starts_with("If ")
+        hypothetical_re().is_match(clause) || condition_re().is_match(body)
     }
 
     /// The alliance a sentence speaks of: one it names, else the one in focus.
@@ -213,11 +213,13 @@ fn hypothetical_re() -> &'static regex::Regex {
     RE.get_or_init(|| {
         #[allow(clippy::expect_used)] // invariant: literal pattern
         regex::Regex::new(
-            r"\b(?:could|would|might|may|should|whether|unless|[Ii]f|unlikely|fears?|speculation|possibility|intention|considering|consider|threatened|threatens|threat|risk)\b",
+            r"\b(?:could|would|might|may|should|whether|unless|[Ii]f|unlikely|fears?|speculation|possibility|intention|considering|consider|threatened|threatens|threat|risk|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|want(?:s|ed)?|calls?\s+for|pressure)\b",
         )
         .expect("hypothetical regex")
     })
 }
+
+regex!(condition_re, r"\b(?:[Ii]f|[Uu]nless|[Ww]hether)\b");
 
 /// Runs every extractor over an article: claims sorted by position and rule.
 pub fn extract(doc: &mut Doc<'_>) -> Vec<Claim> {

@@ -85,15 +85,11 @@ const PASSIVE: &[&str] = &[
     "once",
 ];
 
-const PREPOSITIONS: &[&str] = &[
-    "of", "in", "to", "from", "with", "by", "for", "on", "at", "into", "against", "about", "over",
-    "under", "between", "toward", "towards", "across", "through", "than",
-];
-
 /// Finds the quotations of a text.
 pub fn quotations(text: &str) -> Vec<Quotation> {
     let mut out = Vec::new();
-    for (line_start, line) in text.split_inclusive('\n').scan(0usize, |pos, line| {
+    let lines = text.split_inclusive('\n');
+    for (line_start, line) in lines.scan(0usize, |pos, line| {
         let start = *pos;
         *pos += line.len();
         Some((start, line))
@@ -131,6 +127,22 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
                 open = Some((pos, pos + ch.len_utf8()));
             }
         }
+        // A quotation continued in the next paragraph has no closing mark:
+        // it ends with its paragraph when the next paragraph opens a quote.
+        if let Some((mark, inner)) = open {
+            let rest = &text[line_start + line.len()..];
+            let next_starts_quote = rest.trim_start().starts_with(['“', '«', '„', '"']);
+            let body_end = line.trim_end().len();
+            if next_starts_quote
+                && body_end > inner
+                && line[inner..body_end].split_whitespace().count() >= 3
+            {
+                out.push(Quotation {
+                    inner: Span::new(line_start + inner, line_start + body_end),
+                    outer: Span::new(line_start + mark, line_start + body_end),
+                });
+            }
+        }
     }
     out
 }
@@ -166,7 +178,10 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
             (Some(s), _) if quote_first => (Some(s), "quote.cue_after", 0.9),
             (_, Some(s)) => (Some(s), "quote.cue_before", 0.85),
             (Some(s), None) => (Some(s), "quote.cue_after", 0.85),
-            (None, None) => (None, "", 0.0),
+            (None, None) => match colon_pattern(doc, q, first, &quotes) {
+                Some(s) => (Some(s), "quote.after_colon", 0.65),
+                None => (None, "", 0.0),
+            },
         };
         let (speaker, rule, confidence, date) = match speaker {
             Some(s) => (
@@ -343,7 +358,10 @@ fn after_pattern(
         })
 }
 
-/// `X … cue … “…”`: the nearest speaker before the nearest cue before the quote.
+/// `X … cue … “…”`: the nearest speaker before the last cue before the
+/// quote. A state or organisation found there that stands inside the
+/// complement of an earlier cue ("Putin says the alliance acted …, and vows:
+/// “…”") yields to that earlier cue's person.
 fn before_pattern(
     doc: &mut Doc<'_>,
     q: &Quotation,
@@ -352,7 +370,51 @@ fn before_pattern(
     quotes: &[Quotation],
 ) -> Option<Speaker> {
     let text = doc.text;
-    let cue = *cues(doc, Span::new(sentence.start, q.outer.start), quotes).last()?;
+    let all_cues = cues(doc, Span::new(sentence.start, q.outer.start), quotes);
+    let mut fallback: Option<Speaker> = None;
+    for i in (0..all_cues.len()).rev() {
+        let cue = all_cues[i];
+        let is_last = i + 1 == all_cues.len();
+        if cue.slice(text).eq_ignore_ascii_case("according to") && !is_last {
+            continue;
+        }
+        let prev = previous_word(text, cue.start).to_lowercase();
+        if PASSIVE.contains(&prev.as_str()) {
+            return fallback;
+        }
+        let Some(found) = speaker_before_cue(
+            doc,
+            q,
+            Span::new(sentence.start, cue.start),
+            cue,
+            roles,
+            quotes,
+        ) else {
+            continue;
+        };
+        let class = doc.entities.class(found.entity);
+        let inside_earlier = i > 0 && found.span.start > all_cues[i - 1].end;
+        if class != EntityClass::Person && class != EntityClass::Group && inside_earlier {
+            fallback = fallback.or(Some(found));
+            continue;
+        }
+        if class != EntityClass::Person && fallback.is_some() && inside_earlier {
+            continue;
+        }
+        return Some(found);
+    }
+    fallback
+}
+
+fn speaker_before_cue(
+    doc: &mut Doc<'_>,
+    q: &Quotation,
+    window: Span,
+    cue: Span,
+    roles: &[Claim],
+    quotes: &[Quotation],
+) -> Option<Speaker> {
+    let text = doc.text;
     let prev = previous_word(text, cue.start).to_lowercase();
     if PASSIVE.contains(&prev.as_str()) {
         return None;
@@ -371,11 +433,10 @@ fn before_pattern(
         });
     }
     // Role noun right before the cue: "the then-secretary general confirmed".
-    let clause = &text[sentence.start..cue.start];
-    if let Some(s) = role_np_before(doc, clause, sentence.start, cue, roles) {
+    let clause = &text[window.start..cue.start];
+    if let Some(s) = role_np_before(doc, clause, window.start, cue, roles) {
         return Some(s);
     }
-    let window = Span::new(sentence.start, cue.start);
     let candidates: Vec<Mention> = doc
         .mentions
         .iter()
@@ -383,7 +444,7 @@ fn before_pattern(
         .copied()
         .collect();
     let pronoun = pronoun_speaker(doc, window, cue);
-    let group = group_speaker(doc, window, cue);
+    let mut group = group_speaker(doc, window, cue);
     let mut best: Option<Speaker> = None;
     for m in candidates.iter().rev() {
         let ok = doc.class(m) == EntityClass::Person
@@ -396,11 +457,70 @@ fn before_pattern(
             break;
         }
     }
+    // "Leonid Nersisyan, an Armenian security analyst, told": the group
+    // phrase is the person's apposition.
+    if let (Some(b), Some(g)) = (best, group) {
+        let gap = text[b.span.end.min(g.span.start)..g.span.start].to_lowercase();
+        if doc.entities.class(b.entity) == EntityClass::Person
+            && b.span.end <= g.span.start
+            && [", a ", ", an ", ", the ", ", "].iter().any(|p| {
+                gap.trim_end() == p.trim_end()
+                    || gap == *p
+                    || gap.starts_with(p) && gap.split_whitespace().count() <= 1
+            })
+        {
+            group = None;
+        }
+    }
     // The nearest of mention, pronoun and group wins.
     [best, pronoun, group]
         .into_iter()
         .flatten()
         .max_by_key(|s| s.span.start)
+}
+
+/// `X sounds a note of caution: “…”`: a quote right after a colon, in this
+/// sentence or opening the next paragraph, belongs to the nearest person (or
+/// group) before the colon.
+fn colon_pattern(
+    doc: &mut Doc<'_>,
+    q: &Quotation,
+    sentence_idx: usize,
+    quotes: &[Quotation],
+) -> Option<Speaker> {
+    let text = doc.text;
+    let sentence = doc.sentences[sentence_idx].span;
+    let before = text[sentence.start..q.outer.start].trim_end();
+    let colon_window = if before.ends_with(':') {
+        Span::new(sentence.start, sentence.start + before.len())
+    } else if before.is_empty() && sentence_idx > 0 {
+        // The quote opens a paragraph: the last sentence before ends with ':'.
+        let prev = doc.sentences[sentence_idx - 1].span;
+        if !prev.slice(text).trim_end().ends_with(':') {
+            return None;
+        }
+        prev
+    } else {
+        return None;
+    };
+    let candidates: Vec<Mention> = doc
+        .mentions
+        .iter()
+        .filter(|m| colon_window.contains(m.span) && !inside_quotes(quotes, m.span.start))
+        .copied()
+        .collect();
+    if let Some(m) = candidates
+        .iter()
+        .rev()
+        .find(|m| doc.class(m) == EntityClass::Person)
+    {
+        return Some(Speaker {
+            entity: m.entity,
+            span: m.span,
+        });
+    }
+    let end = Span::new(colon_window.end, colon_window.end);
+    pronoun_speaker(doc, colon_window, end).or_else(|| group_speaker(doc, colon_window, end))
 }
 
 /// A state, alliance, organisation or body that can speak.
@@ -411,20 +531,37 @@ fn is_collective_actor(doc: &Doc<'_>, m: &Mention) -> bool {
         && m.kind != MentionKind::Demonym
 }
 
-/// Not after a preposition, not a possessive.
+/// Subject position: not a possessive, and at the start of a clause (after
+/// the sentence start, a comma, "that", "and", "but", "as", "when", a date).
 fn subject_position(doc: &Doc<'_>, m: &Mention) -> bool {
     let text = doc.text;
     let after = &text[m.span.end..];
     if after.starts_with("’s") || after.starts_with("'s") {
         return false;
     }
-    let prev = previous_word(text, m.span.start).to_lowercase();
-    let prev = if prev == "the" {
-        previous_word(text, m.span.start - 4).to_lowercase()
-    } else {
-        prev
-    };
-    !PREPOSITIONS.contains(&prev.as_str())
+    let mut start = m.span.start;
+    let before_word = previous_word(text, start).to_lowercase();
+    if before_word == "the" {
+        start = text[..start].trim_end().len() - 3;
+    }
+    let before = text[..start].trim_end();
+    if before.is_empty() || before.ends_with([',', '.', ':', ';', '—', '–', '(', '\n']) {
+        return true;
+    }
+    let prev = previous_word(text, start).to_lowercase();
+    [
+        "that",
+        "and",
+        "but",
+        "as",
+        "when",
+        "while",
+        "then",
+        "meanwhile",
+        "also",
+    ]
+    .contains(&prev.as_str())
+        || prev.chars().all(|c| c.is_ascii_digit())
 }
 
 /// "he" or "she" nearest the cue in `window`, resolved to the last person named before it.
@@ -440,7 +577,13 @@ fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
     } else {
         &text[cue.end..pronoun.span.start]
     };
-    if gap.split_whitespace().count() > 4 {
+    let clause_initial = {
+        let before = text[..pronoun.span.start].trim_end();
+        before.is_empty()
+            || before.ends_with([',', '.', ':', ';', '\n', '“', '"'])
+            || before.ends_with("that")
+    };
+    if gap.split_whitespace().count() > 4 && !clause_initial {
         return None;
     }
     let person = doc
@@ -454,9 +597,12 @@ fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
     })
 }
 
-/// "Kazakh authorities", "one Kyrgyz commentator": a demonym and a group noun.
+/// "Kazakh authorities", "one Kyrgyz commentator", "the Kirghiz health
+/// ministry": a demonym, up to two words, and a group noun. The label uses the
+/// state's main demonym, so spellings of one group agree.
 fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
     let text = doc.text;
+    let gazetteer = doc.entities.gazetteer;
     let found = doc
         .mentions
         .iter()
@@ -467,15 +613,33 @@ fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> 
         })
         .filter_map(|m| {
             let after = &text[m.span.end..window.end];
-            let noun: String = after
-                .strip_prefix(' ')?
-                .chars()
-                .take_while(|c| c.is_alphabetic())
-                .collect();
-            GROUP_NOUNS.contains(&noun.as_str()).then(|| {
-                let end = m.span.end + 1 + noun.len();
-                (Span::new(m.span.start, end), m.entity)
-            })
+            let mut words = Vec::new();
+            let mut consumed = 0;
+            for raw in after.split(' ').skip(1).take(3) {
+                let word: String = raw.chars().take_while(|c| c.is_alphabetic()).collect();
+                if word.is_empty() {
+                    break;
+                }
+                consumed += 1 + word.len();
+                let is_noun = GROUP_NOUNS.contains(&word.to_lowercase().as_str());
+                let word_len = word.len();
+                words.push(word);
+                if is_noun {
+                    let end = m.span.end + consumed;
+                    let demonym = gazetteer
+                        .primary_demonym(m.entity.0)
+                        .unwrap_or(m.span.slice(text))
+                        .to_string();
+                    return Some((
+                        Span::new(m.span.start, end),
+                        format!("{demonym} {}", words.join(" ")),
+                    ));
+                }
+                if raw.len() != word_len {
+                    break; // punctuation ends the phrase
+                }
+            }
+            None
         })
         .filter(|(span, _)| {
             let gap = if span.end <= cue.start {
@@ -486,8 +650,7 @@ fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> 
             gap.split_whitespace().count() <= 8
         })
         .min_by_key(|(span, _)| span.start.abs_diff(cue.start))?;
-    let (span, _state) = found;
-    let label = span.slice(text).to_string();
+    let (span, label) = found;
     let entity = doc.entities.intern(slug(&label), label, EntityClass::Group);
     Some(Speaker { entity, span })
 }
@@ -517,6 +680,21 @@ fn role_np_before(
         .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
     {
         return None;
+    }
+    // "Vladimir Putin, the Russian president, says": the apposition's person.
+    let before_np = clause[..pos].trim_end();
+    if let Some(stripped) = before_np.strip_suffix(',') {
+        let end = clause_start + stripped.len();
+        if let Some(m) = doc
+            .mentions
+            .iter()
+            .find(|m| m.span.end == end && doc.class(m) == EntityClass::Person)
+        {
+            return Some(Speaker {
+                entity: m.entity,
+                span: m.span,
+            });
+        }
     }
     let head = words.last().copied().unwrap_or("");
     if let Some(s) = role_noun_speaker(doc, head, cue.start, roles) {

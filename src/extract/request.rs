@@ -29,7 +29,7 @@ regex!(
 );
 regex!(
     request_verb_re,
-    r"(?i)\b(?:call(?:ed|s|ing)?\s+(?:on|for)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}(?:assistance|help|aid|support|intervention|troops|peacekeepers)|request(?:ed|s|ing)?\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:help|assistance|aid|intervention|support|troops|deployment|peacekeepers)|appeal(?:ed|s|ing)?\s+to\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation|group)|(?:officially\s+)?appl(?:ied|y|ies)\s+to\s+[^.]{0,40}?\bfor\s+(?:help|assistance)|ask(?:ed|s)?\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation)\s+for\s+(?:help|assistance|troops)|sought\s+(?:the\s+)?[\w’']+\s+(?:help|assistance))"
+    r"(?i)\b(?:call(?:ed|s|ing)?\s+(?:on|for)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}(?:assistance|help|aid|support|intervention|troops|peacekeepers)|request(?:ed|s|ing)?\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:help|assistance|aid|intervention|support|troops|deployment|peacekeepers)|appeal(?:ed|s|ing)?\s+to\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation|group)|(?:officially\s+)?appl(?:ied|y|ies)\s+to\s+[^.]{0,40}?\bfor\s+(?:help|assistance)|ask(?:ed|s|ing)?\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation)\s+for\s+(?:\w+\s+)?(?:help|assistance|aid|troops|support)|sought\s+(?:the\s+)?[\w’']+\s+(?:help|assistance))"
 );
 regex!(
     request_noun_re,
@@ -45,11 +45,11 @@ regex!(
 );
 regex!(
     outcome_re,
-    r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turned\s+down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
+    r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turned\s+down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+(?:to|into)|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
 );
 regex!(
     deploy_re,
-    r"(?i)\b(?:deploy(?:ed|ment|ing|s)?(?:\s+of\s+(?:troops|forces|peacekeepers|soldiers))?|sen(?:t|d|ding)\s+(?:[\w’'-]+\s+){0,3}?(?:troops|peacekeepers|forces|soldiers|contingent|peacekeeping\s+force)|troops\s+landed|peacekeeping[”\x22’]?\s+(?:operation|mission|force|forces|contingent))\b"
+    r"(?i)\b(?:deploy(?:ed|ment|ing|s)?(?:\s+of\s+(?:troops|forces|peacekeepers|soldiers))?|sen(?:t|d|ding)\s+(?:[\w’'-]+\s+){0,3}?(?:troops|peacekeepers|forces|soldiers|contingent|peacekeeping\s+force)|troops\s+landed|sent\s+(?:to|into)|peacekeeping[”\x22’]?\s+(?:operation|mission|force|forces|contingent))\b"
 );
 regex!(
     troops_re,
@@ -138,7 +138,13 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             } else {
                 nearest_actor(doc, mentions, cue_span.start)
             };
-            let requester = requester.or_else(|| previous_actor(doc, idx));
+            // Only a noun phrase ("the call for help was answered") takes its
+            // requester from the sentences before; a verb has its subject here.
+            let requester = if noun {
+                requester.or_else(|| previous_actor(doc, idx))
+            } else {
+                requester
+            };
             let Some(requester) = requester else { continue };
             let Some(state) = actor_state(doc, requester, person_state) else {
                 continue;
@@ -215,13 +221,15 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                     }
                 }
             };
-            let target = target_state(doc, mentions, cue_span).or_else(|| {
-                granted_requests
-                    .iter()
-                    .rev()
-                    .find(|(i, _)| idx - i <= 3)
-                    .map(|(_, s)| *s)
-            });
+            let target = target_state(doc, mentions, cue_span)
+                .or_else(|| operation_in(doc, idx))
+                .or_else(|| {
+                    granted_requests
+                        .iter()
+                        .rev()
+                        .find(|(i, _)| idx - i <= 3)
+                        .map(|(_, s)| *s)
+                });
             let Some(target) = target else { continue };
             let mut claim = doc.claim(
                 Relation::DeployedTo,
@@ -446,6 +454,24 @@ fn outcome_after(doc: &Doc<'_>, idx: usize, from: usize) -> Option<&'static str>
         .into_iter()
         .find(|w| found.contains(w))
 }
+
+/// "the January operation in Kazakhstan": a state after an operation noun
+/// anywhere in the sentence.
+fn operation_in(doc: &Doc<'_>, idx: usize) -> Option<EntityRef> {
+    let body = doc.sentence_text(idx);
+    let start = doc.sentences[idx].span.start;
+    let cue = operation_re().find(body)?;
+    target_state(
+        doc,
+        doc.mentions_in(idx),
+        Span::new(start + cue.start(), start + cue.end()),
+    )
+}
+
+regex!(
+    operation_re,
+    r"(?i)\b(?:operation|intervention|mission|deployment|peacekeepers|contingent|troops|forces)\b"
+);
 
 /// The state a deployment goes to: after "to"/"in"/"into" following the cue.
 fn target_state(doc: &Doc<'_>, mentions: &[Mention], cue: Span) -> Option<EntityRef> {

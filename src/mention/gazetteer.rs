@@ -137,6 +137,8 @@ pub struct Gazetteer {
     pub entities: Vec<Entity>,
     labels: Vec<Label>,
     automaton: AhoCorasick,
+    /// Per entity, its first demonym in the ontology ("Kyrgyz").
+    demonyms: Vec<Option<String>>,
 }
 
 /// Spelling variants that news text uses for the same label: typographic
@@ -163,6 +165,14 @@ impl Gazetteer {
         entities: Vec<Entity>,
         labels: Vec<Label>,
     ) -> Result<Self, aho_corasick::BuildError> {
+        let mut demonyms: Vec<Option<String>> = vec![None; entities.len()];
+        for label in labels.iter().filter(|l| l.kind == LabelKind::Demonym) {
+            if let Some(slot) = demonyms.get_mut(label.entity) {
+                if slot.is_none() {
+                    *slot = Some(label.text.clone());
+                }
+            }
+        }
         let mut expanded = Vec::with_capacity(labels.len() * 2);
         for label in labels {
             if label.text.trim().is_empty() || label.entity >= entities.len() {
@@ -184,7 +194,13 @@ impl Gazetteer {
             entities,
             labels: expanded,
             automaton,
+            demonyms,
         })
+    }
+
+    /// The entity's main demonym ("Kyrgyz" for Kyrgyzstan), if it has one.
+    pub fn primary_demonym(&self, entity: usize) -> Option<&str> {
+        self.demonyms.get(entity).and_then(|d| d.as_deref())
     }
 
     /// The index of the entity with this id.

@@ -839,6 +839,7 @@ const NON_NAME_CAPITALS: &[&str] = &[
 /// True for a title or role word that precedes a name.
 pub fn is_title(word: &str) -> bool {
     TITLES.contains(&word)
+        || (word.contains('-') && word.split('-').all(|part| TITLES.contains(&part)))
 }
 
 /// True for a noun that heads a role phrase (any case).

@@ -259,11 +259,17 @@ pub fn find_mentions(
             if !is_capitalised(word.text) || mentions_cover(&mentions, word.span) {
                 continue;
             }
-            if let Some((_, entity, _)) = surnames
+            let sentence_initial = text[sentence.span.start..word.span.start].trim().is_empty();
+            let earlier = surnames
                 .iter()
                 .rev()
-                .find(|(name, _, end)| *end <= word.span.start && name == word.text)
-            {
+                .find(|(name, _, end)| *end <= word.span.start && name == word.text);
+            // A surname before the full name ("According to Morrow, …"), but
+            // not at a sentence start, where capitals prove nothing.
+            let later = (!sentence_initial)
+                .then(|| surnames.iter().find(|(name, _, _)| name == word.text))
+                .flatten();
+            if let Some((_, entity, _)) = earlier.or(later) {
                 extra_mentions.push(Mention {
                     span: word.span,
                     entity: *entity,
@@ -362,6 +368,25 @@ fn looks_like_person(
         .filter(|w| !w.is_empty())
         .take(10)
         .collect();
+    // "X, spokesman for the Joint Staff," : a role noun right after the comma.
+    if let Some(rest) = after.strip_prefix(", ") {
+        let first: Vec<&str> = rest.split_whitespace().take(2).collect();
+        if first
+            .iter()
+            .any(|w| lexicon::is_role_head(w.trim_end_matches(',')) && !w.ends_with('s'))
+        {
+            return true;
+        }
+    }
+    // "“…,” Hasan Sultonov, …": a name right after a closing quote.
+    let lead = text[sentence.start..words[start].span.start].trim_end();
+    if lead.ends_with(['”', '"', '»'])
+        || lead.ends_with("”,")
+        || lead.ends_with("\",")
+        || lead.ends_with("»,")
+    {
+        return true;
+    }
     let appositive = after.starts_with(", a ")
         || after.starts_with(", an ")
         || after.starts_with(", the ")
