@@ -169,7 +169,17 @@ impl<'a> Doc<'a> {
         (idx.saturating_sub(2)..idx)
             .rev()
             .filter(|&j| self.sentences[j].paragraph == paragraph)
-            .find_map(|j| self.dates[j].last().map(|d| d.date))
+            .find_map(|j| {
+                // The most specific date of that sentence: "Fast forward to
+                // September, … since the 2020 war" speaks of September.
+                let dates = &self.dates[j];
+                dates
+                    .iter()
+                    .rev()
+                    .find(|d| d.date.month.is_some())
+                    .or(dates.last())
+                    .map(|d| d.date)
+            })
     }
 
     /// A claim with its evidence filled from sentence `idx`.

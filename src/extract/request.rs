@@ -118,10 +118,20 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             }
         }
         // Requests for assistance.
-        let verbs = request_verb_re().find_iter(body).map(|m| (m, false));
-        let nouns = request_noun_re().find_iter(body).map(|m| (m, true));
+        // A noun reading ("the call for help") wins over a verb reading of the same words.
+        let noun_matches: Vec<regex::Match<'_>> = request_noun_re().find_iter(body).collect();
+        let verbs = request_verb_re()
+            .find_iter(body)
+            .filter(|v| {
+                !noun_matches
+                    .iter()
+                    .any(|n| n.start() < v.end() && v.start() < n.end())
+            })
+            .map(|m| (m, false))
+            .collect::<Vec<_>>();
+        let nouns = noun_matches.iter().map(|m| (*m, true));
         let mut seen_requester: Vec<EntityRef> = Vec::new();
-        for (cue, noun) in verbs.chain(nouns) {
+        for (cue, noun) in verbs.into_iter().chain(nouns) {
             let cue_span = abs(sentence.span, cue.start(), cue.end());
             if is_hypothetical(body, cue.start())
                 || doc.is_hypothetical(idx, cue_span.start)
