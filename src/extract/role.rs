@@ -157,7 +157,7 @@ fn opener_re() -> &'static regex::Regex {
     RE.get_or_init(|| {
         #[allow(clippy::expect_used)] // invariant: literal pattern
         regex::Regex::new(
-            r"^(?:\s*,\s*(?:the|a|an|who\s+happens\s+to\s+be|who\s+is\s+also|who\s+is|who\s+serves\s+as|who\s+was|now|then|formerly)|\s+(?:is|was)\s+(?:a|an|the)|[’']s\s+election\s+as|\s*,)\s+",
+            r"^(?:\s*,\s*(?:the|a|an|who\s+happens\s+to\s+be|who\s+became|who\s+has\s+been|who\s+is\s+also|who\s+is|who\s+serves\s+as|who\s+was|now|then|formerly)|\s+(?:is|was)\s+(?:a|an|the)|[’']s\s+election\s+as|\s*,)\s+",
         )
         .expect("opener regex")
     })
@@ -267,6 +267,7 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     let words = crate::mention::words(text, Span::new(sentence.start, person.span.start));
     let mut start = words.len();
     let mut owner: Option<EntityRef> = None;
+    let mut metonym_owner: Option<String> = None;
     // Walk back over title words, ranks and one owner (demonym/state/possessive).
     while start > 0 {
         let w = &words[start - 1];
@@ -291,6 +292,8 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         if let Some(m) = mention {
             if owner.is_none() && owner_of(doc, m).is_some() && !m.modifier {
                 owner = owner_of(doc, m);
+                metonym_owner = (m.kind == MentionKind::Metonym)
+                    .then(|| m.span.slice(text).trim_start_matches("the ").to_string());
                 // Skip every word of a multi-word mention.
                 while start > 0 && m.span.contains(words[start - 1].span) {
                     start -= 1;
@@ -346,7 +349,29 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         }
     }
     let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
-    let title = body_title(&refs);
+    let title = normalise_title(&body_title(&refs));
+    // "Kremlin spokesman": a seat of government stays as written.
+    if let Some(surface) = metonym_owner {
+        let label = format!("{surface} {}", title.to_lowercase());
+        let span = Span::new(
+            words.get(start).map_or(person.span.start, |w| w.span.start),
+            person.span.end,
+        );
+        let object = Object::Role {
+            label,
+            title,
+            of: owner,
+        };
+        return Some(role_claim(
+            doc,
+            idx,
+            person,
+            object,
+            span,
+            "role.title_before_name",
+            0.85,
+        ));
+    }
     let span = Span::new(
         words.get(start).map_or(person.span.start, |w| w.span.start),
         person.span.end,
@@ -361,6 +386,14 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         "role.title_before_name",
         0.9,
     ))
+}
+
+/// One spelling for titles: "Defence Minister" and "Defense Minister" are
+/// the same office.
+fn normalise_title(title: &str) -> String {
+    title
+        .replace("Defence", "Defense")
+        .replace("defence", "defense")
 }
 
 /// "Foreign Ministry spokesman" → "Spokesman for the Foreign Ministry".
@@ -422,8 +455,18 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
         let after = &text[m.span.end..phrase.end];
         if after.starts_with("’s ") || after.starts_with("'s ") {
             let mention_text = m.span.slice(text);
-            let pattern = format!("{mention_text}{} ", &after[..after.find(' ').unwrap_or(0)]);
-            if let Some(pos) = rest.find(&pattern) {
+            let suffix = &after[..after.find(' ').unwrap_or(0)];
+            let pattern = format!("{mention_text}{suffix} ");
+            // "the organisation's": the phrase lost its leading "the" above.
+            let bare = mention_text
+                .strip_prefix("the ")
+                .or_else(|| mention_text.strip_prefix("The "))
+                .map(|b| format!("{b}{suffix} "));
+            let found = rest.find(&pattern).map(|p| (p, pattern.len())).or_else(|| {
+                bare.as_ref()
+                    .and_then(|b| rest.find(b.as_str()).map(|p| (p, b.len())))
+            });
+            if let Some((pos, len)) = found {
                 let label = &doc.entities.get(m.entity).label;
                 possessor = Some(if doc.entities.class(m.entity) == EntityClass::State {
                     label.clone()
@@ -431,7 +474,7 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
                     format!("the {label}")
                 });
                 owner = owner.or_else(|| owner_of(doc, m));
-                rest = format!("{}{}", &rest[..pos], &rest[pos + pattern.len()..]);
+                rest = format!("{}{}", &rest[..pos], &rest[pos + len..]);
             }
         } else if owner.is_none() {
             owner = owner_of(doc, m);
@@ -448,7 +491,26 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
     if words.is_empty() || words.len() > 14 {
         return None;
     }
-    let mut label = capitalise(&words.join(" "));
+    // "the Russian president" → "President of Russia" when the rest is a bare title.
+    if possessor.is_none() && words.len() >= 2 {
+        let demonym = doc.mentions_in(idx).iter().find(|m| {
+            phrase.contains(m.span)
+                && m.kind == MentionKind::Demonym
+                && doc.class(m) == EntityClass::State
+                && m.span.slice(text) == words[0]
+        });
+        if let Some(m) = demonym {
+            if words[1..]
+                .iter()
+                .all(|w| TITLE_WORDS.contains(&w.to_lowercase().as_str()))
+            {
+                possessor = Some(doc.entities.get(m.entity).label.clone());
+                owner = Some(m.entity);
+                words.remove(0);
+            }
+        }
+    }
+    let mut label = normalise_title(&capitalise(&words.join(" ")));
     if let Some(p) = possessor {
         label = format!("{label} of {p}");
     }
@@ -546,7 +608,9 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         .find([',', ';', '(', '—', '–', ':', '“', '"'])
         .into_iter()
         .chain(rest.find(" and "))
-        .chain(rest.find(". "))
+        .chain(rest.find(" after "))
+        .chain(rest.find(" since "))
+        .chain(rest.find(" when "))
         .chain(rest.find(" who "))
         .chain(rest.find(" said"))
         .chain(rest.find(" told"))
@@ -577,9 +641,16 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
     if opener.trim() == "," {
         let head_early = first_words
             .iter()
-            .take(2)
+            .take(3)
             .any(|w| lexicon::is_role_head(w) && !w.ends_with('s'));
+        let start = person.span.end + opener_match.end();
+        let holds_person = doc.mentions_in(idx).iter().any(|m| {
+            doc.class(m) == EntityClass::Person
+                && m.span.start >= start
+                && m.span.start < start + phrase_text.len()
+        });
         if !head_early
+            || holds_person
             || first_words.iter().any(|w| lexicon::is_cue_verb(w))
             || phrase_text.split_whitespace().count() > 10
         {

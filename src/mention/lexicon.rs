@@ -198,9 +198,6 @@ const ROLE_HEADS: &[&str] = &[
     "prosecutor",
     "judge",
     "ombudsman",
-    "politician",
-    "activist",
-    "blogger",
     "king",
     "emir",
     "ruler",
@@ -846,7 +843,9 @@ pub fn is_title(word: &str) -> bool {
 pub fn is_role_head(word: &str) -> bool {
     let lower = word.to_lowercase();
     let singular = lower.strip_suffix('s').unwrap_or(&lower);
-    ROLE_HEADS.contains(&lower.as_str()) || ROLE_HEADS.contains(&singular)
+    ROLE_HEADS.contains(&lower.as_str())
+        || ROLE_HEADS.contains(&singular)
+        || (lower.contains('-') && lower.split('-').any(|part| ROLE_HEADS.contains(&part)))
 }
 
 /// True for a verb that introduces reported speech.
