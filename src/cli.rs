@@ -1,8 +1,11 @@
 //! The command line: clap types only. Help text comes from these doc comments.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use alliance_kg::corpus::PartialDate;
+use alliance_kg::graph::{EdgeRelation, EntityType};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// alliance-kg: build a knowledge graph of a military alliance from news
 /// articles, query it with SPARQL, and trace every fact to its sentence.
@@ -79,6 +82,120 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Draw the alliance network as a Graphviz diagram: DOT, or SVG/PNG
+    /// with --render (needs Graphviz's `dot`).
+    Dot {
+        /// Which facts to draw.
+        #[command(flatten)]
+        view: ViewArgs,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Render with Graphviz instead of writing DOT.
+        #[arg(long, value_enum)]
+        render: Option<RenderFormat>,
+        /// Direction of the layout.
+        #[arg(long, value_enum, default_value_t = RankDir::Lr)]
+        rankdir: RankDir,
+        /// Do not draw alliances and their members in clusters.
+        #[arg(long)]
+        no_clusters: bool,
+    },
+    /// Network analysis: centrality, the alliance's members in armed
+    /// conflict, and the structural balance of the signed state graph.
+    Analyze {
+        /// Which facts to analyse.
+        #[command(flatten)]
+        view: ViewArgs,
+        /// The alliance (default: the one with the most members).
+        #[arg(long)]
+        alliance: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Show the sentences behind an entity (NAME), a fact (SUBJECT RELATION
+    /// OBJECT, e.g. Armenia invoked "Article 4") or a claim (its IRI).
+    Trace {
+        /// NAME, CLAIM_IRI, or SUBJECT RELATION OBJECT.
+        #[arg(required = true, num_args = 1..=3, value_name = "WHAT")]
+        target: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+        /// Mark spans with colour (auto: on a terminal, unless NO_COLOR is
+        /// set) or with [[…]].
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+    /// List facts whose numbers, outcomes or dates disagree across sources,
+    /// with each version and its articles.
+    Conflicts {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+}
+
+/// Which facts a network view holds.
+#[derive(Debug, Args)]
+pub struct ViewArgs {
+    /// Relations, comma-separated (e.g. member_of,clashed_with; `all` for
+    /// every one). Default: all but holds_role.
+    #[arg(long, value_parser = alliance_kg::graph::parse_relations)]
+    pub relations: Option<BTreeSet<EdgeRelation>>,
+    /// Entity types, comma-separated (state, alliance, person,
+    /// organization, government_body, group, treaty, treaty_article, role).
+    #[arg(long, value_parser = alliance_kg::graph::parse_types)]
+    pub types: Option<BTreeSet<EntityType>>,
+    /// Only claims dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<PartialDate>,
+    /// Only claims dated on or before this.
+    #[arg(long)]
+    pub until: Option<PartialDate>,
+    /// With --since/--until, also drop claims that give no date.
+    #[arg(long)]
+    pub dated_only: bool,
+}
+
+/// Formats of analyze, trace and conflicts.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Text and tables for people.
+    #[value(alias = "text")]
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// What `dot --render` produces.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RenderFormat {
+    /// SVG.
+    Svg,
+    /// PNG.
+    Png,
+}
+
+/// Layout direction of diagrams.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum RankDir {
+    /// Left to right.
+    Lr,
+    /// Top to bottom.
+    Tb,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never: mark spans with [[…]].
+    Never,
 }
 
 /// Query output formats.

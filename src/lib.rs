@@ -11,6 +11,9 @@
 //! - [`rdf`]: the vocabulary, the ontology loader, and claims → quads.
 //! - [`store`]: the only wrapper around the Oxigraph store.
 //! - [`query`], [`facts`]: reading the store back.
+//! - [`graph`], [`dot`], [`analysis`], [`trace`], [`conflicts`]: the
+//!   alliance network (petgraph) and what is built on it: diagrams, network
+//!   analysis, tracing facts to their sentences, disagreeing sources.
 //!
 //! Architecture invariants:
 //!
@@ -22,15 +25,20 @@
 //! - Library code never prints; it writes to a given `io::Write`.
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod build;
 pub mod claim;
+pub mod conflicts;
 pub mod corpus;
+pub mod dot;
 pub mod dump;
 pub mod extract;
 pub mod facts;
+pub mod graph;
 pub mod mention;
 pub mod query;
 pub mod rdf;
 pub mod segment;
 pub mod span;
 pub mod store;
+pub mod trace;

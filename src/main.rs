@@ -13,14 +13,18 @@ use std::time::Duration;
 
 use alliance_kg::build::{build, BuildOptions, Progress};
 use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
+use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::query::{self, OutputFormat, QueryError, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
 use alliance_kg::store::StoreDir;
-use alliance_kg::{dump, facts};
+use alliance_kg::{analysis, conflicts, dot, dump, facts, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use cli::{Cli, Command, DumpFormat, FactsFormat, QueryFormat};
+use cli::{
+    Cli, ColorChoice, Command, DumpFormat, FactsFormat, QueryFormat, RankDir, RenderFormat,
+    ReportFormat, ViewArgs,
+};
 
 fn main() -> ExitCode {
     match run() {
@@ -134,6 +138,131 @@ fn run() -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Dot {
+            view,
+            output,
+            render,
+            rankdir,
+            no_clusters,
+        } => {
+            let network = Network::load(&store.open_read()?, &view_filter(view))?;
+            let options = dot::DotOptions {
+                rankdir: match rankdir {
+                    RankDir::Lr => dot::RankDir::LeftRight,
+                    RankDir::Tb => dot::RankDir::TopBottom,
+                },
+                clusters: !no_clusters,
+            };
+            let mut text = Vec::new();
+            dot::write_dot(&network, &options, &mut text)?;
+            let bytes = match render {
+                None => text,
+                Some(format) => {
+                    if format == RenderFormat::Png && output.is_none() && io::stdout().is_terminal()
+                    {
+                        anyhow::bail!("a PNG is binary; write it to a file with -o FILE");
+                    }
+                    let format = match format {
+                        RenderFormat::Svg => dot::RenderFormat::Svg,
+                        RenderFormat::Png => dot::RenderFormat::Png,
+                    };
+                    dot::render(&String::from_utf8_lossy(&text), format)?
+                }
+            };
+            write_output(output.as_deref(), &bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Analyze {
+            view,
+            alliance,
+            format,
+        } => {
+            let network = Network::load(&store.open_read()?, &view_filter(view))?;
+            let result = analysis::analyze(&network, alliance.as_deref())?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            match format {
+                ReportFormat::Table => analysis::write_table(&result, &mut out)?,
+                ReportFormat::Json => analysis::write_json(&result, &mut out)?,
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Trace {
+            target,
+            format,
+            color,
+        } => {
+            let target = trace::Target::from_args(&target)?;
+            let result = trace::trace(&store.open_read()?, &target)?;
+            let colour = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let highlight = if colour {
+                trace::Highlight::Ansi
+            } else {
+                trace::Highlight::Brackets
+            };
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            match format {
+                ReportFormat::Table => trace::write_text(&result, highlight, &mut out)?,
+                ReportFormat::Json => trace::write_json(&result, &mut out)?,
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Conflicts { format } => {
+            let network = Network::load(&store.open_read()?, &view_filter_all())?;
+            let found = conflicts::conflicts(&network);
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            match format {
+                ReportFormat::Table => conflicts::write_table(&found, &mut out)?,
+                ReportFormat::Json => conflicts::write_json(&found, &mut out)?,
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The network filter a view's arguments ask for.
+fn view_filter(view: ViewArgs) -> Filter {
+    Filter {
+        relations: view.relations,
+        types: view.types,
+        since: view.since,
+        until: view.until,
+        dated_only: view.dated_only,
+    }
+}
+
+/// Every relation, no other filter.
+fn view_filter_all() -> Filter {
+    Filter {
+        relations: Some(EdgeRelation::ALL.into_iter().collect()),
+        ..Filter::default()
+    }
+}
+
+/// Writes bytes to a file, or to standard output.
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match path {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
         }
     }
 }

@@ -10,3 +10,4 @@ mod fixtures;
 mod provenance;
 mod quality;
 mod saved_queries;
+mod views;

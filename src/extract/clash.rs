@@ -21,7 +21,11 @@ regex!(
 );
 regex!(
     deaths_re,
-    r"(?i)(?:(?:at\s+least|around|about|more\s+than|over|nearly|almost|some|up\s+to|roughly)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:people|soldiers|civilians|servicemen|troops|persons|lives|combatants)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:dead|killed|deaths|died|lost)\b|\bkill(?:ed|ing)\s+(?:at\s+least\s+|more\s+than\s+|over\s+|around\s+|about\s+|nearly\s+|some\s+)?(?P<k>\d{1,3}(?:,\d{3})+|\d+)"
+    r"(?i)(?:(?:at\s+least|around|about|more\s+than|over|nearly|almost|some|up\s+to|roughly)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:people|soldiers|civilians|servicemen|troops|persons|lives|combatants)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:dead|killed|deaths|died|lost)\b"
+);
+regex!(
+    killed_re,
+    r"(?i)\bkill(?:ed|ing)\s+(?:at\s+least\s+|more\s+than\s+|over\s+|around\s+|about\s+|nearly\s+|some\s+)?(?P<k>\d{1,3}(?:,\d{3})+|\d+)\s+(?:people|soldiers|civilians|servicemen|troops|persons|combatants|service\s+members)"
 );
 regex!(
     hypothetical_re,
@@ -190,11 +194,42 @@ fn ordered(doc: &Doc<'_>, a: EntityRef, b: EntityRef) -> (EntityRef, EntityRef) 
 }
 
 fn deaths(body: &str) -> Option<Value> {
-    let caps = deaths_re().captures(body)?;
-    let n = caps.name("n").or_else(|| caps.name("k"))?;
-    super::parse_count(n.as_str())
-        .filter(|n| *n > 0)
-        .map(Value::Count)
+    // "killed more than 200 soldiers" first: "September 28 killed" is a date.
+    if let Some(k) = killed_re().captures(body).and_then(|c| c.name("k")) {
+        if let Some(count) = super::parse_count(k.as_str()).filter(|n| *n > 0) {
+            return Some(Value::Count(count));
+        }
+    }
+    for caps in deaths_re().captures_iter(body) {
+        let Some(n) = caps.name("n").or_else(|| caps.name("k")) else {
+            continue;
+        };
+        let Some(count) = super::parse_count(n.as_str()).filter(|n| *n > 0) else {
+            continue;
+        };
+        let whole = caps.get(0).map_or("", |m| m.as_str()).to_lowercase();
+        let has_noun = [
+            "people",
+            "soldiers",
+            "civilians",
+            "servicemen",
+            "troops",
+            "persons",
+            "lives",
+            "combatants",
+            "deaths",
+            "dead",
+        ]
+        .iter()
+        .any(|w| whole.contains(w));
+        // "N killed" with no noun is too often a date ("September 28 killed");
+        // "killed N …" and "N people were killed" are death tolls.
+        if caps.name("n").is_some() && !has_noun {
+            continue;
+        }
+        return Some(Value::Count(count));
+    }
+    None
 }
 
 type Pair = (EntityRef, EntityRef, &'static str, f32);
@@ -340,8 +375,11 @@ fn sides_of(
         }
         let _ = gap;
     }
-    // No state named: the pair of the last clash, for a death toll or "the two".
-    if distinct.is_empty() {
+    // No state named, or one side of the last clash only ("cities in Armenia
+    // proper"): the pair of the last clash, for a death toll or "the two".
+    let one_of_context =
+        distinct.len() == 1 && context.is_some_and(|(a, b)| distinct[0] == a || distinct[0] == b);
+    if distinct.is_empty() || one_of_context {
         let lower = body.to_lowercase();
         if deaths(body).is_some() || lower.contains("the two ") || lower.contains("both sides") {
             if let Some((a, b)) = context {
