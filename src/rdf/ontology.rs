@@ -216,3 +216,125 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     }
     Ok(Gazetteer::new(entities, labels)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claim::Relation;
+    use crate::mention::EntityClass;
+
+    fn project_ontology() -> Ontology {
+        load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology")).unwrap()
+    }
+
+    #[test]
+    fn the_ontology_files_parse_and_fill_the_gazetteer() {
+        let ontology = project_ontology();
+        let gaz = &ontology.gazetteer;
+        let states = gaz
+            .entities
+            .iter()
+            .filter(|e| e.class == EntityClass::State)
+            .count();
+        assert!(states >= 193, "only {states} states");
+        let csto = gaz.find_id("CSTO").unwrap();
+        assert_eq!(gaz.entities[csto].class, EntityClass::Alliance);
+        // Article 4 → the treaty → the CSTO.
+        let article = gaz.find_id("Article_4").unwrap();
+        let treaty = gaz.entities[article].part_of.clone().unwrap();
+        let treaty = gaz.find_id(&treaty).unwrap();
+        assert_eq!(gaz.entities[treaty].part_of.as_deref(), Some("CSTO"));
+        for (alias, id) in [
+            ("Pashinian", "Nikol_Pashinyan"),
+            ("Qasym-Zhomart Toqaev", "Kassym-Jomart_Tokayev"),
+            ("Kirghizia", "Kyrgyzstan"),
+            ("Russia’s Nato", "CSTO"),
+        ] {
+            let found = gaz.lookup(alias).map(|i| gaz.entities[i].id.clone());
+            assert_eq!(found.as_deref(), Some(id), "alias {alias}");
+        }
+        assert_eq!(ontology.hash, project_ontology().hash);
+    }
+
+    #[test]
+    fn every_term_the_code_writes_is_declared_with_label_and_comment() {
+        let quads = project_ontology().quads;
+        let has = |local: &str, predicate: &str| {
+            let subject = format!("{AKG}{local}");
+            quads.iter().any(|q| {
+                q.subject.to_string() == format!("<{subject}>") && q.predicate.as_str() == predicate
+            })
+        };
+        let label = "http://www.w3.org/2000/01/rdf-schema#label";
+        let comment = "http://www.w3.org/2000/01/rdf-schema#comment";
+        let mut terms: Vec<&str> = vec![
+            "Article",
+            "Claim",
+            "Quote",
+            "Role",
+            "Sentence",
+            "aboutEvent",
+            "addressee",
+            "casualties",
+            "confidence",
+            "contentHash",
+            "date",
+            "evidenceBegin",
+            "evidenceEnd",
+            "outcome",
+            "participant",
+            "quotation",
+            "requester",
+            "roleOf",
+            "roleTitle",
+            "rule",
+            "sentence",
+            "sentenceCount",
+            "sentenceIndex",
+            "speaker",
+            "troopCount",
+            "value",
+        ];
+        terms.extend(Relation::ALL.iter().map(|r| r.property()));
+        terms.extend(Relation::ALL.iter().filter_map(|r| r.event_class()));
+        terms.extend(
+            [
+                EntityClass::State,
+                EntityClass::Alliance,
+                EntityClass::Organization,
+                EntityClass::GovernmentBody,
+                EntityClass::Person,
+                EntityClass::Group,
+                EntityClass::Treaty,
+                EntityClass::TreatyArticle,
+                EntityClass::Other,
+            ]
+            .map(EntityClass::local_name),
+        );
+        let missing: Vec<&str> = terms
+            .into_iter()
+            .filter(|t| !has(t, label) || !has(t, comment))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "undeclared or undocumented terms: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("bad.ttl"),
+            "@prefix x: <http://x/> .\nx:a x:b \"unterminated .\n",
+        )
+        .unwrap();
+        let err = load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("bad.ttl"), "{err}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(load(empty.path())
+            .unwrap_err()
+            .to_string()
+            .contains("no .ttl file"));
+    }
+}
