@@ -56,7 +56,32 @@ fn state_list<'m>(
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count();
         let ok = if out.is_empty() {
-            gap_words <= max_gap_words && !gap.contains(['.', ';', '(', ')'])
+            // "member states, alongside Russia, …": a comma only before a linker.
+            let linked = [
+                ", alongside ",
+                ", along with ",
+                ", together with ",
+                ", including ",
+                ", such as ",
+                ", namely ",
+                ": ",
+                " — ",
+                " – ",
+            ]
+            .iter()
+            .any(|l| gap.ends_with(l));
+            let gap = if linked {
+                gap.trim_end()
+                    .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ')
+                    .trim_end_matches([',', ':', '—', '–'])
+            } else {
+                gap
+            };
+            gap_words <= max_gap_words
+                && !gap.contains(['.', ';', '(', ')', ','])
+                && !gap
+                    .split_whitespace()
+                    .any(|w| matches!(w, "which" | "who" | "whom" | "that"))
         } else {
             let g = gap.trim().trim_start_matches(',').trim();
             g.is_empty()
@@ -128,15 +153,15 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 continue;
             }
             // "withdraw from the group" must be about an alliance or treaty.
-            let target = mentions
-                .iter()
-                .find(|m| {
-                    m.span.start >= cue.end
-                        && matches!(doc.class(m), EntityClass::Alliance | EntityClass::Treaty)
-                })
-                .map(|m| m.entity)
-                .unwrap_or(alliance);
-            let about_membership = cue_text.contains("member") || {
+            let named_target = mentions.iter().find(|m| {
+                m.span.start >= cue.end
+                    && matches!(doc.class(m), EntityClass::Alliance | EntityClass::Treaty)
+            });
+            let target = named_target.map(|m| m.entity).unwrap_or(alliance);
+            // "left the Collective Security Treaty": named right after the cue.
+            let names_target = named_target
+                .is_some_and(|m| text[cue.end..m.span.start].split_whitespace().count() <= 3);
+            let about_membership = names_target || cue_text.contains("member") || {
                 let after = &text[cue.end..sentence.span.end];
                 let after_lower = after.to_lowercase();
                 [
@@ -165,22 +190,57 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             if !about_membership {
                 continue;
             }
-            let span = state.span.cover(*cue);
-            let mut claim = doc.claim(
-                Relation::FormerMemberOf,
-                state.entity,
-                Object::Entity(target),
-                idx,
-                span,
-                "membership.leave",
-                0.75,
-            );
-            claim.date = doc.date_near(idx, cue.end);
+            // "Azerbaijan, which together with Georgia and Uzbekistan left …":
+            // states chained to the subject by connectors leave with it.
+            let mut leavers = vec![state];
+            if !cue_text.starts_with("former") && !cue_text.starts_with("ex-") {
+                let before: Vec<&Mention> = mentions
+                    .iter()
+                    .filter(|m| m.span.end <= state.span.start && doc.is_state_actor(m))
+                    .collect();
+                let mut next_start = state.span.start;
+                for m in before.iter().rev() {
+                    let gap = text[m.span.end..next_start].to_lowercase();
+                    let connectors_only = gap
+                        .split(|c: char| !c.is_alphabetic())
+                        .filter(|w| !w.is_empty())
+                        .all(|w| {
+                            matches!(
+                                w,
+                                "which"
+                                    | "together"
+                                    | "with"
+                                    | "along"
+                                    | "and"
+                                    | "as"
+                                    | "well"
+                                    | "both"
+                                    | "who"
+                            )
+                        });
+                    if !connectors_only || gap.contains('.') {
+                        break;
+                    }
+                    leavers.push(m);
+                    next_start = m.span.start;
+                }
+            }
             // Only a year stated in the clause: "quit … in 2012", "seven years later".
-            claim.date = super::dates::nearest(&doc.dates[idx], cue.end)
-                .filter(|d| d.month.is_none())
-                .or(None);
-            out.push(claim);
+            let date =
+                super::dates::nearest(&doc.dates[idx], cue.end).filter(|d| d.month.is_none());
+            for leaver in leavers {
+                let mut claim = doc.claim(
+                    Relation::FormerMemberOf,
+                    leaver.entity,
+                    Object::Entity(target),
+                    idx,
+                    leaver.span.cover(*cue),
+                    "membership.leave",
+                    0.75,
+                );
+                claim.date = date;
+                out.push(claim);
+            }
         }
         // Current members: lists after a membership cue.
         for cue in member_cue().find_iter(body) {

@@ -577,6 +577,27 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
             start_idx = back;
         }
     }
+    // "Asked whether Armenia was still a member of the bloc, Pashinyan": a
+    // predicate after a copula describes someone else, not the name.
+    if start_idx > 0 {
+        let before = words[start_idx - 1].1.to_lowercase();
+        let before = before.as_str();
+        if matches!(
+            before,
+            "was"
+                | "is"
+                | "were"
+                | "are"
+                | "be"
+                | "been"
+                | "remains"
+                | "remained"
+                | "became"
+                | "still"
+        ) {
+            return None;
+        }
+    }
     let abs_start = sentence.start + clause_start + words[start_idx].0;
     let phrase = Span::new(abs_start, sentence.start + end);
     let (label, owner) = phrase_label(doc, idx, phrase)?;
