@@ -7,6 +7,7 @@ mod util;
 
 mod cli;
 mod fixtures;
+mod incremental;
 mod provenance;
 mod quality;
 mod saved_queries;

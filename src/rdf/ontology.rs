@@ -3,12 +3,12 @@
 //! ontology graph. Adding an entity or a spelling means editing Turtle here,
 //! not Rust.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphName, NamedNode, Quad, Term};
+use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 
 use crate::mention::{Entity, EntityClass, Gazetteer, Label, LabelKind};
 
@@ -110,19 +110,33 @@ fn from_sources(sources: &[(PathBuf, Vec<u8>)]) -> Result<Ontology, OntologyErro
     let graph = GraphName::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
     let mut quads = Vec::new();
     let mut hasher = blake3::Hasher::new();
-    for (path, bytes) in sources {
+    for (file_idx, (path, bytes)) in sources.iter().enumerate() {
         hasher.update(bytes);
+        // The parser gives anonymous blank nodes (`[ … ]`, lists) random
+        // labels. Relabel them by file and order of appearance, so that two
+        // builds store the same quads and their dumps are byte-identical.
+        let mut blank_nodes: HashMap<BlankNode, BlankNode> = HashMap::new();
+        let mut relabel = |node: BlankNode| {
+            let n_seen = blank_nodes.len();
+            blank_nodes
+                .entry(node)
+                .or_insert_with(|| BlankNode::new_unchecked(format!("o{file_idx}b{n_seen}")))
+                .clone()
+        };
         for triple in RdfParser::from_format(RdfFormat::Turtle).for_slice(bytes) {
             let quad = triple.map_err(|e| OntologyError::Syntax {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
-            quads.push(Quad::new(
-                quad.subject,
-                quad.predicate,
-                quad.object,
-                graph.clone(),
-            ));
+            let subject = match quad.subject {
+                NamedOrBlankNode::BlankNode(node) => relabel(node).into(),
+                other => other,
+            };
+            let object = match quad.object {
+                Term::BlankNode(node) => relabel(node).into(),
+                other => other,
+            };
+            quads.push(Quad::new(subject, quad.predicate, object, graph.clone()));
         }
     }
     let gazetteer = gazetteer_from(&quads)?;
@@ -225,6 +239,14 @@ mod tests {
 
     fn project_ontology() -> Ontology {
         load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology")).unwrap()
+    }
+
+    #[test]
+    fn blank_nodes_are_labelled_the_same_on_every_load() {
+        let quads = project_ontology().quads;
+        assert!(quads.iter().any(|q| matches!(q.object, Term::BlankNode(_))));
+        assert_eq!(quads, project_ontology().quads);
+        assert_eq!(quads, load_embedded().unwrap().quads);
     }
 
     #[test]

@@ -1,0 +1,94 @@
+//! Incremental builds: only changed articles are redone, the result equals a
+//! full rebuild, and a removed article's facts disappear unless another
+//! article supports them.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{ok, root, tempdir};
+
+const CHANGED: &str = "004_e0e7fecf17f4dd25";
+
+fn copy_corpus(to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(root().join("corpus")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+fn dump(store: &Path) -> Vec<String> {
+    ok(store, &["dump", "--format", "nquads"])
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Quads outside the given article's graph.
+fn outside(quads: &[String], article: &str) -> Vec<String> {
+    let graph = format!("<https://w3id.org/alliance-kg/graph/{article}> .");
+    quads
+        .iter()
+        .filter(|q| !q.ends_with(&graph))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn changing_one_article_redoes_only_that_article_and_equals_a_full_build() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let store = dir.path().join("store");
+    let corpus_arg = corpus.to_str().unwrap();
+    ok(&store, &["build", corpus_arg, "--quiet"]);
+    let before = dump(&store);
+
+    // Change one article: a new quotation at its end.
+    let path = corpus.join(format!("{CHANGED}.txt"));
+    let mut text = fs::read_to_string(&path).unwrap();
+    text.push_str("\nKazakh President Kassym-Jomart Tokayev said: “Astana stays in the bloc.”\n");
+    fs::write(&path, text).unwrap();
+    let summary = ok(&store, &["build", corpus_arg, "--quiet"]);
+    assert!(summary.contains("1 built, 4 unchanged"), "{summary}");
+    let after = dump(&store);
+
+    // Everything outside the changed article is byte-identical…
+    assert_eq!(outside(&before, CHANGED), outside(&after, CHANGED));
+    // …the changed article has its new fact…
+    assert!(
+        after
+            .iter()
+            .any(|q| q.contains("Astana stays in the bloc.")),
+        "new quote missing"
+    );
+    // …and the incremental result equals a full rebuild of the same corpus.
+    let full = dir.path().join("full");
+    ok(&full, &["build", corpus_arg, "--quiet", "--full"]);
+    assert_eq!(after, dump(&full));
+}
+
+#[test]
+fn removing_an_article_removes_its_claims_but_keeps_facts_others_support() {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let store = dir.path().join("store");
+    let corpus_arg = corpus.to_str().unwrap();
+    ok(&store, &["build", corpus_arg, "--quiet"]);
+    let before = dump(&store);
+    fs::remove_file(corpus.join(format!("{CHANGED}.txt"))).unwrap();
+    let summary = ok(&store, &["build", corpus_arg, "--quiet"]);
+    assert!(summary.contains("1 removed"), "{summary}");
+    let after = dump(&store);
+    let graph = format!("graph/{CHANGED}>");
+    assert!(
+        !after.iter().any(|q| q.contains(&graph)),
+        "the removed article's graph remains"
+    );
+    assert_eq!(outside(&before, CHANGED), after);
+    // Russia is a member according to other articles too: the fact stays.
+    let members = ok(&store, &["query", "queries/members.rq", "--format", "tsv"]);
+    assert!(members.contains("Russia"), "{members}");
+    assert!(!members.contains(CHANGED), "{members}");
+}
