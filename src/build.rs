@@ -254,20 +254,30 @@ pub fn build(
             progress(Progress::Advance(chunk.len() as u64));
         }
     } else {
+        // One stream into the bulk loader: each call to `load_quads` flushes
+        // its own sorted files, so the chunks are chained into a single call.
         let mut loader = oxi.bulk_loader();
-        loader.load_quads(ontology.quads.iter().cloned())?;
-        loader.load_quads([ontology_hash_quad(&ontology.hash)])?;
-        for chunk in todo.chunks(CHUNK) {
-            let analysed: Vec<Analysed> = chunk
-                .par_iter()
-                .map(|a| analyse_to_quads(a, &ontology.gazetteer))
-                .collect();
-            for (article, result) in chunk.iter().zip(&analysed) {
-                loader.load_quads(result.quads.iter().cloned())?;
-                absorb(article, result, &mut summary);
-            }
-            progress(Progress::Advance(chunk.len() as u64));
-        }
+        let summary_cell = std::cell::RefCell::new(&mut summary);
+        let absorb_cell = std::cell::RefCell::new(&mut absorb);
+        let stream = ontology
+            .quads
+            .iter()
+            .cloned()
+            .chain([ontology_hash_quad(&ontology.hash)])
+            .chain(todo.chunks(CHUNK).flat_map(|chunk| {
+                let analysed: Vec<Analysed> = chunk
+                    .par_iter()
+                    .map(|a| analyse_to_quads(a, &ontology.gazetteer))
+                    .collect();
+                let mut quads = Vec::new();
+                for (article, mut result) in chunk.iter().zip(analysed) {
+                    (absorb_cell.borrow_mut())(article, &result, &mut summary_cell.borrow_mut());
+                    quads.append(&mut result.quads);
+                }
+                progress(Progress::Advance(chunk.len() as u64));
+                quads
+            }));
+        loader.load_quads(stream)?;
         loader.commit()?;
     }
     summary.entities = entities.len();

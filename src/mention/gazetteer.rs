@@ -139,6 +139,8 @@ pub struct Gazetteer {
     automaton: AhoCorasick,
     /// Per entity, its first demonym in the ontology ("Kyrgyz").
     demonyms: Vec<Option<String>>,
+    /// Entity id → index.
+    ids: std::collections::HashMap<String, usize>,
 }
 
 /// Spelling variants that news text uses for the same label: typographic
@@ -186,6 +188,11 @@ impl Gazetteer {
         // so a label that two entities share is resolved the same way every run.
         expanded.sort_by(|a, b| (&a.text, a.kind, a.entity).cmp(&(&b.text, b.kind, b.entity)));
         expanded.dedup_by(|a, b| a.text == b.text);
+        let ids = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         let automaton = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -195,6 +202,7 @@ impl Gazetteer {
             labels: expanded,
             automaton,
             demonyms,
+            ids,
         })
     }
 
@@ -205,7 +213,7 @@ impl Gazetteer {
 
     /// The index of the entity with this id.
     pub fn find_id(&self, id: &str) -> Option<usize> {
-        self.entities.iter().position(|e| e.id == id)
+        self.ids.get(id).copied()
     }
 
     /// Looks up an entity by any of its name labels, ignoring case and

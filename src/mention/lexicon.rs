@@ -4,6 +4,9 @@
 //! These are facts about English news prose, not about any alliance, so they
 //! live in code; entities and their names live in `ontology/`.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 /// Words that stand right before a person's name as a title or role.
 const TITLES: &[&str] = &[
     "President",
@@ -833,29 +836,47 @@ const NON_NAME_CAPITALS: &[&str] = &[
     "Letters",
 ];
 
+fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
+    words.iter().copied().collect()
+}
+
+macro_rules! word_set {
+    ($name:ident, $list:ident) => {
+        fn $name() -> &'static HashSet<&'static str> {
+            static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+            SET.get_or_init(|| set($list))
+        }
+    };
+}
+
+word_set!(titles, TITLES);
+word_set!(role_heads, ROLE_HEADS);
+word_set!(cue_verbs, CUE_VERBS);
+word_set!(non_name_capitals, NON_NAME_CAPITALS);
+
 /// True for a title or role word that precedes a name.
 pub fn is_title(word: &str) -> bool {
-    TITLES.contains(&word)
-        || (word.contains('-') && word.split('-').all(|part| TITLES.contains(&part)))
+    titles().contains(word)
+        || (word.contains('-') && word.split('-').all(|part| titles().contains(part)))
 }
 
 /// True for a noun that heads a role phrase (any case).
 pub fn is_role_head(word: &str) -> bool {
     let lower = word.to_lowercase();
     let singular = lower.strip_suffix('s').unwrap_or(&lower);
-    ROLE_HEADS.contains(&lower.as_str())
-        || ROLE_HEADS.contains(&singular)
-        || (lower.contains('-') && lower.split('-').any(|part| ROLE_HEADS.contains(&part)))
+    role_heads().contains(lower.as_str())
+        || role_heads().contains(singular)
+        || (lower.contains('-') && lower.split('-').any(|part| role_heads().contains(part)))
 }
 
 /// True for a verb that introduces reported speech.
 pub fn is_cue_verb(word: &str) -> bool {
-    CUE_VERBS.contains(&word)
+    cue_verbs().contains(word)
 }
 
 /// True for a capitalised word that cannot be part of a person's name.
 pub fn is_non_name_capital(word: &str) -> bool {
-    NON_NAME_CAPITALS.contains(&word)
+    non_name_capitals().contains(word)
 }
 
 #[cfg(test)]
