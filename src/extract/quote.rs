@@ -647,7 +647,18 @@ fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> 
             } else {
                 &text[cue.end..span.start]
             };
-            gap.split_whitespace().count() <= 8
+            // Near the cue, or the subject of the clause ("Only last week,
+            // Kazakh authorities responded … by saying that …").
+            let before = text[..span.start].trim_end();
+            let clause_initial = before.is_empty()
+                || before.ends_with([',', '.', ':', ';', '\n'])
+                || ["one", "a", "an", "the"].iter().any(|d| {
+                    before.strip_suffix(d).is_some_and(|b| {
+                        let b = b.trim_end();
+                        b.is_empty() || b.ends_with([',', '.', ':', ';', '\n'])
+                    })
+                });
+            gap.split_whitespace().count() <= 8 || (clause_initial && span.end <= cue.start)
         })
         .min_by_key(|(span, _)| span.start.abs_diff(cue.start))?;
     let (span, label) = found;
