@@ -92,3 +92,20 @@ fn unknown_quoted_people_become_entities_with_roles_and_quotes() {
         "{dump}"
     );
 }
+
+/// Extractor output golden files: every claim of the fixture articles, in the
+/// gold schema's columns. Review the diff when a rule changes
+/// (`INSTA_UPDATE=always cargo test --release --test integration fixtures`).
+#[test]
+fn extractor_output_on_the_fixture_articles_is_the_recorded_one() {
+    for (name, corpus) in [
+        ("facts_invented", "tests/fixtures/invented"),
+        ("facts_unseen", "tests/fixtures/unseen"),
+    ] {
+        let dir = tempdir();
+        let store = dir.path().join("store");
+        ok(&store, &["build", corpus, "--quiet"]);
+        let facts = ok(&store, &["facts", "--format", "tsv"]);
+        insta::assert_snapshot!(name, facts);
+    }
+}
