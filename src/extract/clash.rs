@@ -17,7 +17,7 @@ use super::Doc;
 
 regex!(
     trigger_re,
-    r"(?i)\b(?:clash(?:es|ed)?|fighting|fought|wars?|warfare|conflicts?|invasion|invaded|invade|attacks?\s+on|attacked|skirmish(?:es)?|hostilities|border\s+violence|shelling|shelled|bombard(?:ed|ment)|offensive|counteroffensive|counter-offensive|aggression|incursion|ceasefire|cease-fire)\b"
+    r"(?i)\b(?:clash(?:es|ed)?|fighting|fought|wars?|warfare|conflicts?|invasion|invaded|invade|attacks?\s+on|attacked|skirmish(?:es)?|hostilities|border\s+violence|shelling|shelled|bombard(?:ed|ment)|offensive|counteroffensive|counter-offensive|aggression|incursion|crossed\s+into|ceasefire|cease-fire)\b"
 );
 regex!(
     deaths_re,
@@ -291,11 +291,21 @@ fn sides_of(
         let words_before = gap_before.split_whitespace().count();
         let possessive = gap_before.starts_with("’s")
             || gap_before.starts_with("'s")
-            || agent.kind == MentionKind::Demonym;
-        let prep = ["on ", "of ", "against ", "in ", "with ", "into "]
-            .iter()
-            .any(|p| gap_after.trim_start().starts_with(p))
-            && gap_after.split_whitespace().count() <= 2;
+            || agent.kind == MentionKind::Demonym
+            || gap_before.trim().is_empty();
+        // "war on Y", "attacked positions inside Y", "invaded Y": at most
+        // three words, the last a preposition, or a transitive verb's object.
+        let gap_words: Vec<&str> = gap_after.split_whitespace().collect();
+        let cue_lower = cue.slice(text).to_lowercase();
+        let transitive = ["attacked", "invaded", "invade", "shelled", "bombarded"]
+            .contains(&cue_lower.as_str())
+            || cue_lower.starts_with("crossed");
+        let prep = (gap_words.is_empty() && transitive)
+            || (gap_words.len() <= 3
+                && gap_words.last().is_some_and(|w| {
+                    ["on", "of", "against", "in", "with", "into", "inside"].contains(w)
+                })
+                && (gap_words.len() == 1 || transitive));
         if possessive && words_before <= 3 && prep && !gap_before.contains(',') {
             return vec![(agent.entity, target.entity, "clash.possessive_war_on", 0.85)];
         }
@@ -320,6 +330,7 @@ fn sides_of(
     }
     let cue_lower = cue.slice(text).to_lowercase();
     let directional = [
+        "crossed",
         "invasion",
         "invaded",
         "invade",
@@ -349,7 +360,14 @@ fn sides_of(
             }
         });
         let near = sides.iter().all(|m| words_to(m) <= 12);
-        if near || attached {
+        // "Belarus supports the war in Ukraine": a supporter is no side.
+        let lower = body.to_lowercase();
+        let supporting = [
+            "support", "backs", "backed", "aiding", "aided", "sympath", "ally", "allies",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        if (near || attached) && !supporting {
             return vec![(
                 distinct[0],
                 distinct[1],
