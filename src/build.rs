@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use oxigraph::store::Store;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -184,17 +185,24 @@ pub fn build(
             )));
         }
     }
-    // What the live store already has: article id → content hash, and the ontology's hash.
+    // Take the build lock before looking at what the store has: another
+    // build may commit while this one waits for the lock, and the changes
+    // must be computed against the very generation this one starts from.
+    let writer = store.begin(options.wait, !options.full)?;
+    let oxi = writer.store();
+    // What the store already has: article id → content hash, and the ontology's hash.
     let previous = if options.full {
         None
     } else {
-        previous_manifest(store)?
+        Some(manifest(oxi)?)
     };
     let incremental = previous
         .as_ref()
         .is_some_and(|p| p.ontology_hash.as_deref() == Some(ontology.hash.as_str()));
-    let writer = store.begin(options.wait, incremental)?;
-    let oxi = writer.store();
+    if !incremental && !oxi.is_empty()? {
+        // A new ontology: every article is rebuilt into an empty store.
+        oxi.clear()?;
+    }
     let old_hashes: HashMap<String, String> = if incremental {
         previous.map(|p| p.articles).unwrap_or_default()
     } else {
@@ -308,16 +316,12 @@ struct Manifest {
     articles: HashMap<String, String>,
 }
 
-fn previous_manifest(store: &StoreDir) -> Result<Option<Manifest>, BuildError> {
-    let oxi = match store.open_read() {
-        Ok(s) => s,
-        Err(StoreError::NotFound { .. }) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
+/// The articles and ontology a store holds (nothing for an empty store).
+fn manifest(oxi: &Store) -> Result<Manifest, BuildError> {
     let query = format!(
         "SELECT ?id ?hash WHERE {{ GRAPH ?g {{ ?a <{DCTERMS}identifier> ?id ; <{AKG}contentHash> ?hash }} }}"
     );
-    let (_, rows) = crate::query::select(&oxi, &query, &[])?;
+    let (_, rows) = crate::query::select(oxi, &query, &[])?;
     let mut articles = HashMap::new();
     for row in rows {
         if let (Some(Term::Literal(id)), Some(Term::Literal(hash))) = (
@@ -328,7 +332,7 @@ fn previous_manifest(store: &StoreDir) -> Result<Option<Manifest>, BuildError> {
         }
     }
     let query = format!("SELECT ?hash WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{AKG}contentHash> ?hash }} }}");
-    let (_, rows) = crate::query::select(&oxi, &query, &[])?;
+    let (_, rows) = crate::query::select(oxi, &query, &[])?;
     let ontology_hash = rows
         .first()
         .and_then(|r| r.first().cloned().flatten())
@@ -339,8 +343,231 @@ fn previous_manifest(store: &StoreDir) -> Result<Option<Manifest>, BuildError> {
                 None
             }
         });
-    Ok(Some(Manifest {
+    Ok(Manifest {
         ontology_hash,
         articles,
-    }))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    //! Properties of [`analyse`] on arbitrary text: no panic, spans on
+    //! character boundaries that slice to the stored exact text, and
+    //! deterministic output.
+
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::LazyLock;
+
+    use oxigraph::model::{Quad, Term};
+    use proptest::prelude::*;
+
+    use super::analyse;
+    use crate::corpus::{Article, ArticleMeta, Encoding, PartialDate};
+    use crate::rdf::article_quads;
+    use crate::rdf::ontology::{self, Ontology};
+    use crate::rdf::vocab::NIF;
+
+    static ONTOLOGY: LazyLock<Ontology> = LazyLock::new(|| {
+        ontology::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology"))
+            .unwrap_or_else(|err| panic!("the project ontology loads: {err}"))
+    });
+
+    /// The bundled articles' texts.
+    static CORPUS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .and_then(|entries| entries.map(|e| e.map(|e| e.path())).collect())
+            .unwrap_or_else(|err| panic!("cannot list {}: {err}", dir.display()));
+        paths.retain(|p| p.extension().is_some_and(|e| e == "txt"));
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect()
+    });
+
+    /// Pieces that wake the rules up (names, cue words, quotes, dates),
+    /// punctuation, and odd Unicode.
+    const FRAGMENTS: &[&str] = &[
+        "Armenia",
+        "Russia",
+        "the CSTO",
+        "Kazakhstan",
+        "Azerbaijan",
+        "Moscow",
+        "Yerevan",
+        "Prime Minister Nikol Pashinyan",
+        "President Vladimir Putin",
+        " said ",
+        " invoked ",
+        "Article 4",
+        " requested assistance from ",
+        " deployed troops to ",
+        " clashed with ",
+        " left the ",
+        " is a member of ",
+        "joined",
+        "killed 100 soldiers",
+        "2,500 troops",
+        "cancelled the exercise",
+        "abstained",
+        "in September 2022",
+        "last month",
+        "on 13 May",
+        "“",
+        "”",
+        "\"",
+        "'",
+        "’",
+        ".",
+        ". ",
+        "?",
+        "!",
+        "\n",
+        "\n\n",
+        " ",
+        ",",
+        ";",
+        "(",
+        ")",
+        "—",
+        "Mr.",
+        "U.S.",
+        "e\u{301}",
+        "\u{5e9}\u{5dc}\u{5d5}\u{5dd}",
+        "\u{202e}",
+        "👍🏽",
+        "🇦🇲",
+        "\u{0}",
+        "\u{feff}",
+        "\r\n",
+        "\t",
+    ];
+
+    fn text_strategy() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => proptest::sample::select(FRAGMENTS).prop_map(str::to_owned),
+            1 => any::<String>(),
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+    }
+
+    /// A slice of a bundled article, cut at arbitrary character boundaries.
+    fn corpus_slice_strategy() -> impl Strategy<Value = String> {
+        (0..CORPUS.len(), any::<prop::sample::Index>(), 0..3000usize).prop_map(
+            |(article_idx, start, len)| {
+                let text = &CORPUS[article_idx];
+                let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+                let start = starts
+                    .get(start.index(starts.len().max(1)))
+                    .copied()
+                    .unwrap_or(0);
+                let mut end = (start + len).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text[start..end].to_owned()
+            },
+        )
+    }
+
+    fn article(text: String, date: Option<PartialDate>) -> Article {
+        Article {
+            id: "prop".to_owned(),
+            path: PathBuf::from("prop.txt"),
+            text,
+            meta: ArticleMeta {
+                date,
+                ..ArticleMeta::default()
+            },
+            encoding: Encoding::Utf8,
+            hash: String::new(),
+        }
+    }
+
+    /// The sorted quads of one analysis, as N-Quads lines.
+    fn nquads(article: &Article) -> Vec<String> {
+        let (doc, claims) = analyse(article, &ONTOLOGY.gazetteer);
+        let mut lines: Vec<String> = article_quads(article, &doc, &claims)
+            .iter()
+            .map(Quad::to_string)
+            .collect();
+        lines.sort();
+        lines
+    }
+
+    /// A node's `nif:beginIndex`, `nif:endIndex` and `nif:anchorOf`.
+    type NifNode = (Option<usize>, Option<usize>, Option<String>);
+
+    /// Checks every span of one analysis against the text and the quads.
+    fn check_spans(article: &Article) -> Result<(), TestCaseError> {
+        let text = &article.text;
+        let (doc, claims) = analyse(article, &ONTOLOGY.gazetteer);
+        let on_boundaries = |start: usize, end: usize| {
+            start <= end && text.is_char_boundary(start) && text.is_char_boundary(end)
+        };
+        for sentence in &doc.sentences {
+            let span = sentence.span;
+            prop_assert!(on_boundaries(span.start, span.end), "sentence {span:?}");
+        }
+        for claim in &claims {
+            prop_assert!(on_boundaries(claim.span.start, claim.span.end), "{claim:?}");
+            prop_assert!(
+                on_boundaries(claim.evidence.start, claim.evidence.end),
+                "{claim:?}"
+            );
+            prop_assert!(claim.sentence < doc.sentences.len(), "{claim:?}");
+        }
+        // Every node with NIF offsets: slicing the text at its code-point
+        // offsets gives its stored exact text.
+        let mut nodes: HashMap<String, NifNode> = HashMap::new();
+        for quad in article_quads(article, &doc, &claims) {
+            let Term::Literal(literal) = &quad.object else {
+                continue;
+            };
+            let node = nodes.entry(quad.subject.to_string()).or_default();
+            match quad.predicate.as_str().strip_prefix(NIF) {
+                Some("beginIndex") => node.0 = literal.value().parse().ok(),
+                Some("endIndex") => node.1 = literal.value().parse().ok(),
+                Some("anchorOf") => node.2 = Some(literal.value().to_owned()),
+                _ => {}
+            }
+        }
+        let chars: Vec<char> = text.chars().collect();
+        for (node, (begin, end, anchor)) in nodes {
+            let (Some(begin), Some(end), Some(anchor)) = (begin, end, anchor) else {
+                prop_assert!(
+                    begin.is_none() && end.is_none(),
+                    "{node} has offsets but lacks begin, end or anchor"
+                );
+                continue;
+            };
+            prop_assert!(begin <= end && end <= chars.len(), "{node}: {begin}..{end}");
+            let sliced: String = chars[begin..end].iter().collect();
+            prop_assert_eq!(sliced, anchor, "{}", node);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn spans_slice_to_the_exact_text(text in text_strategy()) {
+            check_spans(&article(text, None))?;
+        }
+
+        #[test]
+        fn spans_hold_on_slices_of_real_articles(text in corpus_slice_strategy()) {
+            let date = PartialDate::new(2022, Some(9), Some(13)).ok();
+            check_spans(&article(text, date))?;
+        }
+
+        #[test]
+        fn analysis_is_deterministic(text in text_strategy()) {
+            let article = article(text, None);
+            prop_assert_eq!(nquads(&article), nquads(&article));
+        }
+    }
 }

@@ -62,8 +62,8 @@ pub enum Command {
         /// Output format (default: table on a terminal, tsv otherwise).
         #[arg(long, value_enum)]
         format: Option<QueryFormat>,
-        /// Stop the query after this many seconds.
-        #[arg(long, default_value_t = 30.0)]
+        /// Stop the query after this many seconds (0: no limit).
+        #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
         timeout: f64,
     },
     /// Print one row per claim: article, relation, subject, object, date,
@@ -235,4 +235,14 @@ pub enum DumpFormat {
     Trig,
     /// Turtle (the union of all graphs).
     Turtle,
+}
+
+/// A number of seconds: 0 or more (`inf` is allowed).
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds >= 0.0 => Ok(seconds),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds; give 0 or more, e.g. 30 or 0.5 (0: no limit)"
+        )),
+    }
 }

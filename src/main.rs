@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use alliance_kg::build::{build, BuildOptions, Progress};
@@ -33,10 +34,55 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("akg: {err:#}");
+            if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
+                eprintln!("akg: {err:#}");
+            }
             ExitCode::from(2)
         }
     }
+}
+
+/// Set by whoever prints the fatal error, [`main`] or [`query_deadline`],
+/// so that it is printed once.
+static ERROR_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// How long after its timeout a query that did not stop is ended by force.
+const QUERY_DEADLINE_GRACE: Duration = Duration::from_secs(1);
+
+/// Ends the process with the timeout message if the query still runs
+/// [`QUERY_DEADLINE_GRACE`] after `timeout`. The query's own timeout stops
+/// it cleanly in most cases, but oxigraph cannot cancel evaluation that
+/// computes in memory without giving rows (sorting or counting a cross
+/// product), which would otherwise run on and eat all memory. The store is
+/// open read-only, so ending the process cannot harm it.
+fn query_deadline(timeout: Duration) {
+    let seconds = timeout.as_secs_f64();
+    let spawned = std::thread::Builder::new()
+        .name("akg-query-deadline".to_owned())
+        .spawn(move || {
+            std::thread::sleep(timeout.saturating_add(QUERY_DEADLINE_GRACE));
+            if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
+                eprintln!("akg: {}", QueryError::Timeout { seconds });
+            }
+            exit_now(2);
+        });
+    // Not joined: the thread dies with the process if the query ends first.
+    // Without it, the query's own timeout still works.
+    drop(spawned);
+}
+
+/// Exits at once, without running destructors or `atexit` handlers: the
+/// main thread may be inside RocksDB, whose static objects must not be torn
+/// down under it.
+fn exit_now(code: i32) -> ! {
+    #[cfg(unix)]
+    // SAFETY: `_exit` ends the process without touching any Rust or C++
+    // state; nothing can observe the process afterwards.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -91,7 +137,13 @@ fn run() -> Result<ExitCode> {
                 None if io::stdout().is_terminal() => OutputFormat::Table,
                 None => OutputFormat::Tsv,
             };
-            let timeout = (timeout > 0.0).then(|| Duration::from_secs_f64(timeout));
+            // 0, or more than a Duration holds (inf), is no limit.
+            let timeout = Duration::try_from_secs_f64(timeout)
+                .ok()
+                .filter(|timeout| !timeout.is_zero());
+            if let Some(timeout) = timeout {
+                query_deadline(timeout);
+            }
             let options = QueryOptions {
                 format,
                 timeout,

@@ -17,7 +17,11 @@
 //!   client, so no handler exists and evaluation fails with
 //!   [`QueryError::Service`]; nothing leaves the machine.
 //! - A timeout cancels evaluation through a [`CancellationToken`] fired by a
-//!   watchdog thread, which ends as soon as the query does.
+//!   watchdog thread, which ends as soon as the query does. Oxigraph looks
+//!   at the token only while it reads the store, so the writers look at it
+//!   before every row as well. Evaluation that computes in memory without
+//!   giving rows (sorting or counting a cross product) can still overrun:
+//!   the binary stops the process at a hard deadline shortly after.
 //!
 //! This module never prints and never touches files: it reads a [`Store`]
 //! and writes to the writer it is given.
@@ -302,13 +306,27 @@ pub fn run_with_bindings(
     // Dropping the watchdog (on every return path) stops its thread.
     let _watchdog = options
         .timeout
-        .map(|timeout| Watchdog::start(timeout, token))
+        .map(|timeout| Watchdog::start(timeout, token.clone()))
         .transpose()?;
     let fail = |err: QueryEvaluationError| evaluation_error(err, options.timeout);
     let results = prepared.on_store(store).execute().map_err(fail)?;
+    // Oxigraph looks at the token only while it reads the store, so a
+    // result computed in memory (a cross product of cached patterns) would
+    // stream forever: the writers look at it before every row too.
+    let alive = || {
+        if token.is_cancelled() {
+            Err(fail(QueryEvaluationError::Cancelled))
+        } else {
+            Ok(())
+        }
+    };
+    let check = Check {
+        fail: &fail,
+        alive: &alive,
+    };
 
     let mut out = BufWriter::new(out);
-    let written = write_results(results, options.format, &mut out, &fail);
+    let written = write_results(results, options.format, &mut out, &check);
     let flushed = out.flush();
     let stats = written?;
     flushed?;
@@ -470,24 +488,31 @@ fn evaluation_error(err: QueryEvaluationError, timeout: Option<Duration>) -> Que
     }
 }
 
+/// How the writers turn evaluation errors into [`QueryError`]s (`fail`) and
+/// learn, before each row, that the query ran out of time (`alive`).
+struct Check<'a> {
+    fail: &'a dyn Fn(QueryEvaluationError) -> QueryError,
+    alive: &'a dyn Fn() -> Result<(), QueryError>,
+}
+
 /// Writes any kind of results in `format`.
 fn write_results(
     results: QueryResults<'_>,
     format: OutputFormat,
     out: &mut dyn Write,
-    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+    check: &Check<'_>,
 ) -> Result<QueryStats, QueryError> {
     const TABLE_FORMATS: &str = "table, csv, tsv, json or xml";
     match results {
         QueryResults::Solutions(solutions) => match format {
-            OutputFormat::Table => write_table(solutions, out, fail),
+            OutputFormat::Table => write_table(solutions, out, check),
             OutputFormat::Turtle | OutputFormat::NTriples => Err(QueryError::WrongFormat {
                 kind: "SELECT",
                 format,
                 alternatives: TABLE_FORMATS,
             }),
             OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml => {
-                write_solutions(solutions, format, out, fail)
+                write_solutions(solutions, format, out, check)
             }
         },
         QueryResults::Boolean(value) => {
@@ -512,9 +537,9 @@ fn write_results(
         }
         QueryResults::Graph(triples) => match format {
             OutputFormat::Table | OutputFormat::Turtle => {
-                write_graph(triples, RdfFormat::Turtle, out, fail)
+                write_graph(triples, RdfFormat::Turtle, out, check)
             }
-            OutputFormat::NTriples => write_graph(triples, RdfFormat::NTriples, out, fail),
+            OutputFormat::NTriples => write_graph(triples, RdfFormat::NTriples, out, check),
             OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml => {
                 Err(QueryError::WrongFormat {
                     kind: "CONSTRUCT/DESCRIBE",
@@ -531,7 +556,7 @@ fn write_solutions(
     solutions: QuerySolutionIter<'_>,
     format: OutputFormat,
     out: &mut dyn Write,
-    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+    check: &Check<'_>,
 ) -> Result<QueryStats, QueryError> {
     let results_format = format
         .results_format()
@@ -540,7 +565,8 @@ fn write_solutions(
         .serialize_solutions_to_writer(&mut *out, solutions.variables().to_vec())?;
     let mut rows = 0;
     for solution in solutions {
-        serializer.serialize(&solution.map_err(fail)?)?;
+        (check.alive)()?;
+        serializer.serialize(&solution.map_err(check.fail)?)?;
         rows += 1;
     }
     serializer.finish()?;
@@ -554,7 +580,7 @@ fn write_solutions(
 fn write_table(
     mut solutions: QuerySolutionIter<'_>,
     out: &mut dyn Write,
-    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+    check: &Check<'_>,
 ) -> Result<QueryStats, QueryError> {
     let mut table = Table::new();
     table
@@ -562,7 +588,8 @@ fn write_table(
         .set_header(variable_names(&solutions));
     let mut rows = 0;
     for solution in solutions.by_ref().take(TABLE_ROW_LIMIT) {
-        let solution = solution.map_err(fail)?;
+        (check.alive)()?;
+        let solution = solution.map_err(check.fail)?;
         table.add_row(
             solution
                 .values()
@@ -574,7 +601,7 @@ fn write_table(
     }
     // Look one row further to tell "exactly the limit" from "more".
     let truncated =
-        rows == TABLE_ROW_LIMIT && solutions.next().transpose().map_err(fail)?.is_some();
+        rows == TABLE_ROW_LIMIT && solutions.next().transpose().map_err(check.fail)?.is_some();
     writeln!(out, "{table}")?;
     if truncated {
         writeln!(
@@ -590,7 +617,7 @@ fn write_graph(
     triples: QueryTripleIter<'_>,
     format: RdfFormat,
     out: &mut dyn Write,
-    fail: &dyn Fn(QueryEvaluationError) -> QueryError,
+    check: &Check<'_>,
 ) -> Result<QueryStats, QueryError> {
     let mut serializer = RdfSerializer::from_format(format);
     if format == RdfFormat::Turtle {
@@ -603,7 +630,8 @@ fn write_graph(
     let mut writer = serializer.for_writer(&mut *out);
     let mut rows = 0;
     for triple in triples {
-        writer.serialize_triple(&triple.map_err(fail)?)?;
+        (check.alive)()?;
+        writer.serialize_triple(&triple.map_err(check.fail)?)?;
         rows += 1;
     }
     writer.finish()?;
@@ -1034,6 +1062,49 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
             "query stopped after 1 s; narrow it or raise --timeout"
         );
         assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+        Ok(())
+    }
+
+    /// Regression: oxigraph checks the token only while it reads the store,
+    /// and a cross product streams from memory after its first pass, so the
+    /// timeout never fired and the rows kept coming.
+    #[test]
+    fn streaming_runaway_query_is_stopped_between_rows() -> TestResult {
+        let store = Store::new()?;
+        let graph = NamedNode::new("https://example.com/article/big")?;
+        for idx in 0..200 {
+            let node = NamedNode::new(format!("https://example.com/n{idx}"))?;
+            store.insert(QuadRef::new(
+                &node,
+                &node,
+                &node,
+                GraphNameRef::NamedNode(graph.as_ref()),
+            ))?;
+        }
+        let query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
+        for format in [OutputFormat::Tsv, OutputFormat::Json] {
+            let options = QueryOptions {
+                format,
+                timeout: Some(Duration::from_millis(300)),
+                ..QueryOptions::default()
+            };
+            let start = Instant::now();
+            let err = run(&store, query, &options, &mut io::sink())
+                .err()
+                .ok_or("the runaway query finished")?;
+            assert!(matches!(err, QueryError::Timeout { .. }), "{format}: {err}");
+            assert!(start.elapsed() < Duration::from_secs(5), "{format}");
+        }
+        let construct = "CONSTRUCT { ?a ?e ?i } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+        let options = QueryOptions {
+            format: OutputFormat::NTriples,
+            timeout: Some(Duration::from_millis(300)),
+            ..QueryOptions::default()
+        };
+        let err = run(&store, construct, &options, &mut io::sink())
+            .err()
+            .ok_or("the runaway CONSTRUCT finished")?;
+        assert!(matches!(err, QueryError::Timeout { .. }), "{err}");
         Ok(())
     }
 

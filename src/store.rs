@@ -127,12 +127,31 @@ impl StoreDir {
     /// [`StoreError::Corrupt`] if the path is not ours or `CURRENT` names a
     /// missing generation.
     pub fn open_read(&self) -> Result<Store, StoreError> {
-        if self.inspect()? != DirState::Ours {
-            return Err(self.not_found());
+        const ATTEMPTS: usize = 3;
+        let mut attempt = 1;
+        loop {
+            if self.inspect()? != DirState::Ours {
+                return Err(self.not_found());
+            }
+            let Some(number) = self.live_number()? else {
+                return Err(self.not_found());
+            };
+            match self.open_generation(number) {
+                Ok(store) => return Ok(store),
+                // Builds committed meanwhile and deleted this generation:
+                // `CURRENT` names a newer one, open that instead.
+                Err(_)
+                    if attempt < ATTEMPTS && self.live_number().ok().flatten() != Some(number) =>
+                {
+                    attempt += 1;
+                }
+                Err(err) => return Err(err),
+            }
         }
-        let Some(number) = self.live_number()? else {
-            return Err(self.not_found());
-        };
+    }
+
+    /// Opens a committed generation read-only.
+    fn open_generation(&self, number: u64) -> Result<Store, StoreError> {
         let dir = self.generation_dir(number);
         if !dir.is_dir() {
             return Err(self.corrupt(format!(

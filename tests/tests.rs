@@ -10,5 +10,6 @@ mod fixtures;
 mod incremental;
 mod provenance;
 mod quality;
+mod robustness;
 mod saved_queries;
 mod views;

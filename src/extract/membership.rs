@@ -327,7 +327,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                             || c.as_str().to_lowercase().starts_with("fellow")
                     });
             let exception = {
-                let before = &text[sentence.span.start..m.span.start].to_lowercase();
+                // Only the few words before the mention matter.
+                let start = super::ceil_boundary(
+                    text,
+                    m.span.start.saturating_sub(24).max(sentence.span.start),
+                );
+                let before = &text[start..m.span.start].to_lowercase();
                 (before.ends_with("exception of ")
                     || before.ends_with("except ")
                     || before.ends_with("excluding "))

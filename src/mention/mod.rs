@@ -285,8 +285,17 @@ pub fn find_mentions(
     mentions
 }
 
+/// True when a mention overlaps `span`; `mentions` is sorted by start.
+/// Mentions never nest, so only the last one starting before `span.end` can
+/// overlap.
 fn mentions_cover(mentions: &[Mention], span: Span) -> bool {
-    mentions.iter().any(|m| m.span.overlaps(span))
+    let idx = mentions.partition_point(|m| m.span.start < span.end);
+    idx > 0
+        && mentions[..idx]
+            .iter()
+            .rev()
+            .take(4)
+            .any(|m| m.span.overlaps(span))
 }
 
 /// "Russia-led", "Moscow-brokered": a hyphen and a lower-case word follow.
