@@ -256,7 +256,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             }
             let mut list = state_list(doc, mentions, cue_span.end, 5);
             // "A, B and C are members": a list right before the cue.
-            if list.is_empty() && !cue_text.starts_with("partners") {
+            if list.is_empty() && !cue_text.contains("partners") {
                 let before: Vec<&Mention> = mentions
                     .iter()
                     .filter(|m| m.span.end <= cue_span.start)
@@ -323,7 +323,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 && member_cue()
                     .find(super::prefix(after, 40))
                     .is_some_and(|c| {
-                        c.as_str().to_lowercase().starts_with("partners")
+                        c.as_str().to_lowercase().contains("partners")
                             || c.as_str().to_lowercase().starts_with("fellow")
                     });
             let exception = {
