@@ -10,7 +10,9 @@
 //! - [`extract`]: rules that turn mentions and trigger words into [`claim::Claim`]s.
 //! - [`rdf`]: the vocabulary, the ontology loader, and claims → quads.
 //! - [`store`]: the only wrapper around the Oxigraph store.
-//! - [`query`], [`facts`]: reading the store back.
+//! - [`build`]: the pipeline that runs all of the above over a corpus, in
+//!   parallel, into a new store generation (full or incremental).
+//! - [`query`], [`facts`], [`dump`]: reading the store back.
 //! - [`graph`], [`dot`], [`analysis`], [`trace`], [`conflicts`]: the
 //!   alliance network (petgraph) and what is built on it: diagrams, network
 //!   analysis, tracing facts to their sentences, disagreeing sources.
