@@ -3,7 +3,7 @@
 //! article supports them.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::util::{ok, root, tempdir};
 
@@ -15,6 +15,17 @@ fn copy_corpus(to: &Path) {
         let path = entry.unwrap().path();
         fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
     }
+}
+
+/// A copy of the bundled corpus, built once: (temp dir, corpus, store, dump).
+fn built_copy() -> (tempfile::TempDir, PathBuf, PathBuf, Vec<String>) {
+    let dir = tempdir();
+    let corpus = dir.path().join("corpus");
+    copy_corpus(&corpus);
+    let store = dir.path().join("store");
+    ok(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
+    let before = dump(&store);
+    (dir, corpus, store, before)
 }
 
 fn dump(store: &Path) -> Vec<String> {
@@ -36,13 +47,8 @@ fn outside(quads: &[String], article: &str) -> Vec<String> {
 
 #[test]
 fn changing_one_article_redoes_only_that_article_and_equals_a_full_build() {
-    let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    copy_corpus(&corpus);
-    let store = dir.path().join("store");
+    let (dir, corpus, store, before) = built_copy();
     let corpus_arg = corpus.to_str().unwrap();
-    ok(&store, &["build", corpus_arg, "--quiet"]);
-    let before = dump(&store);
 
     // Change one article: a new quotation at its end.
     let path = corpus.join(format!("{CHANGED}.txt"));
@@ -70,13 +76,8 @@ fn changing_one_article_redoes_only_that_article_and_equals_a_full_build() {
 
 #[test]
 fn removing_an_article_removes_its_claims_but_keeps_facts_others_support() {
-    let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    copy_corpus(&corpus);
-    let store = dir.path().join("store");
+    let (_dir, corpus, store, before) = built_copy();
     let corpus_arg = corpus.to_str().unwrap();
-    ok(&store, &["build", corpus_arg, "--quiet"]);
-    let before = dump(&store);
     fs::remove_file(corpus.join(format!("{CHANGED}.txt"))).unwrap();
     let summary = ok(&store, &["build", corpus_arg, "--quiet"]);
     assert!(summary.contains("1 removed"), "{summary}");
