@@ -378,7 +378,6 @@ fn sides_of(
     }
     // "with Y" after the trigger and one state before it.
     if distinct.len() == 1 {
-        let gap = after_cue.trim_start();
         if let Some(target) = after.first() {
             let words = text[cue.end..target.span.start]
                 .split_whitespace()
@@ -391,7 +390,6 @@ fn sides_of(
                 }
             }
         }
-        let _ = gap;
     }
     // No state named, or one side of the last clash only ("cities in Armenia
     // proper"): the pair of the last clash, for a death toll or "the two".

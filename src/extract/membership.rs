@@ -99,10 +99,6 @@ fn state_list<'m>(
     out
 }
 
-fn alliance_or_treaty(doc: &Doc<'_>, idx: usize) -> Option<EntityRef> {
-    doc.alliance_for(idx)
-}
-
 /// Extracts membership claims.
 pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     let mut out = Vec::new();
@@ -112,7 +108,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     for (idx, sentence) in doc.sentences.iter().enumerate() {
         let body = sentence.span.slice(text);
         let mentions = doc.mentions_in(idx);
-        let Some(alliance) = alliance_or_treaty(doc, idx) else {
+        let Some(alliance) = doc.alliance_for(idx) else {
             continue;
         };
         // Membership is about the alliance the article is about, not one it

@@ -207,15 +207,6 @@ impl<'a> Doc<'a> {
             confidence,
         }
     }
-
-    /// The state a person speaks for, from the roles the article gives them.
-    pub fn person_state(
-        &self,
-        person: EntityRef,
-        roles: &HashMap<EntityRef, EntityRef>,
-    ) -> Option<EntityRef> {
-        roles.get(&person).copied()
-    }
 }
 
 fn hypothetical_re() -> &'static regex::Regex {
