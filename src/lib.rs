@@ -27,20 +27,30 @@
 //! - Library code never prints; it writes to a given `io::Write`.
 #![warn(missing_docs)]
 
+#[cfg(feature = "store")]
 pub mod analysis;
+#[cfg(feature = "store")]
 pub mod build;
 pub mod claim;
+#[cfg(feature = "store")]
 pub mod conflicts;
 pub mod corpus;
+#[cfg(feature = "store")]
 pub mod dot;
+#[cfg(feature = "store")]
 pub mod dump;
 pub mod extract;
+#[cfg(feature = "store")]
 pub mod facts;
+#[cfg(feature = "store")]
 pub mod graph;
 pub mod mention;
+#[cfg(feature = "store")]
 pub mod query;
 pub mod rdf;
 pub mod segment;
 pub mod span;
+#[cfg(feature = "store")]
 pub mod store;
+#[cfg(feature = "store")]
 pub mod trace;
