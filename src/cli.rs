@@ -128,6 +128,44 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Serve the store read-only: a SPARQL 1.1 endpoint at /sparql and a web
+    /// page at / to query, see the diagram and trace facts to their
+    /// sentences.
+    Serve {
+        /// The address to listen on. Only loopback unless you choose another
+        /// address; the server is then reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        bind: std::net::SocketAddr,
+        /// Allow cross-origin requests from this origin (`*` for any).
+        /// Default: no CORS headers.
+        #[arg(long, value_name = "ORIGIN")]
+        cors: Option<String>,
+        /// The time limit of one query, in seconds.
+        #[arg(long, default_value_t = 30.0, value_parser = parse_positive_seconds)]
+        timeout: f64,
+        /// The most rows one result may have.
+        #[arg(long, default_value_t = 100_000)]
+        max_rows: usize,
+        /// The most bytes one result may have.
+        #[arg(long, default_value_t = 64 << 20)]
+        max_result_bytes: usize,
+        /// The most queries evaluated at once (default: the number of cores,
+        /// at least 2).
+        #[arg(long)]
+        max_concurrent: Option<usize>,
+        /// The most requests waiting for a free slot; more get 503.
+        #[arg(long, default_value_t = 64)]
+        max_queued: usize,
+        /// The largest request body, in bytes.
+        #[arg(long, default_value_t = 1 << 20)]
+        max_body_bytes: usize,
+        /// The longest request URL, in bytes.
+        #[arg(long, default_value_t = 64 << 10)]
+        max_url_bytes: usize,
+        /// The folder of saved queries the page offers.
+        #[arg(long, default_value = "queries")]
+        queries: PathBuf,
+    },
     /// List facts whose numbers, outcomes or dates disagree across sources,
     /// with each version and its articles.
     Conflicts {
@@ -243,6 +281,16 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         Ok(seconds) if seconds >= 0.0 => Ok(seconds),
         _ => Err(format!(
             "{text:?} is not a number of seconds; give 0 or more, e.g. 30 or 0.5 (0: no limit)"
+        )),
+    }
+}
+
+/// A time limit for the server: more than 0 and at most a day.
+fn parse_positive_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
+        _ => Err(format!(
+            "{text:?} is not a time limit; give seconds between 0 and 86400, e.g. 30 or 0.5"
         )),
     }
 }

@@ -8,7 +8,10 @@
 //! type; edge colour and style show the sign (green solid for cooperative,
 //! red dashed for hostile, grey dotted for neutral); an edge's label is its
 //! relation and number of supporting articles, and its tooltip names them.
-//! An alliance and its members are drawn in one cluster.
+//! An alliance and its members are drawn in one cluster. With
+//! [`DotOptions::links`], every node and edge links to its trace in
+//! `akg serve` ([`node_href`], [`fact_href`]); [`crate::svg`] draws the
+//! same links when Graphviz is missing.
 //!
 //! This module never prints: it writes to a given `io::Write`, and
 //! [`render`] returns the rendered bytes.
@@ -23,7 +26,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::{EdgeRef, NodeRef};
 
 use crate::claim::Relation;
-use crate::graph::{EdgeRelation, EntityType, Network, Sign};
+use crate::graph::{EdgeRelation, Entity, EntityType, Fact, Network, Sign};
 
 /// The direction of the layout's ranks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -42,6 +45,9 @@ pub struct DotOptions {
     pub rankdir: RankDir,
     /// Draw each alliance with its members in a cluster.
     pub clusters: bool,
+    /// Wrap every node and edge in a link to its trace ([`node_href`],
+    /// [`fact_href`]), for the diagram that `akg serve` shows.
+    pub links: bool,
 }
 
 impl Default for DotOptions {
@@ -49,7 +55,64 @@ impl Default for DotOptions {
         Self {
             rankdir: RankDir::LeftRight,
             clusters: true,
+            links: false,
         }
+    }
+}
+
+/// Percent-encodes text for a URL query value: every byte but the
+/// unreserved ones (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`, so that spaces,
+/// `&`, `=`, `#`, `+`, quotes and non-ASCII letters survive the trip.
+pub fn encode_query_value(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// A link as written into DOT: with `&` as `&amp;`. Graphviz copies an
+/// `href` into its SVG as it is (2.43 does not escape a bare `&`, which
+/// leaves the SVG ill-formed) and keeps an entity as an entity, so the SVG
+/// gets `&amp;` either way. The links' values are percent-encoded, so the
+/// only `&` is the separator.
+fn xml_href(href: &str) -> String {
+    href.replace('&', "&amp;")
+}
+
+/// The link of a node: the trace of the entity with this label,
+/// `/api/trace?entity=LABEL`.
+pub fn node_href(label: &str) -> String {
+    format!("/api/trace?entity={}", encode_query_value(label))
+}
+
+/// The link of a fact given by its labels and relation name:
+/// `/api/trace?subject=S&relation=R&object=O`.
+pub fn edge_href(subject: &str, relation: &str, object: &str) -> String {
+    format!(
+        "/api/trace?subject={}&relation={}&object={}",
+        encode_query_value(subject),
+        encode_query_value(relation),
+        encode_query_value(object)
+    )
+}
+
+/// The link of an edge: [`edge_href`] of its fact. A derived
+/// `refused_assistance` edge (addressee → requester) is not stored as a
+/// fact; it links to the request it comes from, whose claims give the
+/// refusal (their value is "declined" or "ignored").
+pub fn fact_href(subject: &str, relation: EdgeRelation, object: &str) -> String {
+    match relation {
+        EdgeRelation::RefusedAssistance => edge_href(
+            object,
+            EdgeRelation::Fact(Relation::RequestedAssistance).name(),
+            subject,
+        ),
+        EdgeRelation::Fact(_) => edge_href(subject, relation.name(), object),
     }
 }
 
@@ -86,7 +149,7 @@ fn attributes(pairs: &[(&str, String)]) -> String {
 }
 
 /// Shape, fill colour and extra style of a node, by entity type.
-fn node_style(kind: EntityType) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn node_style(kind: EntityType) -> (&'static str, &'static str, &'static str) {
     match kind {
         EntityType::State => ("box", "#dbe9f6", "rounded,filled"),
         EntityType::Alliance => ("doubleoctagon", "#f6d365", "filled,bold"),
@@ -101,12 +164,51 @@ fn node_style(kind: EntityType) -> (&'static str, &'static str, &'static str) {
 }
 
 /// Colour and style of an edge, by sign.
-fn edge_style(sign: Sign) -> (&'static str, &'static str) {
+pub(crate) fn edge_style(sign: Sign) -> (&'static str, &'static str) {
     match sign {
         Sign::Cooperative => ("#2e7d32", "solid"),
         Sign::Hostile => ("#c62828", "dashed"),
         Sign::Neutral => ("#757575", "dotted"),
     }
+}
+
+/// An edge's tooltip: the fact, its number of articles and one line for
+/// each article.
+pub(crate) fn edge_tooltip(network: &Network, source: &str, fact: &Fact, target: &str) -> String {
+    let n = fact.corroboration();
+    let mut tooltip = format!(
+        "{source} {} {target}: {n} article{}",
+        fact.relation,
+        if n == 1 { "" } else { "s" }
+    );
+    for id in &fact.articles {
+        tooltip.push('\n');
+        match network.articles.get(id) {
+            Some(info) => tooltip.push_str(&info.describe()),
+            None => tooltip.push_str(id),
+        }
+    }
+    tooltip
+}
+
+/// A node's tooltip: label, type and IRI.
+pub(crate) fn node_tooltip(entity: &Entity) -> String {
+    format!("{} ({})\n{}", entity.label, entity.kind, entity.iri)
+}
+
+/// An edge's line width: 1 for one article, up to 3 for five or more.
+pub(crate) fn pen_width(fact: &Fact) -> f64 {
+    1.0 + 0.5 * (fact.corroboration().min(5) as f64 - 1.0)
+}
+
+/// The diagram's title (two lines): its size and the key to the edges.
+pub(crate) fn title(network: &Network) -> String {
+    format!(
+        "alliance-kg: {} entities, {} facts from {} articles\ngreen solid = cooperative, red dashed = hostile, grey dotted = neutral; (n) = supporting articles",
+        network.graph.node_count(),
+        network.graph.edge_count(),
+        network.n_articles()
+    )
 }
 
 /// The clusters: each alliance with the members that are not yet in
@@ -141,26 +243,14 @@ fn clusters(network: &Network) -> Vec<(NodeIndex, Vec<NodeIndex>)> {
 /// Writes the network as a DOT digraph.
 pub fn write_dot(network: &Network, options: &DotOptions, out: &mut dyn Write) -> io::Result<()> {
     let g = &network.graph;
-    let article_line = |id: &String| match network.articles.get(id) {
-        Some(info) => info.describe(),
-        None => id.clone(),
-    };
-    let edge_attributes = |_, edge: petgraph::graph::EdgeReference<'_, crate::graph::Fact>| {
+    let edge_attributes = |_, edge: petgraph::graph::EdgeReference<'_, Fact>| {
         let fact = edge.weight();
         let (color, style) = edge_style(fact.sign);
         let n = fact.corroboration();
         let source = &g[edge.source()].label;
         let target = &g[edge.target()].label;
-        let mut tooltip = format!(
-            "{source} {} {target}: {n} article{}",
-            fact.relation,
-            if n == 1 { "" } else { "s" }
-        );
-        for id in &fact.articles {
-            tooltip.push('\n');
-            tooltip.push_str(&article_line(id));
-        }
-        let width = 1.0 + 0.5 * (n.min(5) as f64 - 1.0);
+        let tooltip = edge_tooltip(network, source, fact, target);
+        let width = pen_width(fact);
         let mut pairs = vec![
             ("label", format!("{} ({n})", fact.relation)),
             ("tooltip", tooltip.clone()),
@@ -173,21 +263,25 @@ pub fn write_dot(network: &Network, options: &DotOptions, out: &mut dyn Write) -
         if fact.relation.is_symmetric() {
             pairs.push(("dir", "none".to_owned()));
         }
+        if options.links {
+            pairs.push(("href", xml_href(&fact_href(source, fact.relation, target))));
+        }
         attributes(&pairs)
     };
-    let node_attributes = |_, node: (NodeIndex, &crate::graph::Entity)| {
+    let node_attributes = |_, node: (NodeIndex, &Entity)| {
         let entity = node.weight();
         let (shape, fill, style) = node_style(entity.kind);
-        attributes(&[
+        let mut pairs = vec![
             ("label", entity.label.clone()),
-            (
-                "tooltip",
-                format!("{} ({})\n{}", entity.label, entity.kind, entity.iri),
-            ),
+            ("tooltip", node_tooltip(entity)),
             ("shape", shape.to_owned()),
             ("fillcolor", fill.to_owned()),
             ("style", style.to_owned()),
-        ])
+        ];
+        if options.links {
+            pairs.push(("href", xml_href(&node_href(&entity.label))));
+        }
+        attributes(&pairs)
     };
     let config = [
         Config::EdgeNoLabel,
@@ -196,12 +290,7 @@ pub fn write_dot(network: &Network, options: &DotOptions, out: &mut dyn Write) -
     ];
     let body = Dot::with_attr_getters(g, &config, &edge_attributes, &node_attributes);
 
-    let n_facts = g.edge_count();
-    let title = format!(
-        "alliance-kg: {} entities, {n_facts} facts from {} articles\ngreen solid = cooperative, red dashed = hostile, grey dotted = neutral; (n) = supporting articles",
-        g.node_count(),
-        network.n_articles()
-    );
+    let title = title(network);
     writeln!(out, "digraph alliance {{")?;
     let rankdir = match options.rankdir {
         RankDir::LeftRight => "LR",
@@ -355,7 +444,7 @@ pub fn render(dot: &str, format: RenderFormat) -> Result<Vec<u8>, RenderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{ClaimRef, Entity, Fact};
+    use crate::graph::ClaimRef;
 
     #[test]
     fn escaping() {
@@ -464,6 +553,81 @@ mod tests {
             "{}",
             lines[0]
         );
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        for (raw, expected) in [
+            ("Armenia", "Armenia"),
+            ("Article 4", "Article%204"),
+            ("a&b=c#d+e", "a%26b%3Dc%23d%2Be"),
+            (
+                "\"quote\" 'x' <y> \\",
+                "%22quote%22%20%27x%27%20%3Cy%3E%20%5C",
+            ),
+            ("Łukaszenka", "%C5%81ukaszenka"),
+            ("safe-._~", "safe-._~"),
+        ] {
+            assert_eq!(encode_query_value(raw), expected, "{raw:?}");
+        }
+        assert_eq!(node_href("Article 4"), "/api/trace?entity=Article%204");
+        assert_eq!(
+            edge_href("Armenia", "invoked", "Article 4"),
+            "/api/trace?subject=Armenia&relation=invoked&object=Article%204"
+        );
+        assert_eq!(
+            fact_href("Pact", EdgeRelation::RefusedAssistance, "Aland"),
+            "/api/trace?subject=Aland&relation=requested_assistance&object=Pact"
+        );
+    }
+
+    #[test]
+    fn links_are_added_only_when_asked() {
+        let network = nasty_network();
+        let mut plain = Vec::new();
+        write_dot(&network, &DotOptions::default(), &mut plain).unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert!(!plain.contains("href="), "{plain}");
+
+        let options = DotOptions {
+            links: true,
+            ..DotOptions::default()
+        };
+        let mut linked = Vec::new();
+        write_dot(&network, &options, &mut linked).unwrap();
+        let linked = String::from_utf8(linked).unwrap();
+        let statements: Vec<&str> = linked
+            .lines()
+            .filter(|l| l.contains(" [ label=") && !l.trim_start().starts_with("graph"))
+            .collect();
+        assert_eq!(statements.len(), 7, "{linked}");
+        for line in statements {
+            assert!(line.contains(" href=\"/api/trace?"), "{line}");
+        }
+        assert!(
+            linked.contains("href=\"/api/trace?entity=Q%22uote\""),
+            "{linked}"
+        );
+        assert!(linked.contains(
+            "href=\"/api/trace?subject=Q%22uote&amp;relation=member_of&amp;object=Back%5Cslash%5C\""
+        ));
+        // Graphviz keeps the links, XML-escaped.
+        match render(&linked, RenderFormat::Svg) {
+            Ok(svg) => {
+                let svg = String::from_utf8(svg).unwrap();
+                assert!(
+                    svg.contains("xlink:href=\"/api/trace?subject=Q%22uote&amp;relation=member_of&amp;object="),
+                    "{svg}"
+                );
+                crate::svg::tests::check_xml(&svg).unwrap_or_else(|err| panic!("{err}\n{svg}"));
+                assert!(
+                    svg.contains("xlink:href=\"/api/trace?entity=Q%22uote\""),
+                    "{svg}"
+                );
+            }
+            Err(RenderError::NotInstalled) => {}
+            Err(err) => panic!("dot rejected:\n{linked}\n{err}"),
+        }
     }
 
     #[test]

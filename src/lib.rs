@@ -49,8 +49,12 @@ pub mod mention;
 pub mod query;
 pub mod rdf;
 pub mod segment;
+#[cfg(feature = "store")]
+pub mod serve;
 pub mod span;
 #[cfg(feature = "store")]
 pub mod store;
+#[cfg(feature = "store")]
+pub mod svg;
 #[cfg(feature = "store")]
 pub mod trace;

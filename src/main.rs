@@ -18,7 +18,7 @@ use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::query::{self, OutputFormat, QueryError, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
 use alliance_kg::store::StoreDir;
-use alliance_kg::{analysis, conflicts, dot, dump, facts, trace};
+use alliance_kg::{analysis, conflicts, dot, dump, facts, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
@@ -147,7 +147,7 @@ fn run() -> Result<ExitCode> {
             let options = QueryOptions {
                 format,
                 timeout,
-                union_default_graph: true,
+                ..QueryOptions::default()
             };
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
@@ -205,6 +205,7 @@ fn run() -> Result<ExitCode> {
                     RankDir::Tb => dot::RankDir::TopBottom,
                 },
                 clusters: !no_clusters,
+                ..dot::DotOptions::default()
             };
             let mut text = Vec::new();
             dot::write_dot(&network, &options, &mut text)?;
@@ -269,6 +270,52 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve {
+            bind,
+            cors,
+            timeout,
+            max_rows,
+            max_result_bytes,
+            max_concurrent,
+            max_queued,
+            max_body_bytes,
+            max_url_bytes,
+            queries,
+        } => {
+            let mut options = serve::ServeOptions::new(bind);
+            options.cors = cors;
+            options.timeout = Duration::from_secs_f64(timeout);
+            options.max_rows = max_rows;
+            options.max_result_bytes = max_result_bytes;
+            if let Some(n) = max_concurrent {
+                options.max_concurrent = n.max(1);
+            }
+            options.max_queued = max_queued;
+            options.max_body_bytes = max_body_bytes;
+            options.max_url_bytes = max_url_bytes;
+            options.saved_queries = match serve::load_saved_queries(&queries) {
+                Ok(saved) => saved,
+                Err(err) => {
+                    eprintln!(
+                        "akg: no saved queries offered: cannot read {}: {err}; pass --queries DIR",
+                        queries.display()
+                    );
+                    Vec::new()
+                }
+            };
+            let server = serve::Server::bind(store.clone(), options)
+                .with_context(|| format!("cannot serve {}", store.path().display()))?;
+            let addr = server.local_addr()?;
+            if !serve::is_loopback(&addr) {
+                eprintln!(
+                    "akg: warning: listening on {addr}, which other machines can reach; \
+                     use --bind 127.0.0.1:PORT to keep the store on this machine"
+                );
+            }
+            eprintln!("akg: serving {} at http://{addr}/ (SPARQL endpoint: http://{addr}/sparql); Ctrl-C stops", store.path().display());
+            server.run(shutdown_signal())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Conflicts { format } => {
             let network = Network::load(&store.open_read()?, &view_filter_all())?;
             let found = conflicts::conflicts(&network);
@@ -281,6 +328,28 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
     }
 }
 

@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{Term, Variable};
+use oxigraph::model::{NamedNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, QuerySolutionIter,
@@ -170,8 +170,48 @@ pub struct QueryOptions {
     /// Stop the query after this long; `None` waits forever.
     pub timeout: Option<Duration>,
     /// Use the union of all named graphs as the default graph (unless the
-    /// query has `FROM` clauses). True by default.
+    /// query has `FROM` clauses or [`dataset`](Self::dataset) is set). True
+    /// by default.
     pub union_default_graph: bool,
+    /// Fail with [`QueryError::TooManyRows`] once more rows than this would
+    /// be written; `None` writes them all.
+    pub max_rows: Option<usize>,
+    /// The dataset, given outside the query text (the SPARQL protocol's
+    /// `default-graph-uri` and `named-graph-uri`); it replaces the query's
+    /// own `FROM` clauses. `None` keeps the query's.
+    pub dataset: Option<Dataset>,
+}
+
+/// A query dataset given by graph IRIs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dataset {
+    /// The graphs merged into the default graph.
+    pub default_graphs: Vec<String>,
+    /// The graphs `GRAPH ?g` may match.
+    pub named_graphs: Vec<String>,
+}
+
+/// The form of a query, which decides the formats its results can take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryKind {
+    /// `SELECT`: a table of solutions.
+    Select,
+    /// `ASK`: a boolean.
+    Ask,
+    /// `CONSTRUCT` or `DESCRIBE`: a graph.
+    Graph,
+}
+
+/// Parses `sparql` and tells its form, with the same errors as [`run`]
+/// ([`QueryError::Update`] for an update, [`QueryError::Syntax`] with the
+/// line and column otherwise).
+pub fn query_kind(sparql: &str) -> Result<QueryKind, QueryError> {
+    match spargebra::SparqlParser::new().parse_query(sparql) {
+        Ok(spargebra::Query::Select { .. }) => Ok(QueryKind::Select),
+        Ok(spargebra::Query::Ask { .. }) => Ok(QueryKind::Ask),
+        Ok(_) => Ok(QueryKind::Graph),
+        Err(_) => prepare(sparql, &[], true, None, None).map(|_| QueryKind::Select),
+    }
 }
 
 impl Default for QueryOptions {
@@ -180,6 +220,8 @@ impl Default for QueryOptions {
             format: OutputFormat::Table,
             timeout: None,
             union_default_graph: true,
+            max_rows: None,
+            dataset: None,
         }
     }
 }
@@ -211,6 +253,20 @@ pub enum QueryError {
     /// The text is a SPARQL update.
     #[error("updates are not allowed: the store is read-only; rebuild it with `akg build`")]
     Update,
+    /// The results have more rows than [`QueryOptions::max_rows`].
+    #[error("the results have more than {limit} rows; add a LIMIT or narrow the query")]
+    TooManyRows {
+        /// The limit.
+        limit: usize,
+    },
+    /// A dataset graph name is not an absolute IRI.
+    #[error("{iri:?} is not a valid graph IRI: {message}")]
+    InvalidGraph {
+        /// The name as given.
+        iri: String,
+        /// Why it is not valid.
+        message: String,
+    },
     /// The query ran longer than its timeout.
     #[error("query stopped after {seconds} s; narrow it or raise --timeout")]
     Timeout {
@@ -302,7 +358,13 @@ pub fn run_with_bindings(
     out: &mut dyn Write,
 ) -> Result<QueryStats, QueryError> {
     let token = CancellationToken::new();
-    let prepared = prepare(sparql, bindings, options.union_default_graph, Some(&token))?;
+    let prepared = prepare(
+        sparql,
+        bindings,
+        options.union_default_graph,
+        options.dataset.as_ref(),
+        Some(&token),
+    )?;
     // Dropping the watchdog (on every return path) stops its thread.
     let _watchdog = options
         .timeout
@@ -313,11 +375,15 @@ pub fn run_with_bindings(
     // Oxigraph looks at the token only while it reads the store, so a
     // result computed in memory (a cross product of cached patterns) would
     // stream forever: the writers look at it before every row too.
+    let rows = std::cell::Cell::new(0usize);
     let alive = || {
         if token.is_cancelled() {
-            Err(fail(QueryEvaluationError::Cancelled))
-        } else {
-            Ok(())
+            return Err(fail(QueryEvaluationError::Cancelled));
+        }
+        rows.set(rows.get() + 1);
+        match options.max_rows {
+            Some(limit) if rows.get() > limit => Err(QueryError::TooManyRows { limit }),
+            _ => Ok(()),
         }
     };
     let check = Check {
@@ -348,7 +414,7 @@ pub fn select(
     bindings: &[(&str, Term)],
 ) -> Result<SelectRows, QueryError> {
     let fail = |err: QueryEvaluationError| evaluation_error(err, None);
-    let results = prepare(sparql, bindings, true, None)?
+    let results = prepare(sparql, bindings, true, None, None)?
         .on_store(store)
         .execute()
         .map_err(fail)?;
@@ -391,6 +457,7 @@ fn prepare(
     sparql: &str,
     bindings: &[(&str, Term)],
     union_default_graph: bool,
+    dataset: Option<&Dataset>,
     token: Option<&CancellationToken>,
 ) -> Result<PreparedSparqlQuery, QueryError> {
     let mut evaluator = SparqlEvaluator::new();
@@ -406,7 +473,23 @@ fn prepare(
             return Err(syntax_error(&err));
         }
     };
-    if union_default_graph && prepared.dataset().is_default_dataset() {
+    if let Some(dataset) = dataset {
+        let graphs = |iris: &[String]| {
+            iris.iter()
+                .map(|iri| {
+                    NamedNode::new(iri.as_str()).map_err(|err| QueryError::InvalidGraph {
+                        iri: iri.clone(),
+                        message: err.to_string(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let default_graphs = graphs(&dataset.default_graphs)?;
+        let named_graphs = graphs(&dataset.named_graphs)?;
+        let target = prepared.dataset_mut();
+        target.set_default_graph(default_graphs.into_iter().map(Into::into).collect());
+        target.set_available_named_graphs(named_graphs.into_iter().map(Into::into).collect());
+    } else if union_default_graph && prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }
     for (name, term) in bindings {

@@ -12,4 +12,5 @@ mod provenance;
 mod quality;
 mod robustness;
 mod saved_queries;
+mod serve;
 mod views;
