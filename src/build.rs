@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -261,6 +261,9 @@ pub fn build(
             }
             progress(Progress::Advance(chunk.len() as u64));
         }
+        if !removed.is_empty() || !todo.is_empty() {
+            drop_orphan_entity_graphs(oxi)?;
+        }
     } else {
         // One stream into the bulk loader: each call to `load_quads` flushes
         // its own sorted files, so the chunks are chained into a single call.
@@ -299,6 +302,42 @@ pub fn build(
     writer.commit()?;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Drops the graph of every entity that no article refers to any more
+/// (its last article was removed or no longer mentions it), so that an
+/// incremental build leaves what a full build would.
+fn drop_orphan_entity_graphs(oxi: &Store) -> Result<(), BuildError> {
+    let graphs: Vec<NamedNode> = oxi
+        .named_graphs()
+        .filter_map(|graph| match graph {
+            Ok(NamedOrBlankNode::NamedNode(node))
+                if node.as_str().starts_with(crate::rdf::vocab::ENTITY_GRAPH) =>
+            {
+                Some(Ok(node))
+            }
+            Ok(_) => None,
+            Err(err) => Some(Err(err)),
+        })
+        .collect::<Result<_, _>>()?;
+    for graph in graphs {
+        let entity = NamedNode::new_unchecked(format!(
+            "{}{}",
+            crate::rdf::vocab::ENT,
+            &graph.as_str()[crate::rdf::vocab::ENTITY_GRAPH.len()..]
+        ));
+        // Entity graphs never name another entity as an object, so any
+        // quad with this entity as object is an article's reference to it.
+        let referenced = oxi
+            .quads_for_pattern(None, None, Some(entity.as_ref().into()), None)
+            .next()
+            .transpose()?
+            .is_some();
+        if !referenced {
+            oxi.remove_named_graph(graph.as_ref())?;
+        }
+    }
+    Ok(())
 }
 
 fn ontology_hash_quad(hash: &str) -> Quad {

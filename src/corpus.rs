@@ -934,8 +934,9 @@ impl MetadataParser<'_> {
                 self.ignore(
                     key.span(),
                     format!(
-                        "unknown top-level key `{key_name}`; put each article's metadata \
-                         under [articles.\"<id>\"]"
+                        "unknown top-level key `{}`; put each article's metadata \
+                         under [articles.\"<id>\"]",
+                        key_name.escape_debug()
                     ),
                 );
                 continue;
@@ -990,7 +991,8 @@ impl MetadataParser<'_> {
                     self.ignore(
                         key.span(),
                         format!(
-                            "unknown key `{key_name}` for {id:?}; use only {}",
+                            "unknown key `{}` for {id:?}; use only {}",
+                            key_name.escape_debug(),
                             METADATA_KEYS.join(", ")
                         ),
                     );
@@ -1653,6 +1655,20 @@ date = "2021"
             }
         }
         assert!(n_diagnostics > 0);
+    }
+
+    /// fuzz/metadata: a quoted key with an escaped line break gave a
+    /// two-line diagnostic.
+    #[test]
+    fn read_metadata_escapes_key_names_in_messages() {
+        check_metadata(
+            "\"a\\nb\" = 1\n[articles.\"x\"]\n\"k\\ney\" = \"v\"\n",
+            &[("x", ArticleMeta::default())],
+            &[
+                (1, "unknown top-level key `a\\nb`"),
+                (3, "unknown key `k\\ney` for \"x\""),
+            ],
+        );
     }
 
     #[test]

@@ -353,9 +353,9 @@ fn layout(network: &Network) -> Vec<Placed> {
         let outer_angle = |n: NodeIndex| known.get(&n).copied();
         let mut found = false;
         for &n in &outer {
-            if !direction.contains_key(&n) {
+            if let std::collections::btree_map::Entry::Vacant(slot) = direction.entry(n) {
                 if let Some(angle) = mean_direction(n, &outer_angle) {
-                    direction.insert(n, angle);
+                    slot.insert(angle);
                     found = true;
                 }
             }

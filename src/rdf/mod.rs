@@ -8,6 +8,15 @@
 //! confidence). Facts with a date or number also get an event node. All of an
 //! article's quads live in its own named graph, so one article can be replaced
 //! or removed without touching the others.
+//!
+//! The one exception: the description (type, labels, role title) of an
+//! entity the gazetteer does not know (a role, a person found by pattern)
+//! goes to that entity's own graph ([`entity_graph`]), written identically
+//! by every article that mentions it. Stored once instead of once per
+//! article, a label lookup stays one index probe however many articles
+//! there are (in the union default graph, a triple repeated in N graphs
+//! costs N reads per lookup). `akg build` drops an entity graph once no
+//! article refers to its entity.
 
 pub mod ontology;
 pub mod vocab;
@@ -20,7 +29,8 @@ use crate::extract::Doc;
 use crate::mention::{slug, EntityRef};
 use crate::span::CharIndex;
 use vocab::{
-    segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, GRAPH, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+    segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, ENTITY_GRAPH, GRAPH, NIF, PROV, RDF, RDFS, SCHEMA,
+    SKOS, XSD,
 };
 
 fn iri(base: &str, local: &str) -> NamedNode {
@@ -40,6 +50,12 @@ fn segment_path(id: &str) -> String {
 /// The IRI of an article.
 pub fn article_iri(id: &str) -> NamedNode {
     iri(ARTICLE, &segment(id))
+}
+
+/// The named graph holding the description of an entity the gazetteer
+/// does not know (see the module docs).
+pub fn entity_graph(id: &str) -> NamedNode {
+    iri(ENTITY_GRAPH, &segment_path(id))
 }
 
 /// The named graph of an article.
@@ -65,6 +81,17 @@ struct Writer {
 impl Writer {
     fn add(&mut self, s: impl Into<NamedOrBlankNode>, p: NamedNode, o: impl Into<Term>) {
         self.quads.push(Quad::new(s, p, o, self.graph.clone()));
+    }
+
+    /// Adds a triple to another graph (an entity's).
+    fn add_to(
+        &mut self,
+        graph: &NamedNode,
+        s: impl Into<NamedOrBlankNode>,
+        p: NamedNode,
+        o: impl Into<Term>,
+    ) {
+        self.quads.push(Quad::new(s, p, o, graph.clone()));
     }
 }
 
@@ -161,13 +188,25 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
         described.push(entity);
         let e = doc.entities.get(entity);
         let node = entity_iri(&e.id);
-        w.add(node.clone(), iri(RDF, "type"), akg(e.class.local_name()));
-        w.add(
+        let graph = entity_graph(&e.id);
+        w.add_to(
+            &graph,
+            node.clone(),
+            iri(RDF, "type"),
+            akg(e.class.local_name()),
+        );
+        w.add_to(
+            &graph,
             node.clone(),
             iri(SKOS, "prefLabel"),
             Literal::from(e.label.as_str()),
         );
-        w.add(node, iri(RDFS, "label"), Literal::from(e.label.as_str()));
+        w.add_to(
+            &graph,
+            node,
+            iri(RDFS, "label"),
+            Literal::from(e.label.as_str()),
+        );
     };
     for (n, claim) in claims.iter().enumerate() {
         let c = iri(CLAIM, &format!("{}/{n}", segment(&article.id)));
@@ -188,15 +227,28 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
                 q.into()
             }
             Object::Role { label, title, of } => {
-                let r = iri(ENT, &format!("role/{}", segment(&slug(label))));
-                w.add(r.clone(), rdf_type.clone(), akg("Role"));
-                w.add(
+                let role_id = format!("role/{}", slug(label));
+                let r = entity_iri(&role_id);
+                let graph = entity_graph(&role_id);
+                w.add_to(&graph, r.clone(), rdf_type.clone(), akg("Role"));
+                w.add_to(
+                    &graph,
                     r.clone(),
                     iri(SKOS, "prefLabel"),
                     Literal::from(label.as_str()),
                 );
-                w.add(r.clone(), iri(RDFS, "label"), Literal::from(label.as_str()));
-                w.add(r.clone(), akg("roleTitle"), Literal::from(title.as_str()));
+                w.add_to(
+                    &graph,
+                    r.clone(),
+                    iri(RDFS, "label"),
+                    Literal::from(label.as_str()),
+                );
+                w.add_to(
+                    &graph,
+                    r.clone(),
+                    akg("roleTitle"),
+                    Literal::from(title.as_str()),
+                );
                 if let Some(of) = of {
                     describe(&mut w, *of, &mut described);
                     w.add(

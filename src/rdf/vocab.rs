@@ -11,6 +11,8 @@ pub const ARTICLE: &str = "https://w3id.org/alliance-kg/article/";
 pub const CLAIM: &str = "https://w3id.org/alliance-kg/claim/";
 /// Named graphs: one per article, and one for the ontology.
 pub const GRAPH: &str = "https://w3id.org/alliance-kg/graph/";
+/// Base of the graphs that describe entities the gazetteer does not know.
+pub const ENTITY_GRAPH: &str = "https://w3id.org/alliance-kg/entity-graph/";
 /// The named graph that holds the ontology and gazetteer.
 pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/alliance-kg/graph/ontology";
 

@@ -818,7 +818,14 @@ fn render_diagram(network: &Network) -> Result<Vec<u8>, RenderError> {
     let mut text = Vec::new();
     dot::write_dot(network, &options, &mut text)?;
     let dot_text = String::from_utf8_lossy(&text);
-    dot::render(&dot_text, RenderFormat::Svg)
+    match dot::render(&dot_text, RenderFormat::Svg) {
+        Err(RenderError::NotInstalled) => {
+            let mut svg = Vec::new();
+            crate::svg::write_svg(network, &mut svg)?;
+            Ok(svg)
+        }
+        other => other,
+    }
 }
 
 /// `akg trace` as JSON: `?entity=`, `?subject=&relation=&object=` or
@@ -946,7 +953,10 @@ mod tests {
         );
         // text/* narrows to the text formats; q=0 excludes.
         assert_eq!(
-            pick(Some("text/*, text/csv;q=0"), QueryKind::Select),
+            pick(
+                Some("text/*, text/csv;q=0, text/xml;q=0"),
+                QueryKind::Select
+            ),
             Some(Tsv)
         );
         assert_eq!(
