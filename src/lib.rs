@@ -15,7 +15,12 @@
 //! - [`query`], [`facts`], [`dump`]: reading the store back.
 //! - [`graph`], [`dot`], [`analysis`], [`trace`], [`conflicts`]: the
 //!   alliance network (petgraph) and what is built on it: diagrams, network
-//!   analysis, tracing facts to their sentences, disagreeing sources.
+//!   analysis, tracing facts to their sentences, disagreeing sources;
+//!   [`svg`] draws the diagram when Graphviz is missing.
+//! - [`serve`]: `akg serve`, the SPARQL 1.1 Protocol endpoint and the page.
+//!
+//! Feature `store` (default) builds all of it; without it only the pure
+//! pipeline (`corpus` to `rdf`) is compiled, for the fuzz targets.
 //!
 //! Architecture invariants:
 //!
