@@ -267,7 +267,12 @@ pub fn build(
     } else {
         // One stream into the bulk loader: each call to `load_quads` flushes
         // its own sorted files, so the chunks are chained into a single call.
-        let mut loader = oxi.bulk_loader();
+        // Oxigraph's default batch is a million quads per thread (about 1 GB
+        // in flight on this corpus); a smaller one bounds peak memory at a
+        // small cost in speed (measured in benches/results.md).
+        let mut loader = oxi
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB);
         let summary_cell = std::cell::RefCell::new(&mut summary);
         let absorb_cell = std::cell::RefCell::new(&mut absorb);
         let stream = ontology
@@ -303,6 +308,10 @@ pub fn build(
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
+
+/// The bulk loader's memory budget (Oxigraph turns it into a batch size of
+/// this many thousand quads, split over its threads).
+const BULK_LOAD_MEMORY_MB: usize = 400;
 
 /// Drops the graph of every entity that no article refers to any more
 /// (its last article was removed or no longer mentions it), so that an

@@ -86,7 +86,7 @@ fn regex() -> &'static Regex {
             "
         );
         #[allow(clippy::expect_used)] // invariant: the pattern is a literal that compiles
-        Regex::new(&pattern).expect("date regex")
+        Regex::new(&super::ascii_boundaries(&pattern)).expect("date regex")
     })
 }
 
@@ -171,17 +171,13 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
             // "May" is also a verb: only after "in", "since", "until", "by",
             // "of", "from", "late", "early", "mid-" or "to".
             let month = caps.name("m8").and_then(|m| month_number(m.as_str()));
-            let before = body[..whole.start()].trim_end().to_lowercase();
+            let before = body[..whole.start()].trim_end();
             let cue = [
                 "in", "since", "until", "by", "of", "from", "late", "early", "mid", "to", "last",
                 "this", "that", "during", "before", "after",
             ]
             .iter()
-            .any(|w| {
-                before.ends_with(&format!(" {w}"))
-                    || before == *w
-                    || before.ends_with(&format!("-{w}"))
-            });
+            .any(|w| ends_with_cue(before, w));
             match month {
                 Some(month) if cue || month != 5 => {
                     month_in_ref_year(month).and_then(|y| date(y, Some(month), None))
@@ -198,6 +194,18 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
         }
     }
     out
+}
+
+/// True when `text` is the ASCII word `cue` or ends with it after a space or
+/// a hyphen, ignoring ASCII case. Looks only at the end of `text`, so that a
+/// line of many month names stays linear.
+fn ends_with_cue(text: &str, cue: &str) -> bool {
+    let (text, cue) = (text.as_bytes(), cue.as_bytes());
+    let Some(start) = text.len().checked_sub(cue.len()) else {
+        return false;
+    };
+    text[start..].eq_ignore_ascii_case(cue)
+        && (start == 0 || matches!(text[start - 1], b' ' | b'-'))
 }
 
 /// The date nearest to byte `pos` among `dates`, preferring one before it.
@@ -259,6 +267,34 @@ mod tests {
             &["2005", "2012"],
         );
         check("in December", Some("2022-10-13"), &["2021-12"]);
+    }
+
+    #[test]
+    fn month_cues() {
+        check("In May", Some("2022-10-13"), &["2022-05"]);
+        check("by mid-May, not May", Some("2022-10-13"), &["2022-05"]);
+        check("Since  May", Some("2022-10-13"), &["2022-05"]);
+        check("Latin May", Some("2022-10-13"), &[]);
+    }
+
+    /// Each month name lowercased the whole sentence before it: quadratic
+    /// on a long line of month names (a 240 KB line took 30 s in the fuzz
+    /// build).
+    #[test]
+    fn many_month_names_stay_linear() {
+        let text = " in May".repeat(50_000);
+        let start = std::time::Instant::now();
+        let got = find_dates(
+            &text,
+            Span::new(0, text.len()),
+            PartialDate::new(2022, None, None).ok(),
+        );
+        assert_eq!(got.len(), 50_000);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

@@ -13,10 +13,23 @@ macro_rules! regex {
             static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
             RE.get_or_init(|| {
                 #[allow(clippy::expect_used)] // invariant: a literal pattern that compiles
-                regex::Regex::new($pattern).expect(stringify!($name))
+                regex::Regex::new(&$crate::extract::ascii_boundaries($pattern))
+                    .expect(stringify!($name))
             })
         }
     };
+}
+
+/// Rewrites `\b` as the ASCII word boundary `(?-u:\b)`.
+///
+/// A Unicode `\b` stops the regex crate's lazy DFA at the first non-ASCII
+/// character (every curly quote and dash of a news article), so matching
+/// fell back to the bounded backtracker: 60% of extraction time. Our
+/// patterns put boundaries around English cue words and digits, where the
+/// two agree; they differ only next to a non-ASCII letter, which counts as
+/// a non-word character in ASCII mode.
+pub fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
 }
 
 pub mod clash;
@@ -213,9 +226,9 @@ fn hypothetical_re() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         #[allow(clippy::expect_used)] // invariant: literal pattern
-        regex::Regex::new(
+        regex::Regex::new(&ascii_boundaries(
             r"\b(?:could|would|might|may|should|whether|unless|[Ii]f|unlikely|fears?|speculation|possibility|intention|considering|consider|threatened|threatens|threat|risk|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|want(?:s|ed)?|calls?\s+for|pressure)\b",
-        )
+        ))
         .expect("hypothetical regex")
     })
 }
@@ -333,6 +346,16 @@ pub fn parse_count(raw: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_boundaries_keep_matches_next_to_curly_quotes_and_dashes() -> Result<(), regex::Error> {
+        assert_eq!(ascii_boundaries(r"\bsaid\b"), r"(?-u:\b)said(?-u:\b)");
+        let re = regex::Regex::new(&ascii_boundaries(r"\bsaid\b"))?;
+        assert!(re.is_match("“We stay,” he said—then left."));
+        assert!(re.is_match("‘said’"));
+        assert!(!re.is_match("unsaid words"));
+        Ok(())
+    }
 
     #[test]
     fn finds_words_on_boundaries() {
