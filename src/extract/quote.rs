@@ -19,6 +19,8 @@
 //! organisations in subject position ("Yerevan accused …"). A quote with no
 //! speaker — a scare quote, a name, a passive "was branded as" — is no claim.
 
+use std::collections::HashMap;
+
 use crate::claim::{Claim, Object, Relation};
 use crate::mention::{lexicon, slug, EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
@@ -160,6 +162,9 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
     let quotes = quotations(text);
     let mut out: Vec<Claim> = Vec::new();
     let mut last: Option<(usize, Speaker, Option<crate::corpus::PartialDate>)> = None;
+    // Whether each sentence has a cue verb, found once per sentence: a
+    // sentence full of short quotes made this quadratic.
+    let mut sentence_has_cue: HashMap<usize, bool> = HashMap::new();
     for q in &quotes {
         let inner = q.inner.slice(text);
         if inner.trim().is_empty() || looks_like_name(text, q) {
@@ -192,8 +197,12 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
             ),
             None => {
                 // Continuation of the previous attributed quote.
-                let has_cue =
-                    has_cue(doc, start_sentence, &quotes) || has_cue(doc, end_sentence, &quotes);
+                let mut has_cue_at = |idx: usize| {
+                    *sentence_has_cue
+                        .entry(idx)
+                        .or_insert_with(|| has_cue(doc, doc.sentences[idx].span, &quotes))
+                };
+                let has_cue = has_cue_at(first) || has_cue_at(last_sentence);
                 let lead_words = text[start_sentence.start..q.outer.start]
                     .split_whitespace()
                     .count();
@@ -806,5 +815,19 @@ mod tests {
         check("a \"straight\" quote and 5\" pipe", &["straight"]);
         check("“Open but never closed", &[]);
         check("“First.\nSecond.”", &[]);
+    }
+
+    /// fuzz/extract: a line of short quotes (`"a" "a" …`) looked for cue
+    /// verbs in the whole sentence once per quote.
+    #[test]
+    fn many_short_quotes_stay_fast() {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let text = "\"a\" ".repeat(16_000);
+        let start = std::time::Instant::now();
+        let mut doc = Doc::new(&text, &gazetteer, None);
+        let roles = Vec::new();
+        assert!(extract(&mut doc, &roles).is_empty());
+        let elapsed = start.elapsed();
+        assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
     }
 }

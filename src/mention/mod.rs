@@ -191,6 +191,14 @@ pub fn find_mentions(
     let mut alliance_names: HashMap<usize, (usize, usize)> = HashMap::new();
     for hit in gazetteer.find_all(text) {
         let sentence = sentence_of(hit.span.start);
+        // The extractors expect a mention inside its sentence; a name the
+        // segmenter cut (an over-long sentence) is no mention.
+        if !sentences
+            .get(sentence)
+            .is_some_and(|s| s.span.contains(hit.span))
+        {
+            continue;
+        }
         let (entity, kind) = match hit.kind {
             LabelKind::Anaphor => {
                 // Resolve to the last named entity of the same class.
@@ -493,6 +501,29 @@ mod tests {
                 ("Pashinyan", "Nikol_Pashinyan", Surname),
             ],
         );
+    }
+
+    /// fuzz/extract: the segmenter cut an over-long sentence inside "Nikol
+    /// Pashinyan"; the mention ran past its sentence and role extraction
+    /// sliced `text[mention.end..sentence.end]` backwards.
+    #[test]
+    fn mentions_stay_inside_their_sentence() {
+        let text = format!(
+            "{}Nikol Pashinyan, the leader of Armenia, spoke.",
+            "x ".repeat(497)
+        );
+        let gaz = gazetteer::tests::small();
+        let mut entities = Entities::new(&gaz);
+        let sentences = sentences(&text);
+        assert_eq!(sentences[0].span.end, 999);
+        let mentions = find_mentions(&text, &sentences, &mut entities);
+        assert!(!mentions.is_empty());
+        for m in &mentions {
+            assert!(sentences[m.sentence].span.contains(m.span), "{m:?}");
+        }
+        assert!(!mentions
+            .iter()
+            .any(|m| m.span.slice(&text) == "Nikol Pashinyan"));
     }
 
     #[test]
