@@ -1061,7 +1061,7 @@ mod tests {
 
     #[test]
     fn members_in_conflict() {
-        use crate::graph::{ClaimRef, Entity, Fact};
+        use crate::graph::Entity;
         let mut network = Network::default();
         let g = &mut network.graph;
         let mut node = |label: &str, kind| {
@@ -1079,19 +1079,8 @@ mod tests {
             ("Pact", EntityType::Alliance),
         ]
         .map(|(label, kind)| node(label, kind));
-        let fact = |relation: Relation, articles: &[&str]| Fact {
-            relation: EdgeRelation::Fact(relation),
-            sign: EdgeRelation::Fact(relation).sign(),
-            claims: articles
-                .iter()
-                .map(|a| ClaimRef {
-                    article: (*a).to_owned(),
-                    claim: format!("urn:claim:{a}"),
-                    date: None,
-                    value: None,
-                })
-                .collect(),
-            articles: articles.iter().map(|a| (*a).to_owned()).collect(),
+        let fact = |relation: Relation, articles: &[&str]| {
+            crate::graph::test_fact(EdgeRelation::Fact(relation), articles)
         };
         for m in [k, t, a] {
             g.add_edge(m, x, fact(Relation::MemberOf, &["a1", "a2"]));

@@ -724,6 +724,26 @@ impl Network {
     }
 }
 
+/// A fact supported by one claim in each of `articles`, for tests that
+/// build networks by hand.
+#[cfg(test)]
+pub(crate) fn test_fact(relation: EdgeRelation, articles: &[&str]) -> Fact {
+    Fact {
+        relation,
+        sign: relation.sign(),
+        claims: articles
+            .iter()
+            .map(|a| ClaimRef {
+                article: (*a).to_owned(),
+                claim: format!("urn:claim:{a}"),
+                date: None,
+                value: None,
+            })
+            .collect(),
+        articles: articles.iter().map(|a| (*a).to_owned()).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

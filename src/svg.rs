@@ -855,7 +855,7 @@ fn edge_label(fact: &crate::graph::Fact) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::claim::Relation;
-    use crate::graph::{ClaimRef, EdgeRelation, Fact};
+    use crate::graph::{EdgeRelation, Fact};
 
     /// Checks that `xml` is well formed enough for a browser's XML parser:
     /// tags nest and close, attribute values are quoted and hold no `<`,
@@ -960,20 +960,7 @@ pub(crate) mod tests {
     }
 
     fn fact(relation: EdgeRelation, articles: &[&str]) -> Fact {
-        Fact {
-            relation,
-            sign: relation.sign(),
-            claims: articles
-                .iter()
-                .map(|a| ClaimRef {
-                    article: (*a).to_owned(),
-                    claim: format!("urn:claim:{a}"),
-                    date: None,
-                    value: None,
-                })
-                .collect(),
-            articles: articles.iter().map(|a| (*a).to_owned()).collect(),
-        }
+        crate::graph::test_fact(relation, articles)
     }
 
     /// Labels with every character XML minds, every node shape, and two
