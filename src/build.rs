@@ -9,7 +9,7 @@
 //! data goes to a new store generation that becomes live only on commit, so
 //! an interrupted build leaves the previous store as it was.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::claim::{Claim, Relation};
-use crate::corpus::{read_corpus, Article, Diagnostic, ReadOptions};
+use crate::corpus::{list_corpus, Article, Diagnostic, Entry, ReadOptions};
 use crate::extract::{extract, Doc};
 use crate::mention::Gazetteer;
 use crate::rdf::ontology::Ontology;
@@ -81,8 +81,9 @@ pub struct BuildSummary {
     pub claims: usize,
     /// Distinct facts per relation in the analysed articles.
     pub facts: BTreeMap<String, usize>,
-    /// Quads in the store after the build.
-    pub quads: usize,
+    /// Quads in the store after the build; counted after full builds only
+    /// (counting scans the whole store).
+    pub quads: Option<usize>,
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
@@ -160,7 +161,100 @@ pub enum Progress {
     Advance(u64),
 }
 
+/// What reading one article of a chunk led to.
+enum Outcome {
+    /// It could not be read.
+    Skipped(Diagnostic),
+    /// Its hash is the one the store has.
+    Unchanged(String),
+    /// It was analysed.
+    Analysed(String, Box<Analysed>),
+}
+
+/// Reads one article and, unless the store already has it unchanged,
+/// analyses it.
+fn read_and_analyse(
+    entry: &Entry,
+    read: &ReadOptions,
+    old_hashes: &HashMap<String, String>,
+    gazetteer: &Gazetteer,
+) -> Outcome {
+    match entry.read(read) {
+        Err(diagnostic) => Outcome::Skipped(diagnostic),
+        Ok(article) if old_hashes.get(&article.id) == Some(&article.hash) => {
+            Outcome::Unchanged(article.id)
+        }
+        Ok(article) => {
+            let analysed = analyse_to_quads(&article, gazetteer);
+            Outcome::Analysed(article.id, Box::new(analysed))
+        }
+    }
+}
+
+/// The state of one build while its articles stream through.
+struct Pass<'a> {
+    options: &'a BuildOptions,
+    summary: BuildSummary,
+    /// Ids read in this build (unchanged or analysed): the others the store
+    /// has are removed at the end.
+    seen: HashSet<String>,
+    entities: BTreeSet<String>,
+    facts: BTreeSet<(Relation, String, String)>,
+}
+
+impl Pass<'_> {
+    /// Accounts for one outcome; returns the analysis to store, if any, or
+    /// the error that stops a `--strict` build.
+    fn absorb(&mut self, entry: &Entry, outcome: Outcome) -> Result<Option<Analysed>, BuildError> {
+        match outcome {
+            Outcome::Skipped(diagnostic) => {
+                if self.options.strict {
+                    return Err(BuildError::Strict(format!(
+                        "{diagnostic} (--strict stops at the first problem)"
+                    )));
+                }
+                self.summary.articles_skipped += 1;
+                self.summary.diagnostics.push(diagnostic);
+                Ok(None)
+            }
+            Outcome::Unchanged(id) => {
+                self.summary.articles_unchanged += 1;
+                self.seen.insert(id);
+                Ok(None)
+            }
+            Outcome::Analysed(id, analysed) if analysed.failed => {
+                self.seen.insert(id);
+                self.summary.articles_skipped += 1;
+                self.summary.diagnostics.push(Diagnostic {
+                    path: entry.path.clone(),
+                    line: None,
+                    kind: crate::corpus::DiagnosticKind::Skipped,
+                    message: "internal error while extracting facts; the article was left out; please report it with the file".to_string(),
+                });
+                Ok(None)
+            }
+            Outcome::Analysed(id, analysed) => {
+                self.seen.insert(id);
+                self.summary.articles_built += 1;
+                self.summary.sentences += analysed.sentences;
+                self.summary.claims += analysed.claims;
+                self.entities.extend(analysed.entities.iter().cloned());
+                self.facts.extend(analysed.facts.iter().cloned());
+                Ok(Some(*analysed))
+            }
+        }
+    }
+}
+
+/// Articles read and analysed at a time (in parallel): the most text held
+/// in memory at once.
+const CHUNK: usize = 512;
+
 /// Builds (or updates) the store at `store` from `options.corpus`.
+///
+/// One streaming pass: the corpus is listed, then read [`CHUNK`] articles
+/// at a time; each chunk is read, hashed and (if new or changed) analysed in
+/// parallel, and its quads go to the store before the next chunk is read.
 pub fn build(
     options: &BuildOptions,
     ontology: &Ontology,
@@ -168,23 +262,29 @@ pub fn build(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
-    let corpus = read_corpus(&options.corpus, &options.read)?;
-    let mut summary = BuildSummary {
-        diagnostics: corpus.diagnostics.clone(),
-        articles_skipped: corpus
-            .diagnostics
-            .iter()
-            .filter(|d| d.kind == crate::corpus::DiagnosticKind::Skipped)
-            .count(),
-        ..BuildSummary::default()
-    };
+    let listing = list_corpus(&options.corpus)?;
     if options.strict {
-        if let Some(first) = corpus.diagnostics.first() {
+        if let Some(first) = listing.diagnostics.first() {
             return Err(BuildError::Strict(format!(
                 "{first} (--strict stops at the first problem)"
             )));
         }
     }
+    let mut pass = Pass {
+        options,
+        summary: BuildSummary {
+            articles_skipped: listing
+                .diagnostics
+                .iter()
+                .filter(|d| d.kind == crate::corpus::DiagnosticKind::Skipped)
+                .count(),
+            diagnostics: listing.diagnostics,
+            ..BuildSummary::default()
+        },
+        seen: HashSet::new(),
+        entities: BTreeSet::new(),
+        facts: BTreeSet::new(),
+    };
     // Take the build lock before looking at what the store has: another
     // build may commit while this one waits for the lock, and the changes
     // must be computed against the very generation this one starts from.
@@ -208,60 +308,40 @@ pub fn build(
     } else {
         HashMap::new()
     };
-    let todo: Vec<&Article> = corpus
-        .articles
-        .iter()
-        .filter(|a| old_hashes.get(&a.id) != Some(&a.hash))
-        .collect();
-    let current_ids: BTreeSet<&str> = corpus.articles.iter().map(|a| a.id.as_str()).collect();
-    let removed: Vec<&String> = old_hashes
-        .keys()
-        .filter(|id| !current_ids.contains(id.as_str()))
-        .collect();
-    summary.articles_unchanged = corpus.articles.len() - todo.len();
-    summary.articles_removed = removed.len();
-    progress(Progress::Start(todo.len() as u64));
-    let mut entities: BTreeSet<String> = BTreeSet::new();
-    let mut facts: BTreeSet<(Relation, String, String)> = BTreeSet::new();
-    let mut absorb = |article: &Article, analysed: &Analysed, summary: &mut BuildSummary| {
-        if analysed.failed {
-            summary.articles_skipped += 1;
-            summary.diagnostics.push(Diagnostic {
-                path: article.path.clone(),
-                line: None,
-                kind: crate::corpus::DiagnosticKind::Skipped,
-                message: "internal error while extracting facts; the article was left out; please report it with the file".to_string(),
-            });
-            return;
-        }
-        summary.articles_built += 1;
-        summary.sentences += analysed.sentences;
-        summary.claims += analysed.claims;
-        entities.extend(analysed.entities.iter().cloned());
-        facts.extend(analysed.facts.iter().cloned());
+    progress(Progress::Start(listing.entries.len() as u64));
+    let analyse_chunk = |chunk: &[Entry]| -> Vec<Outcome> {
+        let outcomes = chunk
+            .par_iter()
+            .map(|entry| read_and_analyse(entry, &options.read, &old_hashes, &ontology.gazetteer))
+            .collect();
+        progress(Progress::Advance(chunk.len() as u64));
+        outcomes
     };
-    const CHUNK: usize = 512;
     if incremental {
-        // Replace changed articles one transaction each, drop removed ones.
+        // Replace changed articles one transaction each, then drop removed ones.
+        let mut changed = false;
+        for chunk in listing.entries.chunks(CHUNK) {
+            for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
+                if let Some(analysed) = pass.absorb(entry, outcome)? {
+                    let graph = article_graph(&entry.id);
+                    let mut transaction = oxi.start_transaction()?;
+                    transaction.remove_named_graph(graph.as_ref())?;
+                    transaction.extend(analysed.quads.iter());
+                    transaction.commit()?;
+                    changed = true;
+                }
+            }
+        }
+        let mut removed: Vec<&String> = old_hashes
+            .keys()
+            .filter(|id| !pass.seen.contains(id.as_str()))
+            .collect();
+        removed.sort();
         for id in &removed {
             oxi.remove_named_graph(article_graph(id).as_ref())?;
         }
-        for chunk in todo.chunks(CHUNK) {
-            let analysed: Vec<Analysed> = chunk
-                .par_iter()
-                .map(|a| analyse_to_quads(a, &ontology.gazetteer))
-                .collect();
-            for (article, result) in chunk.iter().zip(&analysed) {
-                let graph = article_graph(&article.id);
-                let mut transaction = oxi.start_transaction()?;
-                transaction.remove_named_graph(graph.as_ref())?;
-                transaction.extend(result.quads.iter());
-                transaction.commit()?;
-                absorb(article, result, &mut summary);
-            }
-            progress(Progress::Advance(chunk.len() as u64));
-        }
-        if !removed.is_empty() || !todo.is_empty() {
+        pass.summary.articles_removed = removed.len();
+        if changed || !removed.is_empty() {
             drop_orphan_entity_graphs(oxi)?;
         }
     } else {
@@ -269,41 +349,59 @@ pub fn build(
         // its own sorted files, so the chunks are chained into a single call.
         // Oxigraph's default batch is a million quads per thread (about 1 GB
         // in flight on this corpus); a smaller one bounds peak memory at a
-        // small cost in speed (measured in benches/results.md).
+        // small cost in speed (measured in benches/results.md). A `--strict`
+        // error ends the stream and is returned before anything is committed.
         let mut loader = oxi
             .bulk_loader()
             .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB);
-        let summary_cell = std::cell::RefCell::new(&mut summary);
-        let absorb_cell = std::cell::RefCell::new(&mut absorb);
+        let pass_cell = std::cell::RefCell::new(&mut pass);
+        let mut stopped: Option<BuildError> = None;
+        let stopped_cell = std::cell::RefCell::new(&mut stopped);
         let stream = ontology
             .quads
             .iter()
             .cloned()
             .chain([ontology_hash_quad(&ontology.hash)])
-            .chain(todo.chunks(CHUNK).flat_map(|chunk| {
-                let analysed: Vec<Analysed> = chunk
-                    .par_iter()
-                    .map(|a| analyse_to_quads(a, &ontology.gazetteer))
-                    .collect();
-                let mut quads = Vec::new();
-                for (article, mut result) in chunk.iter().zip(analysed) {
-                    (absorb_cell.borrow_mut())(article, &result, &mut summary_cell.borrow_mut());
-                    quads.append(&mut result.quads);
-                }
-                progress(Progress::Advance(chunk.len() as u64));
-                quads
-            }));
+            .chain(
+                listing
+                    .entries
+                    .chunks(CHUNK)
+                    .map_while(|chunk| {
+                        let mut quads = Vec::new();
+                        for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
+                            match pass_cell.borrow_mut().absorb(entry, outcome) {
+                                Ok(Some(mut analysed)) => quads.append(&mut analysed.quads),
+                                Ok(None) => {}
+                                Err(err) => {
+                                    **stopped_cell.borrow_mut() = Some(err);
+                                    return None;
+                                }
+                            }
+                        }
+                        Some(quads)
+                    })
+                    .flatten(),
+            );
         loader.load_quads(stream)?;
+        if let Some(err) = stopped {
+            return Err(err);
+        }
         loader.commit()?;
     }
-    summary.entities = entities.len();
-    for (relation, _, _) in &facts {
+    let mut summary = pass.summary;
+    summary.entities = pass.entities.len();
+    for (relation, _, _) in &pass.facts {
         *summary
             .facts
             .entry(relation.name().to_string())
             .or_default() += 1;
     }
-    summary.quads = oxi.len()?;
+    // Counting is a scan of the whole store: only after a full build (an
+    // incremental one must cost what its changes cost).
+    summary.quads = if incremental { None } else { Some(oxi.len()?) };
+    summary
+        .diagnostics
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     writer.commit()?;
     summary.elapsed = started.elapsed();
     Ok(summary)
@@ -364,33 +462,34 @@ struct Manifest {
     articles: HashMap<String, String>,
 }
 
-/// The articles and ontology a store holds (nothing for an empty store).
+/// The articles and ontology a store holds (nothing for an empty store):
+/// two scans of one predicate each, since a SPARQL join over every article
+/// costs an index probe per article.
 fn manifest(oxi: &Store) -> Result<Manifest, BuildError> {
-    let query = format!(
-        "SELECT ?id ?hash WHERE {{ GRAPH ?g {{ ?a <{DCTERMS}identifier> ?id ; <{AKG}contentHash> ?hash }} }}"
-    );
-    let (_, rows) = crate::query::select(oxi, &query, &[])?;
-    let mut articles = HashMap::new();
-    for row in rows {
-        if let (Some(Term::Literal(id)), Some(Term::Literal(hash))) = (
-            row.first().cloned().flatten(),
-            row.get(1).cloned().flatten(),
-        ) {
-            articles.insert(id.value().to_string(), hash.value().to_string());
+    let content_hash = NamedNode::new_unchecked(format!("{AKG}contentHash"));
+    let identifier = NamedNode::new_unchecked(format!("{DCTERMS}identifier"));
+    let ontology_graph = NamedNode::new_unchecked(ONTOLOGY_GRAPH);
+    let literal = |term: Term| match term {
+        Term::Literal(l) => Some(l.value().to_string()),
+        _ => None,
+    };
+    let mut ontology_hash = None;
+    let mut hashes: HashMap<NamedOrBlankNode, String> = HashMap::new();
+    for quad in oxi.quads_for_pattern(None, Some(content_hash.as_ref()), None, None) {
+        let quad = quad?;
+        if quad.subject == NamedOrBlankNode::NamedNode(ontology_graph.clone()) {
+            ontology_hash = literal(quad.object);
+        } else if let Some(hash) = literal(quad.object) {
+            hashes.insert(quad.subject, hash);
         }
     }
-    let query = format!("SELECT ?hash WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{AKG}contentHash> ?hash }} }}");
-    let (_, rows) = crate::query::select(oxi, &query, &[])?;
-    let ontology_hash = rows
-        .first()
-        .and_then(|r| r.first().cloned().flatten())
-        .and_then(|t| {
-            if let Term::Literal(l) = t {
-                Some(l.value().to_string())
-            } else {
-                None
-            }
-        });
+    let mut articles = HashMap::with_capacity(hashes.len());
+    for quad in oxi.quads_for_pattern(None, Some(identifier.as_ref()), None, None) {
+        let quad = quad?;
+        if let (Some(hash), Some(id)) = (hashes.remove(&quad.subject), literal(quad.object)) {
+            articles.insert(id, hash);
+        }
+    }
     Ok(Manifest {
         ontology_hash,
         articles,

@@ -659,6 +659,57 @@ pub enum CorpusError {
 /// earlier one only in case) and ignored metadata (invalid entries, entries
 /// for ids with no `.txt` file).
 pub fn read_corpus(dir: &Path, options: &ReadOptions) -> Result<Corpus, CorpusError> {
+    let listing = list_corpus(dir)?;
+    let mut articles = Vec::with_capacity(listing.entries.len());
+    let mut diagnostics = listing.diagnostics;
+    for entry in &listing.entries {
+        match entry.read(options) {
+            Ok(article) => articles.push(article),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    Ok(Corpus {
+        articles,
+        diagnostics,
+    })
+}
+
+/// A corpus folder listed but not read: its article files, in id order,
+/// with their metadata. `akg build` reads the articles a chunk at a time
+/// ([`Entry::read`]), so that it never holds the whole corpus in memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// The article files, sorted by id.
+    pub entries: Vec<Entry>,
+    /// Problems found without reading the articles (file names, ids that
+    /// differ only in case, metadata), sorted by path and line.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One article file of a [`Listing`], not yet read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The article id (the file stem).
+    pub id: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Its metadata, or the default.
+    pub meta: ArticleMeta,
+}
+
+impl Entry {
+    /// Reads, checks and decodes the article; `Err` is the diagnostic that
+    /// says why it is skipped.
+    pub fn read(&self, options: &ReadOptions) -> Result<Article, Diagnostic> {
+        read_article(&self.id, &self.path, self.meta.clone(), options)
+            .map_err(|message| Diagnostic::new(&self.path, None, DiagnosticKind::Skipped, message))
+    }
+}
+
+/// Lists the articles of `dir` (see [`read_corpus`] for which files count)
+/// and reads its metadata, without reading the articles themselves.
+pub fn list_corpus(dir: &Path) -> Result<Listing, CorpusError> {
     let read_error = |source| CorpusError::Read {
         path: dir.to_path_buf(),
         source,
@@ -723,7 +774,7 @@ pub fn read_corpus(dir: &Path, options: &ReadOptions) -> Result<Corpus, CorpusEr
         ));
     }
 
-    let mut articles = Vec::with_capacity(candidates.len());
+    let mut entries = Vec::with_capacity(candidates.len());
     let mut first_by_folded_id: HashMap<String, &Path> = HashMap::new();
     for (id, path) in &candidates {
         if let Some(first) = first_by_folded_id.get(&id.to_lowercase()) {
@@ -744,21 +795,15 @@ pub fn read_corpus(dir: &Path, options: &ReadOptions) -> Result<Corpus, CorpusEr
             .remove(id)
             .map(|(meta, _)| meta)
             .unwrap_or_default();
-        match read_article(id, path, meta, options) {
-            Ok(article) => articles.push(article),
-            Err(message) => {
-                diagnostics.push(Diagnostic::new(
-                    path,
-                    None,
-                    DiagnosticKind::Skipped,
-                    message,
-                ));
-            }
-        }
+        entries.push(Entry {
+            id: id.clone(),
+            path: path.clone(),
+            meta,
+        });
     }
     diagnostics.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-    Ok(Corpus {
-        articles,
+    Ok(Listing {
+        entries,
         diagnostics,
     })
 }

@@ -475,7 +475,13 @@ fn cmd_build(
         for (relation, n) in &summary.facts {
             writeln!(out, "    {relation:<22} {n}")?;
         }
-        writeln!(out, "  triples    {} quads in the store", summary.quads)?;
+        match summary.quads {
+            Some(quads) => writeln!(out, "  triples    {quads} quads in the store")?,
+            None => writeln!(
+                out,
+                "  triples    not counted after an incremental build (akg build --full counts them)"
+            )?,
+        }
         writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())?;
     }
     let problems = summary
