@@ -23,8 +23,11 @@ use crate::corpus::{list_corpus, Article, Diagnostic, Entry, ReadOptions};
 use crate::extract::{extract, Doc};
 use crate::mention::Gazetteer;
 use crate::rdf::ontology::Ontology;
-use crate::rdf::vocab::{AKG, DCTERMS, ONTOLOGY_GRAPH};
-use crate::rdf::{article_graph, article_quads};
+use crate::rdf::vocab::{AKG, ARTICLE, DCTERMS, GRAPH, ONTOLOGY_GRAPH};
+use crate::rdf::{
+    article_graph, article_iri, article_quads_and_facts, fact_count_quads, facts_graph, Fact,
+    SOURCE_SAMPLE,
+};
 use crate::store::{StoreDir, StoreError};
 
 /// What to build and how.
@@ -101,6 +104,8 @@ pub fn analyse<'a>(article: &'a Article, gazetteer: &'a Gazetteer) -> (Doc<'a>, 
 
 struct Analysed {
     quads: Vec<Quad>,
+    /// The distinct facts the claims state, with their descriptions.
+    stated: Vec<Fact>,
     sentences: usize,
     claims: usize,
     entities: BTreeSet<String>,
@@ -116,6 +121,7 @@ fn analyse_to_quads(article: &Article, gazetteer: &Gazetteer) -> Analysed {
     }));
     analysed.unwrap_or_else(|_| Analysed {
         quads: Vec::new(),
+        stated: Vec::new(),
         sentences: 0,
         claims: 0,
         entities: BTreeSet::new(),
@@ -126,7 +132,7 @@ fn analyse_to_quads(article: &Article, gazetteer: &Gazetteer) -> Analysed {
 
 fn analyse_inner(article: &Article, gazetteer: &Gazetteer) -> Analysed {
     let (doc, claims) = analyse(article, gazetteer);
-    let quads = article_quads(article, &doc, &claims);
+    let (quads, stated) = article_quads_and_facts(article, &doc, &claims);
     let mut entities = BTreeSet::new();
     let mut facts = BTreeSet::new();
     for claim in &claims {
@@ -145,6 +151,7 @@ fn analyse_inner(article: &Article, gazetteer: &Gazetteer) -> Analysed {
     }
     Analysed {
         quads,
+        stated,
         sentences: doc.sentences.len(),
         claims: claims.len(),
         entities,
@@ -200,9 +207,43 @@ struct Pass<'a> {
     seen: HashSet<String>,
     entities: BTreeSet<String>,
     facts: BTreeSet<(Relation, String, String)>,
+    /// Full builds: per fact, its articles' count and sample (IRIs).
+    fact_counts: HashMap<NamedNode, (usize, BTreeSet<String>)>,
 }
 
 impl Pass<'_> {
+    /// Full builds: counts the article's facts; returns the descriptions of
+    /// those not seen before.
+    fn count_facts(&mut self, id: &str, stated: Vec<Fact>) -> Vec<Quad> {
+        let article = article_iri(id).into_string();
+        let mut new = Vec::new();
+        for fact in stated {
+            let (count, sample) = self.fact_counts.entry(fact.iri).or_insert_with(|| {
+                new.extend(fact.quads);
+                (0, BTreeSet::new())
+            });
+            *count += 1;
+            sample.insert(article.clone());
+            if sample.len() > SOURCE_SAMPLE {
+                sample.pop_last();
+            }
+        }
+        new
+    }
+
+    /// Full builds: every fact's article count and sample.
+    fn fact_count_quads(&self) -> Vec<Quad> {
+        let mut quads = Vec::new();
+        for (fact, (count, sample)) in &self.fact_counts {
+            let sample: Vec<NamedNode> = sample
+                .iter()
+                .cloned()
+                .map(NamedNode::new_unchecked)
+                .collect();
+            quads.extend(fact_count_quads(fact, *count, &sample));
+        }
+        quads
+    }
     /// Accounts for one outcome; returns the analysis to store, if any, or
     /// the error that stops a `--strict` build.
     fn absorb(&mut self, entry: &Entry, outcome: Outcome) -> Result<Option<Analysed>, BuildError> {
@@ -284,6 +325,7 @@ pub fn build(
         seen: HashSet::new(),
         entities: BTreeSet::new(),
         facts: BTreeSet::new(),
+        fact_counts: HashMap::new(),
     };
     // Take the build lock before looking at what the store has: another
     // build may commit while this one waits for the lock, and the changes
@@ -319,15 +361,23 @@ pub fn build(
     };
     if incremental {
         // Replace changed articles one transaction each, then drop removed ones.
+        // The facts whose counts change: those of the old and the new
+        // version of every changed or removed article.
+        let mut affected: BTreeSet<NamedNode> = BTreeSet::new();
         let mut changed = false;
         for chunk in listing.entries.chunks(CHUNK) {
             for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
                 if let Some(analysed) = pass.absorb(entry, outcome)? {
                     let graph = article_graph(&entry.id);
+                    affected.extend(facts_in(oxi, &graph)?);
                     let mut transaction = oxi.start_transaction()?;
                     transaction.remove_named_graph(graph.as_ref())?;
                     transaction.extend(analysed.quads.iter());
+                    for fact in &analysed.stated {
+                        transaction.extend(fact.quads.iter());
+                    }
                     transaction.commit()?;
+                    affected.extend(analysed.stated.into_iter().map(|fact| fact.iri));
                     changed = true;
                 }
             }
@@ -338,9 +388,12 @@ pub fn build(
             .collect();
         removed.sort();
         for id in &removed {
-            oxi.remove_named_graph(article_graph(id).as_ref())?;
+            let graph = article_graph(id);
+            affected.extend(facts_in(oxi, &graph)?);
+            oxi.remove_named_graph(graph.as_ref())?;
         }
         pass.summary.articles_removed = removed.len();
+        recount_facts(oxi, &affected)?;
         if changed || !removed.is_empty() {
             drop_orphan_entity_graphs(oxi)?;
         }
@@ -369,8 +422,12 @@ pub fn build(
                     .map_while(|chunk| {
                         let mut quads = Vec::new();
                         for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
-                            match pass_cell.borrow_mut().absorb(entry, outcome) {
-                                Ok(Some(mut analysed)) => quads.append(&mut analysed.quads),
+                            let mut pass = pass_cell.borrow_mut();
+                            match pass.absorb(entry, outcome) {
+                                Ok(Some(mut analysed)) => {
+                                    quads.append(&mut analysed.quads);
+                                    quads.extend(pass.count_facts(&entry.id, analysed.stated));
+                                }
                                 Ok(None) => {}
                                 Err(err) => {
                                     **stopped_cell.borrow_mut() = Some(err);
@@ -381,7 +438,9 @@ pub fn build(
                         Some(quads)
                     })
                     .flatten(),
-            );
+            )
+            // Reached once every article is in: the facts' counts.
+            .chain(std::iter::once_with(|| pass_cell.borrow().fact_count_quads()).flatten());
         loader.load_quads(stream)?;
         if let Some(err) = stopped {
             return Err(err);
@@ -410,6 +469,71 @@ pub fn build(
 /// The bulk loader's memory budget (Oxigraph turns it into a batch size of
 /// this many thousand quads, split over its threads).
 const BULK_LOAD_MEMORY_MB: usize = 400;
+
+/// The facts an article's claims state, as its graph has them.
+fn facts_in(oxi: &Store, graph: &NamedNode) -> Result<Vec<NamedNode>, BuildError> {
+    let fact = NamedNode::new_unchecked(format!("{AKG}fact"));
+    let mut facts = Vec::new();
+    for quad in oxi.quads_for_pattern(None, Some(fact.as_ref()), None, Some(graph.as_ref().into()))
+    {
+        if let Term::NamedNode(node) = quad?.object {
+            facts.push(node);
+        }
+    }
+    Ok(facts)
+}
+
+/// Incremental builds: recounts the articles of each fact in `facts` from
+/// the claims that state it (one index scan per fact), so that the facts
+/// graph says what a full build would; a fact no claim states any more is
+/// removed.
+fn recount_facts(oxi: &Store, facts: &BTreeSet<NamedNode>) -> Result<(), BuildError> {
+    let fact_property = NamedNode::new_unchecked(format!("{AKG}fact"));
+    let count_properties = [
+        NamedNode::new_unchecked(format!("{AKG}articleCount")),
+        NamedNode::new_unchecked(format!("{AKG}sourceSample")),
+        NamedNode::new_unchecked(format!("{AKG}sourceIds")),
+    ];
+    let graph = facts_graph();
+    for fact in facts {
+        let mut articles: BTreeSet<String> = BTreeSet::new();
+        for quad in oxi.quads_for_pattern(
+            None,
+            Some(fact_property.as_ref()),
+            Some(fact.as_ref().into()),
+            None,
+        ) {
+            if let GraphName::NamedNode(g) = quad?.graph_name {
+                if let Some(id) = g.as_str().strip_prefix(GRAPH) {
+                    articles.insert(format!("{ARTICLE}{id}"));
+                }
+            }
+        }
+        let old: Vec<Quad> = oxi
+            .quads_for_pattern(
+                Some(fact.as_ref().into()),
+                None,
+                None,
+                Some(graph.as_ref().into()),
+            )
+            .collect::<Result<_, _>>()?;
+        for quad in old {
+            if articles.is_empty() || count_properties.contains(&quad.predicate) {
+                oxi.remove(&quad)?;
+            }
+        }
+        if !articles.is_empty() {
+            let sample: Vec<NamedNode> = articles
+                .iter()
+                .take(SOURCE_SAMPLE)
+                .cloned()
+                .map(NamedNode::new_unchecked)
+                .collect();
+            oxi.extend(fact_count_quads(fact, articles.len(), &sample))?;
+        }
+    }
+    Ok(())
+}
 
 /// Drops the graph of every entity that no article refers to any more
 /// (its last article was removed or no longer mentions it), so that an

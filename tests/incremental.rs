@@ -35,14 +35,33 @@ fn dump(store: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Quads outside the given article's graph.
+/// The graph of the facts derived from all articles (counts change with any article).
+const FACTS_GRAPH: &str = "<https://w3id.org/alliance-kg/derived/facts> .";
+
+/// Quads outside the given article's graph and the derived facts graph.
 fn outside(quads: &[String], article: &str) -> Vec<String> {
     let graph = format!("<https://w3id.org/alliance-kg/graph/{article}> .");
     quads
         .iter()
-        .filter(|q| !q.ends_with(&graph))
+        .filter(|q| !q.ends_with(&graph) && !q.ends_with(FACTS_GRAPH))
         .cloned()
         .collect()
+}
+
+/// Russia's membership reports (summed article counts of its facts) per `members.rq`.
+fn russia_reports(store: &Path) -> u32 {
+    let members = ok(store, &["query", "queries/members.rq", "--format", "tsv"]);
+    let row = members
+        .lines()
+        .find(|l| l.starts_with("\"Russia\""))
+        .unwrap_or_else(|| panic!("no Russia row:\n{members}"));
+    let cell = row.split('\t').nth(1).unwrap_or_default();
+    cell.trim_matches('"')
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_else(|_| panic!("reports cell {cell:?} in {row:?}"))
 }
 
 #[test]
@@ -61,12 +80,24 @@ fn changing_one_article_redoes_only_that_article_and_equals_a_full_build() {
 
     // Everything outside the changed article is byte-identical…
     assert_eq!(outside(&before, CHANGED), outside(&after, CHANGED));
-    // …the changed article has its new fact…
+    // …the changed article has its new fact, and the facts graph counts it…
     assert!(
         after
             .iter()
             .any(|q| q.contains("Astana stays in the bloc.")),
         "new quote missing"
+    );
+    let new_fact: Vec<&String> = after
+        .iter()
+        .filter(|q| q.ends_with(FACTS_GRAPH) && q.contains("\"Astana stays in the bloc.\""))
+        .collect();
+    assert_eq!(new_fact.len(), 1, "one fact node states the new quote");
+    let fact = new_fact[0].split(' ').next().unwrap_or_default();
+    assert!(
+        after.iter().any(|q| q.starts_with(&format!(
+            "{fact} <https://w3id.org/alliance-kg/ontology#articleCount> \"1\"^^"
+        ))),
+        "the new fact has one article"
     );
     // …and the incremental result equals a full rebuild of the same corpus.
     let full = dir.path().join("full");
@@ -78,6 +109,7 @@ fn changing_one_article_redoes_only_that_article_and_equals_a_full_build() {
 fn removing_an_article_removes_its_claims_but_keeps_facts_others_support() {
     let (_dir, corpus, store, before) = built_copy();
     let corpus_arg = corpus.to_str().unwrap();
+    let reports_before = russia_reports(&store);
     fs::remove_file(corpus.join(format!("{CHANGED}.txt"))).unwrap();
     let summary = ok(&store, &["build", corpus_arg, "--quiet"]);
     assert!(summary.contains("1 removed"), "{summary}");
@@ -91,7 +123,7 @@ fn removing_an_article_removes_its_claims_but_keeps_facts_others_support() {
     let articles_only = |quads: Vec<String>| -> Vec<String> {
         quads
             .into_iter()
-            .filter(|q| !q.ends_with("> .") || !q.contains("/entity-graph/"))
+            .filter(|q| !q.contains("/entity-graph/") && !q.ends_with(FACTS_GRAPH))
             .collect()
     };
     assert_eq!(
@@ -107,4 +139,6 @@ fn removing_an_article_removes_its_claims_but_keeps_facts_others_support() {
     let members = ok(&store, &["query", "queries/members.rq", "--format", "tsv"]);
     assert!(members.contains("Russia"), "{members}");
     assert!(!members.contains(CHANGED), "{members}");
+    // …with one article fewer behind it.
+    assert_eq!(russia_reports(&store), reports_before - 1);
 }

@@ -29,8 +29,8 @@ use crate::extract::Doc;
 use crate::mention::{slug, EntityRef};
 use crate::span::CharIndex;
 use vocab::{
-    segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, ENTITY_GRAPH, GRAPH, NIF, PROV, RDF, RDFS, SCHEMA,
-    SKOS, XSD,
+    segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, ENTITY_GRAPH, FACT, FACTS_GRAPH, GRAPH, NIF, PROV,
+    RDF, RDFS, SCHEMA, SKOS, XSD,
 };
 
 fn iri(base: &str, local: &str) -> NamedNode {
@@ -103,9 +103,131 @@ fn int(n: usize) -> Literal {
     Literal::from(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
+/// One distinct fact (see `akg:Fact`): its IRI, a hash of what it states,
+/// and its description in the facts graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// `fact:<hash>`.
+    pub iri: NamedNode,
+    /// Type, subject, predicate, object, date and value, in [`FACTS_GRAPH`].
+    pub quads: Vec<Quad>,
+}
+
+/// The facts graph.
+pub fn facts_graph() -> NamedNode {
+    NamedNode::new_unchecked(FACTS_GRAPH)
+}
+
+/// The fact that a claim states: the same IRI for the same subject,
+/// predicate, object, date and value, whichever article states it.
+fn fact(
+    subject: &NamedNode,
+    predicate: &NamedNode,
+    object: &Term,
+    date: Option<&Literal>,
+    value: Option<&Literal>,
+) -> Fact {
+    let show = |l: Option<&Literal>| l.map(ToString::to_string).unwrap_or_default();
+    let key = format!(
+        "{subject}\t{predicate}\t{object}\t{}\t{}",
+        show(date),
+        show(value)
+    );
+    let hash = blake3::hash(key.as_bytes()).to_hex();
+    let node = iri(FACT, &hash[..32]);
+    let graph = GraphName::NamedNode(facts_graph());
+    let mut quads = vec![
+        Quad::new(node.clone(), iri(RDF, "type"), akg("Fact"), graph.clone()),
+        Quad::new(
+            node.clone(),
+            iri(RDF, "subject"),
+            subject.clone(),
+            graph.clone(),
+        ),
+        Quad::new(
+            node.clone(),
+            iri(RDF, "predicate"),
+            predicate.clone(),
+            graph.clone(),
+        ),
+        Quad::new(
+            node.clone(),
+            iri(RDF, "object"),
+            object.clone(),
+            graph.clone(),
+        ),
+    ];
+    if let Some(date) = date {
+        quads.push(Quad::new(
+            node.clone(),
+            akg("date"),
+            date.clone(),
+            graph.clone(),
+        ));
+    }
+    if let Some(value) = value {
+        quads.push(Quad::new(node.clone(), akg("value"), value.clone(), graph));
+    }
+    Fact { iri: node, quads }
+}
+
+/// How many articles a fact has and a sample of them (at most
+/// [`SOURCE_SAMPLE`], the first by IRI, as IRIs and as one literal of their
+/// ids), as quads in the facts graph.
+pub fn fact_count_quads<'a>(
+    fact: &NamedNode,
+    articles: usize,
+    sample: impl IntoIterator<Item = &'a NamedNode>,
+) -> Vec<Quad> {
+    let graph = GraphName::NamedNode(facts_graph());
+    let mut quads = vec![Quad::new(
+        fact.clone(),
+        akg("articleCount"),
+        int(articles),
+        graph.clone(),
+    )];
+    let mut ids = Vec::new();
+    for article in sample.into_iter().take(SOURCE_SAMPLE) {
+        if let Some(id) = article
+            .as_str()
+            .strip_prefix(ARTICLE)
+            .and_then(vocab::unsegment)
+        {
+            ids.push(id);
+        }
+        quads.push(Quad::new(
+            fact.clone(),
+            akg("sourceSample"),
+            article.clone(),
+            graph.clone(),
+        ));
+    }
+    quads.push(Quad::new(
+        fact.clone(),
+        akg("sourceIds"),
+        Literal::from(ids.join(" ")),
+        graph,
+    ));
+    quads
+}
+
+/// Articles named per fact by `akg:sourceSample`.
+pub const SOURCE_SAMPLE: usize = 10;
+
 /// Converts one analysed article and its claims to quads in its graph,
 /// sorted.
 pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<Quad> {
+    article_quads_and_facts(article, doc, claims).0
+}
+
+/// [`article_quads`], and the distinct facts the claims state (sorted by
+/// IRI), whose descriptions go to the facts graph once per build.
+pub fn article_quads_and_facts(
+    article: &Article,
+    doc: &Doc<'_>,
+    claims: &[Claim],
+) -> (Vec<Quad>, Vec<Fact>) {
+    let mut facts = Vec::new();
     let graph = article_graph(&article.id);
     let mut w = Writer {
         graph: GraphName::NamedNode(graph),
@@ -127,6 +249,7 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
         Literal::from(article.hash.as_str()),
     );
     w.add(art.clone(), akg("sentenceCount"), int(doc.sentences.len()));
+    w.add(art.clone(), akg("claimCount"), int(claims.len()));
     let meta = &article.meta;
     if let Some(title) = &meta.title {
         w.add(
@@ -261,6 +384,24 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
             }
             Object::Label(label) => Literal::from(label.as_str()).into(),
         };
+        let date = claim.date.map(date_literal);
+        let value = claim.value.as_ref().map(|value| match value {
+            Value::Count(n) => Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+            Value::Outcome(word) => Literal::from(*word),
+        });
+        let fact_object: Term = match &claim.object {
+            Object::Quote(text) => Literal::from(text.as_str()).into(),
+            _ => object.clone(),
+        };
+        let fact = fact(
+            &subject,
+            &predicate,
+            &fact_object,
+            date.as_ref(),
+            value.as_ref(),
+        );
+        w.add(c.clone(), akg("fact"), fact.iri.clone());
+        facts.push(fact);
         // The direct triple.
         w.add(subject.clone(), predicate.clone(), object.clone());
         if claim.relation == Relation::ClashedWith {
@@ -299,15 +440,11 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
             w.add(c.clone(), akg("evidenceBegin"), int(eb));
             w.add(c.clone(), akg("evidenceEnd"), int(ee));
         }
-        if let Some(date) = claim.date {
-            w.add(c.clone(), akg("date"), date_literal(date));
+        if let Some(date) = &date {
+            w.add(c.clone(), akg("date"), date.clone());
         }
-        if let Some(value) = &claim.value {
-            let literal = match value {
-                Value::Count(n) => Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
-                Value::Outcome(word) => Literal::from(*word),
-            };
-            w.add(c.clone(), akg("value"), literal);
+        if let Some(value) = value {
+            w.add(c.clone(), akg("value"), value);
         }
         // An event node for relations that have one, with its date and number.
         if let Some(class) = claim.relation.event_class() {
@@ -358,7 +495,9 @@ pub fn article_quads(article: &Article, doc: &Doc<'_>, claims: &[Claim]) -> Vec<
     }
     w.quads.sort_by_cached_key(|q| q.to_string());
     w.quads.dedup();
-    w.quads
+    facts.sort_by(|a, b| a.iri.as_str().cmp(b.iri.as_str()));
+    facts.dedup_by(|a, b| a.iri == b.iri);
+    (w.quads, facts)
 }
 
 fn object_label(doc: &Doc<'_>, object: &Object) -> String {

@@ -13,6 +13,11 @@ pub const CLAIM: &str = "https://w3id.org/alliance-kg/claim/";
 pub const GRAPH: &str = "https://w3id.org/alliance-kg/graph/";
 /// Base of the graphs that describe entities the gazetteer does not know.
 pub const ENTITY_GRAPH: &str = "https://w3id.org/alliance-kg/entity-graph/";
+/// Facts: one node per distinct fact of the corpus (see [`FACTS_GRAPH`]).
+pub const FACT: &str = "https://w3id.org/alliance-kg/fact/";
+/// The named graph of the facts derived from all articles: each fact's
+/// description, article count and source sample.
+pub const FACTS_GRAPH: &str = "https://w3id.org/alliance-kg/derived/facts";
 /// The named graph that holds the ontology and gazetteer.
 pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/alliance-kg/graph/ontology";
 
@@ -59,9 +64,37 @@ pub fn segment(raw: &str) -> String {
     out
 }
 
+/// The inverse of [`segment`]; `None` when `encoded` is not a segment's
+/// encoding.
+pub fn unsegment(encoded: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut rest = encoded.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'%' {
+            let hex = tail.get(..2)?;
+            bytes.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(first);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsegment_inverts_segment() {
+        for raw in ["000_5a98", "a b/é", "100%", "ü%20x", ""] {
+            assert_eq!(unsegment(&segment(raw)).as_deref(), Some(raw));
+        }
+        assert_eq!(unsegment("%2"), None);
+        assert_eq!(unsegment("%zz"), None);
+        assert_eq!(unsegment("%FF"), None);
+    }
 
     #[test]
     fn segments_are_safe() {
