@@ -289,7 +289,7 @@ impl Pass<'_> {
 
 /// Articles read and analysed at a time (in parallel): the most text held
 /// in memory at once.
-const CHUNK: usize = 512;
+pub const CHUNK: usize = 512;
 
 /// Builds (or updates) the store at `store` from `options.corpus`.
 ///
