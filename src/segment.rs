@@ -33,11 +33,15 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut line_start = 0;
     let mut paragraph = 0;
+    // The characters of the current line, in one buffer for all lines.
+    let mut chars = Vec::new();
     for line in text.split_inclusive('\n') {
         let line_span = Span::new(line_start, line_start + line.len());
         line_start += line.len();
         let before = out.len();
-        split_line(text, line_span, paragraph, &mut out);
+        chars.clear();
+        chars.extend(line.char_indices());
+        split_line(text, line_span, &chars, paragraph, &mut out);
         if out.len() > before {
             paragraph += 1;
         }
@@ -109,9 +113,15 @@ fn is_open_quote(prev: Option<char>, ch: char, next: Option<char>) -> Option<boo
     }
 }
 
-fn split_line(text: &str, line: Span, paragraph: usize, out: &mut Vec<Sentence>) {
+/// Splits `line`, whose characters (with their offsets in it) are `chars`.
+fn split_line(
+    text: &str,
+    line: Span,
+    chars: &[(usize, char)],
+    paragraph: usize,
+    out: &mut Vec<Sentence>,
+) {
     let body = line.slice(text);
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
     let mut sentence_start = 0;
     let mut inside_quote_since: Option<usize> = None;
     let mut i = 0;

@@ -13,7 +13,7 @@ use crate::claim::{Claim, Object, Relation, Value};
 use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 
-use super::Doc;
+use super::{Cue, Doc};
 
 regex!(
     trigger_re,
@@ -123,6 +123,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let mentions = doc.mentions_in(idx);
         let sides: Vec<&Mention> = mentions.iter().filter(|m| is_side(doc, m)).collect();
         let mut pairs_here: Vec<(EntityRef, EntityRef)> = Vec::new();
+        // Every rule of `sides_of` needs two sides or a recent pair: without
+        // them, skip the trigger search (for speed; the claims are the same).
+        let recent_pair = last_pair.is_some_and(|(i, _, _)| idx - i <= 3);
+        if (sides.len() < 2 && !recent_pair) || !doc.may_match(idx, Cue::Clash) {
+            continue;
+        }
         for cue in trigger_re().find_iter(body) {
             let cue_span = Span::new(
                 sentence.span.start + cue.start(),

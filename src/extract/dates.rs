@@ -98,9 +98,22 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
     let body = span.slice(text);
     let mut out: Vec<DateMention> = Vec::new();
     let ref_year = reference.map(|r| r.year);
-    for caps in regex().captures_iter(body) {
+    for found in regex().find_iter(body) {
+        let at = Span::new(span.start + found.start(), span.start + found.end());
+        // A bare year, the most common date, is the only alternative that
+        // matches four digits alone: it needs no (slower) capture search.
+        if found.len() == 4 && found.as_str().bytes().all(|b| b.is_ascii_digit()) {
+            let year = found.as_str().parse::<i32>().ok();
+            if let Some(date) = year.and_then(|y| date(y, None, None)) {
+                out.push(DateMention { span: at, date });
+            }
+            continue;
+        }
+        // The same match, with its groups.
+        let Some(caps) = regex().captures_at(body, found.start()) else {
+            continue;
+        };
         let Some(whole) = caps.get(0) else { continue };
-        let at = Span::new(span.start + whole.start(), span.start + whole.end());
         let year_of = |name: &str| caps.name(name).and_then(|y| y.as_str().parse::<i32>().ok());
         let month_in_ref_year = |month: u8| -> Option<i32> {
             let reference = reference?;

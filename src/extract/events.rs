@@ -14,7 +14,7 @@ use crate::claim::{Claim, Object, Relation};
 use crate::mention::{EntityClass, Mention, MentionKind};
 use crate::span::Span;
 
-use super::Doc;
+use super::{Cue, Doc};
 
 regex!(
     cancel_re,
@@ -40,7 +40,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let body = sentence.span.slice(doc.text);
         let mentions = doc.mentions_in(idx);
         let abs = |s: usize, e: usize| Span::new(sentence.span.start + s, sentence.span.start + e);
-        if let Some(cue) = cancel_re().find(body) {
+        // What each rule needs in the sentence, checked before its regex runs.
+        let has_state_actor = mentions.iter().any(|m| doc.is_state_actor(m));
+        let has_state_demonym = mentions
+            .iter()
+            .any(|m| m.kind == MentionKind::Demonym && doc.class(m) == EntityClass::State);
+        if let Some(cue) = super::find_iter_if(has_state_actor, cancel_re(), body).next() {
             let cue_span = abs(cue.start(), cue.end());
             if let Some(actor) = mentions
                 .iter()
@@ -62,7 +67,11 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 out.push(claim);
             }
         }
-        for cue in support_re().find_iter(body) {
+        for cue in super::find_iter_if(
+            has_state_actor && doc.may_match(idx, Cue::Support),
+            support_re(),
+            body,
+        ) {
             let cue_span = abs(cue.start(), cue.end());
             let lower = body.to_lowercase();
             if !(lower.contains("war")
@@ -101,7 +110,11 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 }
             }
         }
-        for cue in base_re().find_iter(body) {
+        for cue in super::find_iter_if(
+            has_state_demonym && doc.may_match(idx, Cue::Base),
+            base_re(),
+            body,
+        ) {
             let cue_span = abs(cue.start(), cue.end());
             let owner = mentions.iter().rev().find(|m| {
                 m.span.end <= cue_span.start
@@ -126,6 +139,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     0.6,
                 ));
             }
+        }
+        if !has_state_actor {
+            continue;
         }
         for caps in vote_re().captures_iter(body) {
             let Some(pos) = caps.name("pos") else {

@@ -16,7 +16,7 @@ use crate::claim::{Claim, Object, Relation};
 use crate::mention::{EntityClass, EntityRef, Mention};
 use crate::span::Span;
 
-use super::Doc;
+use super::{Cue, Doc};
 
 regex!(
     member_cue,
@@ -116,15 +116,21 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         if doc.focus_alliance(idx) != Some(alliance) {
             continue;
         }
-        let leaves: Vec<Span> = leave_cue()
-            .find_iter(body)
-            .map(|m| {
-                Span::new(
-                    sentence.span.start + m.start(),
-                    sentence.span.start + m.end(),
-                )
-            })
-            .collect();
+        // Every rule below but "it signed" needs a state actor in the
+        // sentence: without one, skip the cue searches (for speed only).
+        let has_state_actor = mentions.iter().any(|m| doc.is_state_actor(m));
+        let leaves: Vec<Span> = super::find_iter_if(
+            has_state_actor && doc.may_match(idx, Cue::Leave),
+            leave_cue(),
+            body,
+        )
+        .map(|m| {
+            Span::new(
+                sentence.span.start + m.start(),
+                sentence.span.start + m.end(),
+            )
+        })
+        .collect();
         // Former members: a leave cue with a state as its subject or object.
         for cue in &leaves {
             let cue_text = cue.slice(text).to_lowercase();
@@ -239,7 +245,11 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             }
         }
         // Current members: lists after a membership cue.
-        for cue in member_cue().find_iter(body) {
+        for cue in super::find_iter_if(
+            has_state_actor && doc.may_match(idx, Cue::Member),
+            member_cue(),
+            body,
+        ) {
             let cue_span = Span::new(
                 sentence.span.start + cue.start(),
                 sentence.span.start + cue.end(),
@@ -351,7 +361,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let treaty = mentions
             .iter()
             .find(|m| doc.class(m) == EntityClass::Treaty);
-        if let (Some(treaty), Some(cue)) = (treaty, treaty_cue().find(body)) {
+        let signing =
+            super::find_iter_if(treaty.is_some() && has_state_actor, treaty_cue(), body).next();
+        if let (Some(treaty), Some(cue)) = (treaty, signing) {
             let cue_span = Span::new(
                 sentence.span.start + cue.start(),
                 sentence.span.start + cue.end(),
@@ -384,11 +396,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             }
         }
         // "it also signed the Collective Security Treaty": "it" is the last state named.
-        if let (Some(treaty), Some(pos)) = (
-            treaty,
+        let signed = treaty.and_then(|treaty| {
             body.find("it also signed")
-                .or_else(|| body.find("it signed")),
-        ) {
+                .or_else(|| body.find("it signed"))
+                .map(|pos| (treaty, pos))
+        });
+        if let Some((treaty, pos)) = signed {
             let abs = sentence.span.start + pos;
             if let Some(m) = doc
                 .mentions

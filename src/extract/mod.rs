@@ -6,10 +6,11 @@
 //! article, a sentence or a position; they see only the text, the gazetteer
 //! and the word lists. Pure: no IO, no RDF.
 
-/// Defines a function returning a lazily compiled, shared `Regex`.
+/// Defines a function returning a lazily compiled, shared `Regex` (seen by
+/// this module too, whose tests check [`CUE_WORDS`] against the patterns).
 macro_rules! regex {
     ($name:ident, $pattern:expr) => {
-        fn $name() -> &'static regex::Regex {
+        pub(super) fn $name() -> &'static regex::Regex {
             static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
             RE.get_or_init(|| {
                 #[allow(clippy::expect_used)] // invariant: a literal pattern that compiles
@@ -69,6 +70,133 @@ pub struct Doc<'a> {
     /// Per sentence, the alliance the text is about there: the most salient
     /// one so far (most often mentioned, then most recent).
     pub alliance_at: Vec<Option<EntityRef>>,
+    /// Per sentence, the cue families whose words it contains.
+    cues: Vec<CueSet>,
+}
+
+/// Families of cue regexes that run on a sentence only when one of their
+/// words occurs in it: every match of the family's regexes contains one of
+/// `CUE_WORDS` (ignoring ASCII case). Many sentences contain none, and one
+/// automaton pass over the article is cheaper than each regex over each
+/// sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cue {
+    /// `clash::trigger_re`.
+    Clash,
+    /// `events::support_re`.
+    Support,
+    /// `events::base_re`.
+    Base,
+    /// `membership::member_cue`.
+    Member,
+    /// `membership::leave_cue`.
+    Leave,
+    /// `request::request_verb_re` and `request::request_noun_re`.
+    Request,
+}
+
+/// A set of [`Cue`]s.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct CueSet(u8);
+
+impl CueSet {
+    const ALL: CueSet = CueSet(u8::MAX);
+
+    fn insert(&mut self, cue: Cue) {
+        self.0 |= 1 << cue as u8;
+    }
+
+    fn contains(self, cue: Cue) -> bool {
+        self.0 & (1 << cue as u8) != 0
+    }
+}
+
+/// Words one of which every match of a cue family's regexes contains: for
+/// each alternative of the pattern, a piece of it that has no white space
+/// or optional part. Keep in step with the patterns.
+const CUE_WORDS: &[(&str, Cue)] = &[
+    ("clash", Cue::Clash),
+    ("fighting", Cue::Clash),
+    ("fought", Cue::Clash),
+    ("war", Cue::Clash),
+    ("conflict", Cue::Clash),
+    ("inva", Cue::Clash),
+    ("attack", Cue::Clash),
+    ("skirmish", Cue::Clash),
+    ("hostilities", Cue::Clash),
+    ("border", Cue::Clash),
+    ("shell", Cue::Clash),
+    ("bombard", Cue::Clash),
+    ("offensive", Cue::Clash),
+    ("aggression", Cue::Clash),
+    ("incursion", Cue::Clash),
+    ("crossed", Cue::Clash),
+    ("cease", Cue::Clash),
+    ("support", Cue::Support),
+    ("backs", Cue::Support),
+    ("backed", Cue::Support),
+    ("aiding", Cue::Support),
+    ("base", Cue::Base),
+    ("member", Cue::Member),
+    ("alliance", Cue::Member),
+    ("bloc", Cue::Member),
+    ("consists", Cue::Member),
+    ("comprising", Cue::Member),
+    ("made up", Cue::Member),
+    ("groups", Cue::Member),
+    ("brings", Cue::Member),
+    ("unites", Cue::Member),
+    ("partners", Cue::Member),
+    ("quit", Cue::Leave),
+    ("left", Cue::Leave),
+    ("leaves", Cue::Leave),
+    ("withdr", Cue::Leave),
+    ("pulled", Cue::Leave),
+    ("suspend", Cue::Leave),
+    ("exited", Cue::Leave),
+    ("member", Cue::Leave),
+    ("ceased", Cue::Leave),
+    ("call", Cue::Request),
+    ("request", Cue::Request),
+    ("appeal", Cue::Request),
+    ("appl", Cue::Request),
+    ("ask", Cue::Request),
+    ("sought", Cue::Request),
+];
+
+/// Characters that a case-insensitive regex matches as an ASCII letter: the
+/// Kelvin sign (`k`) and the long s (`s`). A sentence with one may match any
+/// cue regex.
+const CASE_FOLDS_TO_ASCII: [&str; 2] = ["\u{212A}", "\u{17F}"];
+
+/// Which cue families each sentence may match.
+fn find_cues(text: &str, sentences: &[Sentence]) -> Vec<CueSet> {
+    static AUTOMATON: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let automaton = AUTOMATON.get_or_init(|| {
+        #[allow(clippy::expect_used)] // invariant: a few short literal words
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(
+                CUE_WORDS
+                    .iter()
+                    .map(|(word, _)| *word)
+                    .chain(CASE_FOLDS_TO_ASCII),
+            )
+            .expect("cue words automaton")
+    });
+    let mut cues = vec![CueSet::default(); sentences.len()];
+    for found in automaton.find_overlapping_iter(text) {
+        let span = Span::new(found.start(), found.end());
+        let idx = sentences.partition_point(|s| s.span.end <= span.start);
+        if !sentences.get(idx).is_some_and(|s| s.span.contains(span)) {
+            continue;
+        }
+        match CUE_WORDS.get(found.pattern().as_usize()) {
+            Some(&(_, cue)) => cues[idx].insert(cue),
+            None => cues[idx] = CueSet::ALL,
+        }
+    }
+    cues
 }
 
 impl<'a> Doc<'a> {
@@ -110,8 +238,10 @@ impl<'a> Doc<'a> {
                     .map(|(e, _)| *e),
             );
         }
+        let cues = find_cues(text, &sentences);
         Doc {
             text,
+            cues,
             sentences,
             mentions,
             entities,
@@ -119,6 +249,12 @@ impl<'a> Doc<'a> {
             dates,
             alliance_at,
         }
+    }
+
+    /// False when sentence `idx` contains none of the words that every
+    /// match of the `cue` family's regexes contains: then they need not run.
+    pub fn may_match(&self, idx: usize, cue: Cue) -> bool {
+        self.cues.get(idx).is_none_or(|set| set.contains(cue))
     }
 
     /// The mentions inside sentence `idx`.
@@ -271,16 +407,33 @@ pub fn extract(doc: &mut Doc<'_>) -> Vec<Claim> {
     claims
 }
 
+/// The matches of `re` in `body`, or none when `needed` is false.
+///
+/// For speed: a rule whose cheap precondition fails (no state in the
+/// sentence, say) can make no claim from any match, so its regex need not
+/// run. Callers pass exactly what the rule requires anyway.
+pub fn find_iter_if<'r, 't>(
+    needed: bool,
+    re: &'r regex::Regex,
+    body: &'t str,
+) -> impl Iterator<Item = regex::Match<'t>> + use<'r, 't> {
+    needed.then(|| re.find_iter(body)).into_iter().flatten()
+}
+
 /// Finds `needle` (ASCII case-insensitive, on word boundaries) in a sentence;
 /// returns absolute byte spans.
 pub fn find_words(text: &str, sentence: Span, needle: &str) -> Vec<Span> {
     let body = sentence.slice(text);
-    let lower = body.to_ascii_lowercase();
-    let needle = needle.to_ascii_lowercase();
+    // Compared in place, byte by byte: no lower-cased copy of the sentence.
+    // A match starts on a char boundary, as `needle` is a whole string.
+    let (haystack, needle) = (body.as_bytes(), needle.as_bytes());
+    let find_from = |from: usize| {
+        (from..=haystack.len().checked_sub(needle.len())?)
+            .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    };
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(pos) = lower[from..].find(&needle) {
-        let start = from + pos;
+    while let Some(start) = find_from(from) {
         let end = start + needle.len();
         let before_ok = !body[..start]
             .chars()
@@ -355,6 +508,150 @@ mod tests {
         assert!(re.is_match("‘said’"));
         assert!(!re.is_match("unsaid words"));
         Ok(())
+    }
+
+    /// Each phrase, alone in an article, matches `re` and contains one of
+    /// the cue words of `cue`; and so does every sentence of the bundled
+    /// articles that matches `re`.
+    fn check_cue_words(cue: Cue, re: &regex::Regex, phrases: &[&str]) {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        for phrase in phrases {
+            let doc = Doc::new(phrase, &gazetteer, None);
+            assert!(re.is_match(phrase), "{cue:?}: {phrase:?} is no match");
+            assert!(doc.may_match(0, cue), "{cue:?}: no cue word in {phrase:?}");
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["corpus", "tests/fixtures/unseen"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for path in entries.flatten().map(|e| e.path()) {
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let doc = Doc::new(&text, &gazetteer, None);
+                for idx in 0..doc.sentences.len() {
+                    let body = doc.sentence_text(idx);
+                    assert!(
+                        !re.is_match(body) || doc.may_match(idx, cue),
+                        "{cue:?}: no cue word in {body:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cue_words_cover_their_patterns() {
+        check_cue_words(
+            Cue::Clash,
+            clash::trigger_re(),
+            &[
+                "Clashes erupted.",
+                "The fighting went on.",
+                "They fought.",
+                "A war began.",
+                "Hybrid warfare.",
+                "The conflicts.",
+                "The invasion.",
+                "It invaded.",
+                "Attacks  on towns.",
+                "It attacked.",
+                "A skirmish.",
+                "Hostilities.",
+                "Border\u{a0}violence.",
+                "Shelling.",
+                "The bombardment.",
+                "A counter-offensive.",
+                "Aggression.",
+                "An incursion.",
+                "Troops crossed into it.",
+                "A cease-fire.",
+                "A ceasefire.",
+                "The WAR.",
+            ],
+        );
+        check_cue_words(
+            Cue::Support,
+            events::support_re(),
+            &[
+                "It provided support for them.",
+                "It supports them.",
+                "It backs them.",
+                "It backed them.",
+                "It is actively aiding them.",
+            ],
+        );
+        check_cue_words(
+            Cue::Base,
+            events::base_re(),
+            &["The 102nd Military Base.", "An airbase.", "The air base."],
+        );
+        check_cue_words(
+            Cue::Member,
+            membership::member_cue(),
+            &[
+                "Its members are few.",
+                "Member states.",
+                "Its membership.",
+                "A military alliance of six.",
+                "A bloc of states.",
+                "It consists of six.",
+                "Comprising six.",
+                "Made up of six.",
+                "It groups six.",
+                "It brings together six.",
+                "It unites six.",
+                "Partners in the bloc.",
+                "Member-states.",
+            ],
+        );
+        check_cue_words(
+            Cue::Leave,
+            membership::leave_cue(),
+            &[
+                "It quit.",
+                "It quits.",
+                "Quitting.",
+                "It left.",
+                "It leaves.",
+                "It withdrew.",
+                "Withdrawn.",
+                "Withdrawing.",
+                "It pulled out.",
+                "It suspended its membership.",
+                "It suspends participation.",
+                "It exited.",
+                "A former member.",
+                "Ex-members.",
+                "No longer a member.",
+                "Non-members.",
+                "It ceased to be.",
+            ],
+        );
+        let request_phrases = [
+            "It called on the bloc for help.",
+            "It requested military assistance.",
+            "It appealed to the CSTO.",
+            "It officially applied to the bloc for help.",
+            "It asked the CSTO for help.",
+            "It sought Moscow’s help.",
+            "A request for help.",
+            "A call for military aid.",
+            "An appeal for assistance.",
+        ];
+        for phrase in request_phrases {
+            let matches = request::request_verb_re().is_match(phrase)
+                || request::request_noun_re().is_match(phrase);
+            assert!(matches, "{phrase:?} is no request");
+        }
+        for re in [request::request_verb_re(), request::request_noun_re()] {
+            let phrases: Vec<&str> = request_phrases
+                .into_iter()
+                .filter(|p| re.is_match(p))
+                .collect();
+            check_cue_words(Cue::Request, re, &phrases);
+        }
     }
 
     #[test]

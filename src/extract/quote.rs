@@ -87,6 +87,9 @@ const PASSIVE: &[&str] = &[
     "once",
 ];
 
+/// The marks that may open or close a quotation.
+const QUOTE_MARKS: [char; 6] = ['“', '«', '„', '"', '”', '»'];
+
 /// Finds the quotations of a text.
 pub fn quotations(text: &str) -> Vec<Quotation> {
     let mut out = Vec::new();
@@ -96,11 +99,14 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
         *pos += line.len();
         Some((start, line))
     }) {
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        // Only quote marks open or close a quotation: look at them alone.
         let mut open: Option<(usize, usize)> = None; // (mark start, inner start)
-        for (i, &(pos, ch)) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).map(|j| chars[j].1);
-            let next = chars.get(i + 1).map(|&(_, c)| c);
+        for (pos, ch) in line
+            .char_indices()
+            .filter(|(_, ch)| QUOTE_MARKS.contains(ch))
+        {
+            let prev = line[..pos].chars().next_back();
+            let next = line[pos + ch.len_utf8()..].chars().next();
             let prev_space = prev.is_none_or(|c| c.is_whitespace() || "([—–-/".contains(c));
             let next_space = next.is_none_or(char::is_whitespace);
             let is_open = match ch {

@@ -21,7 +21,7 @@ use crate::claim::{Claim, Object, Relation, Value};
 use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 
-use super::Doc;
+use super::{Cue, Doc};
 
 regex!(
     invoke_re,
@@ -118,10 +118,17 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             }
         }
         // Requests for assistance.
+        // A request needs an alliance to address and an actor in this
+        // sentence or, for a noun, the two before: without them, skip the
+        // cue searches (for speed only).
+        let may_request = doc.may_match(idx, Cue::Request)
+            && doc.alliance_for(idx).is_some()
+            && (idx.saturating_sub(2)..=idx)
+                .any(|j| doc.mentions_in(j).iter().any(|m| is_actor(doc, m)));
         // A noun reading ("the call for help") wins over a verb reading of the same words.
-        let noun_matches: Vec<regex::Match<'_>> = request_noun_re().find_iter(body).collect();
-        let verbs = request_verb_re()
-            .find_iter(body)
+        let noun_matches: Vec<regex::Match<'_>> =
+            super::find_iter_if(may_request, request_noun_re(), body).collect();
+        let verbs = super::find_iter_if(may_request, request_verb_re(), body)
             .filter(|v| {
                 !noun_matches
                     .iter()
@@ -189,8 +196,14 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             }
             out.push(claim);
         }
-        // Deployments.
-        for cue in deploy_re().find_iter(body) {
+        // Deployments: the agent is an alliance named in this or the
+        // previous sentence; without one, skip the cue search.
+        let alliance_near = (idx.saturating_sub(1)..=idx).any(|j| {
+            doc.mentions_in(j)
+                .iter()
+                .any(|m| doc.class(m) == EntityClass::Alliance)
+        });
+        for cue in super::find_iter_if(alliance_near, deploy_re(), body) {
             let cue_span = abs(sentence.span, cue.start(), cue.end());
             if is_hypothetical(body, cue.start()) || is_negated(body, cue.start()) {
                 continue;
