@@ -23,9 +23,9 @@ use crate::corpus::{list_corpus, Article, Diagnostic, Entry, ReadOptions};
 use crate::extract::{extract, Doc};
 use crate::mention::Gazetteer;
 use crate::rdf::ontology::Ontology;
-use crate::rdf::vocab::{AKG, ARTICLE, DCTERMS, GRAPH, ONTOLOGY_GRAPH};
+use crate::rdf::vocab::{ARTICLE, DCTERMS, GRAPH, ONTOLOGY_GRAPH};
 use crate::rdf::{
-    article_graph, article_iri, article_quads_and_facts, fact_count_quads, facts_graph, Fact,
+    akg, article_graph, article_iri, article_quads_and_facts, fact_count_quads, facts_graph, Fact,
     SOURCE_SAMPLE,
 };
 use crate::store::{StoreDir, StoreError};
@@ -472,7 +472,7 @@ const BULK_LOAD_MEMORY_MB: usize = 400;
 
 /// The facts an article's claims state, as its graph has them.
 fn facts_in(oxi: &Store, graph: &NamedNode) -> Result<Vec<NamedNode>, BuildError> {
-    let fact = NamedNode::new_unchecked(format!("{AKG}fact"));
+    let fact = akg("fact");
     let mut facts = Vec::new();
     for quad in oxi.quads_for_pattern(None, Some(fact.as_ref()), None, Some(graph.as_ref().into()))
     {
@@ -488,12 +488,8 @@ fn facts_in(oxi: &Store, graph: &NamedNode) -> Result<Vec<NamedNode>, BuildError
 /// graph says what a full build would; a fact no claim states any more is
 /// removed.
 fn recount_facts(oxi: &Store, facts: &BTreeSet<NamedNode>) -> Result<(), BuildError> {
-    let fact_property = NamedNode::new_unchecked(format!("{AKG}fact"));
-    let count_properties = [
-        NamedNode::new_unchecked(format!("{AKG}articleCount")),
-        NamedNode::new_unchecked(format!("{AKG}sourceSample")),
-        NamedNode::new_unchecked(format!("{AKG}sourceIds")),
-    ];
+    let fact_property = akg("fact");
+    let count_properties = [akg("articleCount"), akg("sourceSample"), akg("sourceIds")];
     let graph = facts_graph();
     for fact in facts {
         let mut articles: BTreeSet<String> = BTreeSet::new();
@@ -575,7 +571,7 @@ fn ontology_hash_quad(hash: &str) -> Quad {
     let graph = NamedNode::new_unchecked(ONTOLOGY_GRAPH);
     Quad::new(
         graph.clone(),
-        NamedNode::new_unchecked(format!("{AKG}contentHash")),
+        akg("contentHash"),
         Literal::from(hash),
         GraphName::NamedNode(graph),
     )
@@ -590,7 +586,7 @@ struct Manifest {
 /// two scans of one predicate each, since a SPARQL join over every article
 /// costs an index probe per article.
 fn manifest(oxi: &Store) -> Result<Manifest, BuildError> {
-    let content_hash = NamedNode::new_unchecked(format!("{AKG}contentHash"));
+    let content_hash = akg("contentHash");
     let identifier = NamedNode::new_unchecked(format!("{DCTERMS}identifier"));
     let ontology_graph = NamedNode::new_unchecked(ONTOLOGY_GRAPH);
     let literal = |term: Term| match term {

@@ -95,7 +95,8 @@ impl Writer {
     }
 }
 
-fn akg(local: &str) -> NamedNode {
+/// A term of the ontology namespace (`akg:local`).
+pub(crate) fn akg(local: &str) -> NamedNode {
     iri(AKG, local)
 }
 
