@@ -23,10 +23,10 @@ use crate::corpus::{list_corpus, Article, Diagnostic, Entry, ReadOptions};
 use crate::extract::{extract, Doc};
 use crate::mention::Gazetteer;
 use crate::rdf::ontology::Ontology;
-use crate::rdf::vocab::{ARTICLE, DCTERMS, GRAPH, ONTOLOGY_GRAPH};
+use crate::rdf::vocab::{DCTERMS, ONTOLOGY_GRAPH};
 use crate::rdf::{
-    akg, article_graph, article_iri, article_quads_and_facts, fact_count_quads, facts_graph, Fact,
-    SOURCE_SAMPLE,
+    akg, article_graph, article_iri, article_of_graph, article_quads_and_facts, fact_count_quads,
+    facts_graph, Fact, SOURCE_SAMPLE,
 };
 use crate::store::{StoreDir, StoreError};
 
@@ -499,9 +499,9 @@ fn recount_facts(oxi: &Store, facts: &BTreeSet<NamedNode>) -> Result<(), BuildEr
             Some(fact.as_ref().into()),
             None,
         ) {
-            if let GraphName::NamedNode(g) = quad?.graph_name {
-                if let Some(id) = g.as_str().strip_prefix(GRAPH) {
-                    articles.insert(format!("{ARTICLE}{id}"));
+            if let GraphName::NamedNode(graph) = quad?.graph_name {
+                if let Some(article) = article_of_graph(&graph) {
+                    articles.insert(article.into_string());
                 }
             }
         }

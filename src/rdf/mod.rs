@@ -63,6 +63,15 @@ pub fn article_graph(id: &str) -> NamedNode {
     iri(GRAPH, &segment(id))
 }
 
+/// The inverse of [`article_graph`]: the article whose graph `graph` is
+/// (any graph under the article-graph base maps to an article IRI).
+pub fn article_of_graph(graph: &NamedNode) -> Option<NamedNode> {
+    graph
+        .as_str()
+        .strip_prefix(GRAPH)
+        .map(|encoded_id| iri(ARTICLE, encoded_id))
+}
+
 /// A typed literal for a partial date: xsd:gYear, xsd:gYearMonth or xsd:date.
 pub fn date_literal(date: PartialDate) -> Literal {
     let datatype = match (date.month, date.day) {
@@ -467,8 +476,8 @@ pub fn article_quads_and_facts(
                 w.add(ev.clone(), akg("participant"), o.clone());
             }
             w.add(ev.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
-            if let Some(date) = claim.date {
-                w.add(ev.clone(), akg("date"), date_literal(date));
+            if let Some(date) = &date {
+                w.add(ev.clone(), akg("date"), date.clone());
             }
             match (claim.relation, &claim.value) {
                 (Relation::ClashedWith, Some(Value::Count(n))) => w.add(
@@ -513,4 +522,17 @@ fn object_label(doc: &Doc<'_>, object: &Object) -> String {
 /// The IRI of a sentence of an article.
 pub fn sentence_iri(article: &str, idx: usize) -> NamedNode {
     iri(ARTICLE, &format!("{}/sentence/{idx}", segment(article)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_of_graph_inverts_article_graph() {
+        for id in ["000_5a98e20ee2fbc50d", "a b/é"] {
+            assert_eq!(article_of_graph(&article_graph(id)), Some(article_iri(id)));
+        }
+        assert_eq!(article_of_graph(&facts_graph()), None);
+    }
 }
