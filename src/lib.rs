@@ -63,3 +63,28 @@ pub mod store;
 pub mod svg;
 #[cfg(feature = "store")]
 pub mod trace;
+
+/// The texts of the bundled articles (`corpus/` and the unseen-style
+/// fixtures), for tests that check a fast path against its reference on real
+/// news text. Panics if any is missing, so that such a test cannot pass on
+/// nothing.
+#[cfg(test)]
+pub(crate) fn bundled_texts() -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    for dir in ["corpus", "tests/fixtures/unseen"] {
+        let entries = std::fs::read_dir(root.join(dir))
+            .unwrap_or_else(|err| panic!("{dir}: {err}"))
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "txt"));
+        for path in entries {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+            texts.push((path, text));
+        }
+    }
+    assert!(texts.len() >= 10, "bundled articles: {}", texts.len());
+    texts.sort();
+    texts
+}

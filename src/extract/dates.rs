@@ -66,10 +66,30 @@ fn number_word(word: &str) -> Option<i32> {
 
 fn regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
+    #[allow(clippy::expect_used)] // invariant: the pattern is a literal that compiles
+    RE.get_or_init(|| Regex::new(&pattern()).expect("date regex"))
+}
+
+/// [`regex`] with ASCII digit and space classes: on ASCII text it matches
+/// alike, with the same groups (the case-insensitive parts differ only on
+/// the Kelvin sign and the long s). Its automaton is a fraction of the
+/// size, which the group search pays for on every date.
+fn ascii_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
-        let pattern = format!(
-            r"(?x)
+        let pattern = pattern()
+            .replace(r"\d", "[0-9]")
+            .replace(r"\s", r"[\t\n\x0B\x0C\r\x20]");
+        #[allow(clippy::expect_used)] // invariant: the pattern is a literal that compiles
+        Regex::new(&pattern).expect("ASCII date regex")
+    })
+}
+
+/// The date pattern, with ASCII word boundaries.
+fn pattern() -> String {
+    let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
+    let pattern = format!(
+        r"(?x)
             (?P<dmy>\b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{month})(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b)
           | (?P<mdy>\b(?P<m2>{month})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*[-–]\s*\d{{1,2}})?(?:,?\s+(?P<y2>(?:19|20)\d\d))?)
           | (?P<my>\b(?P<m3>{month})\s+(?:of\s+)?(?P<y3>(?:19|20)\d\d)\b)
@@ -84,10 +104,68 @@ fn regex() -> &'static Regex {
           | (?P<month>\b(?P<m8>January|February|March|April|June|July|August|September|October|November|December|May)\b)
           | (?P<year>\b(?P<y9>(?:19|20)\d\d)\b)
             "
-        );
-        #[allow(clippy::expect_used)] // invariant: the pattern is a literal that compiles
-        Regex::new(&super::ascii_boundaries(&pattern)).expect("date regex")
-    })
+    );
+    super::ascii_boundaries(&pattern)
+}
+
+/// The units of relative dates ("last year", "three years ago", "May of
+/// last year", "on Monday").
+const UNIT_WORDS: [&str; 4] = ["year", "month", "week", "day"];
+
+/// Words one of which every match of [`regex`] without a digit contains,
+/// ignoring ASCII case: the units, then the month names (the bare month
+/// alternative). `Doc::new` finds them for every sentence in its one pass of
+/// cue words over the article.
+pub(super) fn date_words() -> impl Iterator<Item = &'static str> {
+    UNIT_WORDS.into_iter().chain(MONTHS)
+}
+
+/// How many [`date_words`] there are.
+pub(super) const DATE_WORD_COUNT: usize = UNIT_WORDS.len() + MONTHS.len();
+/// Whether [`find_dates`] may find a date in `body`, given whether it
+/// contains one of [`date_words`]: every match of [`regex`] contains such a
+/// word or a digit (`\d`: any Unicode decimal digit, which
+/// `char::is_numeric` includes). Half of the sentences of news text have
+/// neither, and these checks are cheaper than starting the regex.
+pub(super) fn may_contain_date(body: &str, has_date_word: bool) -> bool {
+    has_date_word
+        || body.bytes().any(|b| b.is_ascii_digit())
+        || (!body.is_ascii() && body.chars().any(|c| !c.is_ascii() && c.is_numeric()))
+}
+
+/// The groups of `found`, a match of [`regex`] in `body`.
+///
+/// The search for them runs on the text up to the match and one character
+/// after it (what a `\b` at its end looks at), not on the rest of the
+/// sentence. A match found there that ends where `found` does is `found`,
+/// with the same groups: every way of matching that ends there sees the same
+/// text in both. (Another end, from a way that ends at that character, falls
+/// back to the whole sentence.) When the match and the characters on either
+/// side are ASCII, which is all the search looks at, [`ascii_regex`] runs.
+fn captures<'t>(body: &'t str, found: regex::Match<'t>) -> Option<regex::Captures<'t>> {
+    let context_end = body[found.end()..]
+        .chars()
+        .next()
+        .map_or(body.len(), |c| found.end() + c.len_utf8());
+    let context_start = body[..found.start()]
+        .chars()
+        .next_back()
+        .map_or(0, |c| found.start() - c.len_utf8());
+    let re = if body[context_start..context_end].is_ascii() {
+        ascii_regex()
+    } else {
+        regex()
+    };
+    match re.captures_at(&body[..context_end], found.start()) {
+        Some(caps)
+            if caps
+                .get(0)
+                .is_some_and(|m| (m.start(), m.end()) == (found.start(), found.end())) =>
+        {
+            Some(caps)
+        }
+        _ => regex().captures_at(body, found.start()),
+    }
 }
 
 /// Finds and resolves the dates in `text[span]`.
@@ -109,8 +187,8 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
             }
             continue;
         }
-        // The same match, with its groups.
-        let Some(caps) = regex().captures_at(body, found.start()) else {
+        let caps = captures(body, found);
+        let Some(caps) = caps else {
             continue;
         };
         let Some(whole) = caps.get(0) else { continue };
@@ -236,7 +314,7 @@ pub fn nearest(dates: &[DateMention], pos: usize) -> Option<PartialDate> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn check(text: &str, reference: Option<&str>, expected: &[&str]) {
@@ -319,6 +397,99 @@ mod tests {
             None,
             &["2005"],
         );
+    }
+
+    /// A phrase for each alternative of the date regex, in the cases it
+    /// matches.
+    pub(in crate::extract) const DATE_PHRASES: &[&str] = &[
+        "3 January 2024",
+        "3\u{a0}January 2024",
+        "October\u{2009}12,\u{a0}2022",
+        "the 10th of January",
+        "\u{663} January",
+        "October 12, 2022",
+        "Sept. 14–15",
+        "Oct \u{661}\u{662}th",
+        "May 2021",
+        "in may of last year",
+        "In MAY OF LAST YEAR",
+        "spring 2021",
+        "three years ago",
+        "Three YEARS later",
+        "last month",
+        "earlier this month",
+        "later this week",
+        "LAST WEEK",
+        "on Monday",
+        "ON SUNDAY",
+        "last year",
+        "earlier this year",
+        "in December",
+        "since May",
+        "the 2020 war",
+    ];
+
+    /// Each phrase matches the date regex and passes [`may_contain_date`]
+    /// given whether it contains a date word; so does every sentence of the
+    /// bundled articles that the regex matches.
+    #[test]
+    fn date_words_cover_the_regex() {
+        let has_word = |body: &str| {
+            let lower = body.to_ascii_lowercase();
+            date_words().any(|w| lower.contains(w))
+        };
+        for phrase in DATE_PHRASES {
+            assert!(regex().is_match(phrase), "{phrase:?} is no date");
+            assert!(may_contain_date(phrase, has_word(phrase)), "{phrase:?}");
+        }
+        assert!(!may_contain_date("They march on.", false));
+        for (_path, text) in crate::bundled_texts() {
+            for sentence in crate::segment::sentences(&text) {
+                let body = sentence.span.slice(&text);
+                assert!(
+                    !regex().is_match(body) || may_contain_date(body, has_word(body)),
+                    "{body:?} was skipped"
+                );
+            }
+        }
+    }
+
+    /// The groups of each match, searched on the match and one character
+    /// of context, are those searched on the whole sentence.
+    #[test]
+    fn groups_from_the_match_and_its_context() {
+        let check_groups = |body: &str| {
+            for found in regex().find_iter(body) {
+                let got = captures(body, found);
+                let want = regex().captures_at(body, found.start());
+                let spans = |caps: Option<regex::Captures<'_>>| {
+                    caps.map(|c| c.iter().map(|g| g.map(|g| g.range())).collect::<Vec<_>>())
+                };
+                assert_eq!(spans(got), spans(want), "{body:?} at {}", found.start());
+            }
+        };
+        for phrase in DATE_PHRASES {
+            for suffix in [
+                "",
+                "x",
+                "5",
+                " 1",
+                "th",
+                ", 2020",
+                "-3",
+                " of last year",
+                "é",
+            ] {
+                check_groups(&format!("{phrase}{suffix}"));
+                check_groups(&format!("“{phrase}{suffix}"));
+                check_groups(&format!("in {phrase}{suffix}’s"));
+            }
+        }
+        for (_path, text) in crate::bundled_texts() {
+            for sentence in crate::segment::sentences(&text) {
+                check_groups(sentence.span.slice(&text));
+            }
+        }
     }
 
     #[test]

@@ -72,6 +72,10 @@ pub struct Doc<'a> {
     pub alliance_at: Vec<Option<EntityRef>>,
     /// Per sentence, the cue families whose words it contains.
     cues: Vec<CueSet>,
+    /// Per sentence `i`, its mentions are `mentions[mention_starts[i]..
+    /// mention_starts[i + 1]]`: the extractors ask for them many times per
+    /// sentence.
+    mention_starts: Vec<usize>,
 }
 
 /// Families of cue regexes that run on a sentence only when one of their
@@ -93,6 +97,10 @@ pub enum Cue {
     Leave,
     /// `request::request_verb_re` and `request::request_noun_re`.
     Request,
+    /// `dates::regex`, whose matches contain one of `dates::date_words`
+    /// (matched here after `CUE_WORDS`) or a digit (see
+    /// `dates::may_contain_date`).
+    Date,
 }
 
 /// A set of [`Cue`]s.
@@ -180,19 +188,33 @@ fn find_cues(text: &str, sentences: &[Sentence]) -> Vec<CueSet> {
                 CUE_WORDS
                     .iter()
                     .map(|(word, _)| *word)
+                    .chain(dates::date_words())
                     .chain(CASE_FOLDS_TO_ASCII),
             )
             .expect("cue words automaton")
     });
     let mut cues = vec![CueSet::default(); sentences.len()];
+    // The sentence of each word: the first ending after its start. Words
+    // come by their end, so almost in order of start: a cursor moved either
+    // way finds it in a step or two, where a binary search took a dozen.
+    let mut idx = 0;
     for found in automaton.find_overlapping_iter(text) {
         let span = Span::new(found.start(), found.end());
-        let idx = sentences.partition_point(|s| s.span.end <= span.start);
+        while idx > 0 && sentences[idx - 1].span.end > span.start {
+            idx -= 1;
+        }
+        while sentences.get(idx).is_some_and(|s| s.span.end <= span.start) {
+            idx += 1;
+        }
         if !sentences.get(idx).is_some_and(|s| s.span.contains(span)) {
             continue;
         }
-        match CUE_WORDS.get(found.pattern().as_usize()) {
+        let pattern = found.pattern().as_usize();
+        match CUE_WORDS.get(pattern) {
             Some(&(_, cue)) => cues[idx].insert(cue),
+            None if pattern < CUE_WORDS.len() + dates::DATE_WORD_COUNT => {
+                cues[idx].insert(Cue::Date);
+            }
             None => cues[idx] = CueSet::ALL,
         }
     }
@@ -205,43 +227,69 @@ impl<'a> Doc<'a> {
         let sentences = sentences(text);
         let mut entities = Entities::new(gazetteer);
         let mentions = find_mentions(text, &sentences, &mut entities);
+        let cues = find_cues(text, &sentences);
+        // The date regex runs only where it may match.
+        let find_dates = |idx: usize, reference: Option<PartialDate>| {
+            let span = sentences[idx].span;
+            let has_date_word = cues[idx].contains(Cue::Date);
+            if dates::may_contain_date(span.slice(text), has_date_word) {
+                dates::find_dates(text, span, reference)
+            } else {
+                Vec::new()
+            }
+        };
         // Without a date, a year in the headline sets the reference year.
         let reference = date.or_else(|| {
-            sentences.first().and_then(|first| {
-                dates::find_dates(text, first.span, None)
-                    .into_iter()
-                    .find(|d| d.date.month.is_none())
-                    .map(|d| d.date)
-            })
+            if sentences.is_empty() {
+                return None;
+            }
+            find_dates(0, None)
+                .into_iter()
+                .find(|d| d.date.month.is_none())
+                .map(|d| d.date)
         });
-        let dates = sentences
-            .iter()
-            .map(|s| dates::find_dates(text, s.span, reference))
+        let dates = (0..sentences.len())
+            .map(|idx| find_dates(idx, reference))
             .collect();
         let mut alliance_at = Vec::with_capacity(sentences.len());
-        let mut counts: HashMap<EntityRef, (usize, usize)> = HashMap::new();
+        // (alliance, mentions, last start): few per article, and no two
+        // share a start, so no ties.
+        let mut counts: Vec<(EntityRef, usize, usize)> = Vec::new();
         let mut cursor = 0;
         for sentence in &sentences {
             while cursor < mentions.len() && mentions[cursor].span.start < sentence.span.end {
                 let m = &mentions[cursor];
                 if entities.class(m.entity) == EntityClass::Alliance {
-                    let entry = counts.entry(m.entity).or_default();
-                    entry.0 += 1;
-                    entry.1 = m.span.start;
+                    match counts.iter_mut().find(|(e, _, _)| *e == m.entity) {
+                        Some(entry) => {
+                            entry.1 += 1;
+                            entry.2 = m.span.start;
+                        }
+                        None => counts.push((m.entity, 1, m.span.start)),
+                    }
                 }
                 cursor += 1;
             }
             alliance_at.push(
                 counts
                     .iter()
-                    .max_by_key(|(_, (n, last))| (*n, *last))
-                    .map(|(e, _)| *e),
+                    .max_by_key(|(_, n, last)| (*n, *last))
+                    .map(|(e, _, _)| *e),
             );
         }
-        let cues = find_cues(text, &sentences);
+        // Mentions are sorted by position, so by sentence too.
+        let mut mention_starts = Vec::with_capacity(sentences.len() + 1);
+        let mut cursor = 0;
+        for idx in 0..=sentences.len() {
+            while cursor < mentions.len() && mentions[cursor].sentence < idx {
+                cursor += 1;
+            }
+            mention_starts.push(cursor);
+        }
         Doc {
             text,
             cues,
+            mention_starts,
             sentences,
             mentions,
             entities,
@@ -259,9 +307,14 @@ impl<'a> Doc<'a> {
 
     /// The mentions inside sentence `idx`.
     pub fn mentions_in(&self, idx: usize) -> &[Mention] {
-        let lo = self.mentions.partition_point(|m| m.sentence < idx);
-        let hi = self.mentions.partition_point(|m| m.sentence <= idx);
-        &self.mentions[lo..hi]
+        match (
+            self.mention_starts.get(idx),
+            self.mention_starts.get(idx + 1),
+        ) {
+            (Some(&lo), Some(&hi)) => &self.mentions[lo..hi],
+            // Past the last sentence: none, as the search found before.
+            _ => &[],
+        }
     }
 
     /// The text of sentence `idx`.
@@ -427,9 +480,14 @@ pub fn find_words(text: &str, sentence: Span, needle: &str) -> Vec<Span> {
     // Compared in place, byte by byte: no lower-cased copy of the sentence.
     // A match starts on a char boundary, as `needle` is a whole string.
     let (haystack, needle) = (body.as_bytes(), needle.as_bytes());
+    // The first byte alone rules out most positions.
     let find_from = |from: usize| {
-        (from..=haystack.len().checked_sub(needle.len())?)
-            .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+        (from..=haystack.len().checked_sub(needle.len())?).find(|&i| {
+            needle
+                .first()
+                .is_none_or(|first| haystack[i].eq_ignore_ascii_case(first))
+                && haystack[i..i + needle.len()].eq_ignore_ascii_case(needle)
+        })
     };
     let mut out = Vec::new();
     let mut from = 0;
@@ -520,23 +578,14 @@ mod tests {
             assert!(re.is_match(phrase), "{cue:?}: {phrase:?} is no match");
             assert!(doc.may_match(0, cue), "{cue:?}: no cue word in {phrase:?}");
         }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for dir in ["corpus", "tests/fixtures/unseen"] {
-            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-                continue;
-            };
-            for path in entries.flatten().map(|e| e.path()) {
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let doc = Doc::new(&text, &gazetteer, None);
-                for idx in 0..doc.sentences.len() {
-                    let body = doc.sentence_text(idx);
-                    assert!(
-                        !re.is_match(body) || doc.may_match(idx, cue),
-                        "{cue:?}: no cue word in {body:?}"
-                    );
-                }
+        for (_path, text) in crate::bundled_texts() {
+            let doc = Doc::new(&text, &gazetteer, None);
+            for idx in 0..doc.sentences.len() {
+                let body = doc.sentence_text(idx);
+                assert!(
+                    !re.is_match(body) || doc.may_match(idx, cue),
+                    "{cue:?}: no cue word in {body:?}"
+                );
             }
         }
     }
@@ -651,6 +700,36 @@ mod tests {
                 .filter(|p| re.is_match(p))
                 .collect();
             check_cue_words(Cue::Request, re, &phrases);
+        }
+    }
+
+    /// The dates of every sentence are those that the date regex finds in
+    /// it: skipping sentences with no date word and no digit loses none.
+    #[test]
+    fn date_cue_skips_no_date() {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let check = |text: &str| {
+            for date in [None, PartialDate::new(2022, Some(10), Some(13)).ok()] {
+                let doc = Doc::new(text, &gazetteer, date);
+                let headline = doc.sentences.first().and_then(|first| {
+                    dates::find_dates(text, first.span, None)
+                        .into_iter()
+                        .find(|d| d.date.month.is_none())
+                        .map(|d| d.date)
+                });
+                assert_eq!(doc.reference, date.or(headline), "{text:?}");
+                for (idx, sentence) in doc.sentences.iter().enumerate() {
+                    let want = dates::find_dates(text, sentence.span, doc.reference);
+                    assert_eq!(doc.dates[idx], want, "{:?}", sentence.span.slice(text));
+                }
+            }
+        };
+        for phrase in dates::tests::DATE_PHRASES {
+            check(phrase);
+            check(&format!("Headline of {phrase}\nIt was {phrase}."));
+        }
+        for (_path, text) in crate::bundled_texts() {
+            check(&text);
         }
     }
 

@@ -99,12 +99,17 @@ pub fn quotations(text: &str) -> Vec<Quotation> {
         *pos += line.len();
         Some((start, line))
     }) {
-        // Only quote marks open or close a quotation: look at them alone.
+        // Only quote marks open or close a quotation: look at them alone,
+        // found by their first byte (`"`, or 0xC2 and 0xE2, which lead the
+        // others and some other characters) without decoding the rest.
         let mut open: Option<(usize, usize)> = None; // (mark start, inner start)
-        for (pos, ch) in line
-            .char_indices()
-            .filter(|(_, ch)| QUOTE_MARKS.contains(ch))
-        {
+        let marks = line
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| matches!(b, b'"' | 0xC2 | 0xE2))
+            .filter_map(|(pos, _)| line[pos..].chars().next().map(|ch| (pos, ch)))
+            .filter(|(_, ch)| QUOTE_MARKS.contains(ch));
+        for (pos, ch) in marks {
             let prev = line[..pos].chars().next_back();
             let next = line[pos + ch.len_utf8()..].chars().next();
             let prev_space = prev.is_none_or(|c| c.is_whitespace() || "([—–-/".contains(c));
@@ -269,12 +274,9 @@ fn inside_quotes(quotes: &[Quotation], pos: usize) -> bool {
 
 /// Cue verbs in `span` outside quotes, as word spans.
 fn cues(doc: &Doc<'_>, span: Span, quotes: &[Quotation]) -> Vec<Span> {
-    let mut out: Vec<Span> = crate::mention::words(doc.text, span)
-        .into_iter()
+    let mut out: Vec<Span> = crate::mention::word_iter(doc.text, span)
         .filter(|w| lexicon::is_cue_verb(w.text) && !inside_quotes(quotes, w.span.start))
         .map(|w| w.span)
-        .collect::<Vec<_>>()
-        .into_iter()
         .chain(
             super::find_words(doc.text, span, "according to")
                 .into_iter()
@@ -821,6 +823,8 @@ mod tests {
         check("a \"straight\" quote and 5\" pipe", &["straight"]);
         check("“Open but never closed", &[]);
         check("“First.\nSecond.”", &[]);
+        // Look-alikes of the marks' first bytes: a dash, a no-break space.
+        check("“a—b” and\u{a0}«c» ‘d’ „e“", &["a—b", "c", "e"]);
     }
 
     /// fuzz/extract: a line of short quotes (`"a" "a" …`) looked for cue

@@ -10,7 +10,6 @@
 pub mod gazetteer;
 pub mod lexicon;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -190,22 +189,55 @@ fn is_word_inner(c: char) -> bool {
 /// Byte ranges of the words of `body`: a letter, then letters, marks,
 /// hyphens and apostrophes up to the last letter (the regex
 /// `\p{L}[\p{L}\p{M}\-’']*\p{L}|\p{L}`, scanned by hand: the regex engine
-/// was a quarter of all extraction time).
+/// was a quarter of all extraction time). ASCII bytes are classified as
+/// bytes; only other characters are decoded.
 fn word_ranges(body: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = body.as_bytes();
+    // The character at byte `at`, a char boundary, and its length.
+    let char_at = move |at: usize| {
+        body.get(at..)
+            .and_then(|rest| rest.chars().next())
+            .map(|c| (c, c.len_utf8()))
+    };
     let mut pos = 0;
     std::iter::from_fn(move || {
-        let rest = &body[pos..];
-        let (offset, first) = rest.char_indices().find(|&(_, c)| is_letter(c))?;
-        let start = pos + offset;
-        let mut end = start + first.len_utf8();
-        let mut scan = end;
-        for c in body[end..].chars() {
-            if !is_word_inner(c) {
-                break;
+        let mut start = pos;
+        let first_len = loop {
+            let b = *bytes.get(start)?;
+            if b.is_ascii() {
+                if b.is_ascii_alphabetic() {
+                    break 1;
+                }
+                start += 1;
+            } else {
+                let (c, len) = char_at(start)?;
+                if is_letter(c) {
+                    break len;
+                }
+                start += len;
             }
-            scan += c.len_utf8();
-            if is_letter(c) {
-                end = scan;
+        };
+        let mut end = start + first_len;
+        let mut scan = end;
+        while let Some(&b) = bytes.get(scan) {
+            if b.is_ascii() {
+                if b.is_ascii_alphabetic() {
+                    scan += 1;
+                    end = scan;
+                } else if matches!(b, b'-' | b'\'') {
+                    scan += 1;
+                } else {
+                    break;
+                }
+            } else {
+                let Some((c, len)) = char_at(scan) else { break };
+                if !is_word_inner(c) {
+                    break;
+                }
+                scan += len;
+                if is_letter(c) {
+                    end = scan;
+                }
             }
         }
         pos = end;
@@ -226,28 +258,41 @@ pub struct Word<'t> {
 
 /// The words of `text[span]`, with possessives split off.
 pub fn words(text: &str, span: Span) -> Vec<Word<'_>> {
+    word_iter(text, span).collect()
+}
+
+/// Appends the words of `text[span]` to `out`, as [`words`] returns them.
+fn push_words<'t>(text: &'t str, span: Span, out: &mut Vec<Word<'t>>) {
+    out.extend(word_iter(text, span));
+}
+
+/// The words of `text[span]`, as [`words`] returns them, one by one: for
+/// callers that only filter them.
+pub fn word_iter(text: &str, span: Span) -> impl Iterator<Item = Word<'_>> {
     let body = span.slice(text);
-    word_ranges(body)
-        .map(|(start, end)| {
-            let mut w = &body[start..end];
-            let mut possessive = false;
-            for suffix in ["’s", "'s", "’", "'"] {
+    word_ranges(body).map(move |(start, end)| {
+        let mut w = &body[start..end];
+        let mut possessive = false;
+        // A word ends with a letter, so of the suffixes "’s", "'s", "’"
+        // and "'" only the first two can end it.
+        if w.ends_with('s') {
+            for suffix in ["’s", "'s"] {
                 if let Some(stripped) = w.strip_suffix(suffix) {
                     if !stripped.is_empty() {
                         w = stripped;
-                        possessive = suffix.ends_with('s');
+                        possessive = true;
                         break;
                     }
                 }
             }
-            let start = span.start + start;
-            Word {
-                span: Span::new(start, start + w.len()),
-                text: w,
-                possessive,
-            }
-        })
-        .collect()
+        }
+        let start = span.start + start;
+        Word {
+            span: Span::new(start, start + w.len()),
+            text: w,
+            possessive,
+        }
+    })
 }
 
 fn is_capitalised(word: &str) -> bool {
@@ -263,13 +308,21 @@ pub fn find_mentions(
 ) -> Vec<Mention> {
     let gazetteer = entities.gazetteer;
     let mut mentions: Vec<Mention> = Vec::new();
-    let sentence_of = |pos: usize| sentences.partition_point(|s| s.span.end <= pos);
     // 1. Gazetteer labels; anaphors only after their entity has been named.
-    let mut named: HashMap<usize, usize> = HashMap::new();
-    // The most salient alliance so far: most often named, then most recent.
-    let mut alliance_names: HashMap<usize, (usize, usize)> = HashMap::new();
+    // An article names a few dozen entities: a list beats a hash map.
+    let mut named: Vec<usize> = Vec::new();
+    // The most salient alliance so far: most often named, then most recent
+    // (entity, count, last start; no two share a start, so no ties).
+    let mut alliance_names: Vec<(usize, usize, usize)> = Vec::new();
+    // Hits come in text order: their sentence index only moves forward.
+    let mut sentence = 0;
     for hit in gazetteer.find_all(text) {
-        let sentence = sentence_of(hit.span.start);
+        while sentences
+            .get(sentence)
+            .is_some_and(|s| s.span.end <= hit.span.start)
+        {
+            sentence += 1;
+        }
         // The extractors expect a mention inside its sentence; a name the
         // segmenter cut (an over-long sentence) is no mention.
         if !sentences
@@ -285,10 +338,10 @@ pub fn find_mentions(
                 let target = if class == EntityClass::Alliance {
                     alliance_names
                         .iter()
-                        .max_by_key(|(_, (n, last))| (*n, *last))
-                        .map(|(e, _)| *e)
+                        .max_by_key(|(_, n, last)| (*n, *last))
+                        .map(|(e, _, _)| *e)
                 } else {
-                    named.contains_key(&hit.entity).then_some(hit.entity)
+                    named.contains(&hit.entity).then_some(hit.entity)
                 };
                 match target {
                     Some(t) => (t, MentionKind::Anaphor),
@@ -300,11 +353,17 @@ pub fn find_mentions(
             LabelKind::Metonym => (hit.entity, MentionKind::Metonym),
         };
         if hit.kind == LabelKind::Name {
-            *named.entry(entity).or_default() += 1;
+            if !named.contains(&entity) {
+                named.push(entity);
+            }
             if gazetteer.entities[entity].class == EntityClass::Alliance {
-                let entry = alliance_names.entry(entity).or_default();
-                entry.0 += 1;
-                entry.1 = hit.span.start;
+                match alliance_names.iter_mut().find(|(e, _, _)| *e == entity) {
+                    Some(entry) => {
+                        entry.1 += 1;
+                        entry.2 = hit.span.start;
+                    }
+                    None => alliance_names.push((entity, 1, hit.span.start)),
+                }
             }
         }
         let modifier = is_modifier(text, hit.span);
@@ -317,12 +376,31 @@ pub fn find_mentions(
         });
     }
     // 2. New people by the name pattern. The words of each sentence are
-    // found once, here, and used again for surnames.
+    // found once, here, and used again for surnames: all in one list,
+    // sentence `i`'s from `word_starts[i]` to `word_starts[i + 1]`.
     let taken: Vec<Span> = mentions.iter().map(|m| m.span).collect();
-    let sentence_words: Vec<Vec<Word<'_>>> =
-        sentences.iter().map(|s| words(text, s.span)).collect();
-    for (sentence, words) in sentences.iter().zip(&sentence_words) {
-        for (span, label) in person_candidates(text, sentence.span, words, &taken) {
+    let mut all_words: Vec<Word<'_>> = Vec::new();
+    let mut word_starts = Vec::with_capacity(sentences.len() + 1);
+    for sentence in sentences {
+        word_starts.push(all_words.len());
+        push_words(text, sentence.span, &mut all_words);
+    }
+    word_starts.push(all_words.len());
+    let sentence_words = word_starts.windows(2).map(|w| &all_words[w[0]..w[1]]);
+    // The gazetteer mentions of each sentence: they lie inside it (see
+    // above), so no other can overlap its words.
+    let mut taken_start = 0;
+    for (sentence, words) in sentences.iter().zip(sentence_words.clone()) {
+        while taken_start < taken.len() && mentions[taken_start].sentence < sentence.index {
+            taken_start += 1;
+        }
+        let taken_end = taken_start
+            + mentions[taken_start..taken.len()]
+                .iter()
+                .take_while(|m| m.sentence == sentence.index)
+                .count();
+        let taken_here = &taken[taken_start..taken_end];
+        for (span, label) in person_candidates(text, sentence.span, words, taken_here) {
             let entity = entities.intern(slug(&label), label, EntityClass::Person);
             mentions.push(Mention {
                 span,
@@ -344,9 +422,21 @@ pub fn find_mentions(
         }
     }
     let mut extra_mentions = Vec::new();
-    for (sentence, words) in sentences.iter().zip(&sentence_words) {
+    // Words come in text order: the mentions starting before each one's end
+    // only grow.
+    let mut n_before = 0;
+    for (sentence, words) in sentences.iter().zip(sentence_words) {
+        if surnames.is_empty() {
+            break;
+        }
         for word in words {
-            if !is_capitalised(word.text) || mentions_cover(&mentions, word.span) {
+            if !is_capitalised(word.text) {
+                continue;
+            }
+            while n_before < mentions.len() && mentions[n_before].span.start < word.span.end {
+                n_before += 1;
+            }
+            if mentions_cover(&mentions[..n_before], word.span) {
                 continue;
             }
             let sentence_initial = text[sentence.span.start..word.span.start].trim().is_empty();
@@ -375,17 +465,11 @@ pub fn find_mentions(
     mentions
 }
 
-/// True when a mention overlaps `span`; `mentions` is sorted by start.
-/// Mentions never nest, so only the last one starting before `span.end` can
-/// overlap.
-fn mentions_cover(mentions: &[Mention], span: Span) -> bool {
-    let idx = mentions.partition_point(|m| m.span.start < span.end);
-    idx > 0
-        && mentions[..idx]
-            .iter()
-            .rev()
-            .take(4)
-            .any(|m| m.span.overlaps(span))
+/// True when a mention overlaps `span`; `before` are the mentions that
+/// start before `span.end`, sorted by start. Mentions never nest, so only
+/// the last ones can overlap.
+fn mentions_cover(before: &[Mention], span: Span) -> bool {
+    before.iter().rev().take(4).any(|m| m.span.overlaps(span))
 }
 
 /// "Russia-led", "Moscow-brokered": a hyphen and a lower-case word follow.
