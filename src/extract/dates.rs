@@ -70,7 +70,7 @@ fn regex() -> &'static Regex {
     RE.get_or_init(|| Regex::new(&pattern()).expect("date regex"))
 }
 
-/// [`regex`] with ASCII digit and space classes: on ASCII text it matches
+/// [`regex()`] with ASCII digit and space classes: on ASCII text it matches
 /// alike, with the same groups (the case-insensitive parts differ only on
 /// the Kelvin sign and the long s). Its automaton is a fraction of the
 /// size, which the group search pays for on every date.
@@ -112,7 +112,7 @@ fn pattern() -> String {
 /// last year", "on Monday").
 const UNIT_WORDS: [&str; 4] = ["year", "month", "week", "day"];
 
-/// Words one of which every match of [`regex`] without a digit contains,
+/// Words one of which every match of [`regex()`] without a digit contains,
 /// ignoring ASCII case: the units, then the month names (the bare month
 /// alternative). `Doc::new` finds them for every sentence in its one pass of
 /// cue words over the article.
@@ -123,7 +123,7 @@ pub(super) fn date_words() -> impl Iterator<Item = &'static str> {
 /// How many [`date_words`] there are.
 pub(super) const DATE_WORD_COUNT: usize = UNIT_WORDS.len() + MONTHS.len();
 /// Whether [`find_dates`] may find a date in `body`, given whether it
-/// contains one of [`date_words`]: every match of [`regex`] contains such a
+/// contains one of [`date_words`]: every match of [`regex()`] contains such a
 /// word or a digit (`\d`: any Unicode decimal digit, which
 /// `char::is_numeric` includes). Half of the sentences of news text have
 /// neither, and these checks are cheaper than starting the regex.
@@ -133,7 +133,7 @@ pub(super) fn may_contain_date(body: &str, has_date_word: bool) -> bool {
         || (!body.is_ascii() && body.chars().any(|c| !c.is_ascii() && c.is_numeric()))
 }
 
-/// The groups of `found`, a match of [`regex`] in `body`.
+/// The groups of `found`, a match of [`regex()`] in `body`.
 ///
 /// The search for them runs on the text up to the match and one character
 /// after it (what a `\b` at its end looks at), not on the rest of the
