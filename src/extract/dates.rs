@@ -122,6 +122,7 @@ pub(super) fn date_words() -> impl Iterator<Item = &'static str> {
 
 /// How many [`date_words`] there are.
 pub(super) const DATE_WORD_COUNT: usize = UNIT_WORDS.len() + MONTHS.len();
+
 /// Whether [`find_dates`] may find a date in `body`, given whether it
 /// contains one of [`date_words`]: every match of [`regex()`] contains such a
 /// word or a digit (`\d`: any Unicode decimal digit, which

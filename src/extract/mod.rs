@@ -46,7 +46,8 @@ use std::collections::HashMap;
 use crate::claim::{Claim, Object, Relation};
 use crate::corpus::PartialDate;
 use crate::mention::{
-    find_mentions, Entities, EntityClass, EntityRef, Gazetteer, Mention, MentionKind,
+    find_mentions, sentence_starts, Entities, EntityClass, EntityRef, Gazetteer, Mention,
+    MentionKind,
 };
 use crate::segment::{sentences, Sentence};
 use crate::span::Span;
@@ -277,15 +278,7 @@ impl<'a> Doc<'a> {
                     .map(|(e, _, _)| *e),
             );
         }
-        // Mentions are sorted by position, so by sentence too.
-        let mut mention_starts = Vec::with_capacity(sentences.len() + 1);
-        let mut cursor = 0;
-        for idx in 0..=sentences.len() {
-            while cursor < mentions.len() && mentions[cursor].sentence < idx {
-                cursor += 1;
-            }
-            mention_starts.push(cursor);
-        }
+        let mention_starts = sentence_starts(&mentions, sentences.len());
         Doc {
             text,
             cues,
@@ -480,14 +473,9 @@ pub fn find_words(text: &str, sentence: Span, needle: &str) -> Vec<Span> {
     // Compared in place, byte by byte: no lower-cased copy of the sentence.
     // A match starts on a char boundary, as `needle` is a whole string.
     let (haystack, needle) = (body.as_bytes(), needle.as_bytes());
-    // The first byte alone rules out most positions.
     let find_from = |from: usize| {
-        (from..=haystack.len().checked_sub(needle.len())?).find(|&i| {
-            needle
-                .first()
-                .is_none_or(|first| haystack[i].eq_ignore_ascii_case(first))
-                && haystack[i..i + needle.len()].eq_ignore_ascii_case(needle)
-        })
+        (from..=haystack.len().checked_sub(needle.len())?)
+            .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
     };
     let mut out = Vec::new();
     let mut from = 0;

@@ -261,11 +261,6 @@ pub fn words(text: &str, span: Span) -> Vec<Word<'_>> {
     word_iter(text, span).collect()
 }
 
-/// Appends the words of `text[span]` to `out`, as [`words`] returns them.
-fn push_words<'t>(text: &'t str, span: Span, out: &mut Vec<Word<'t>>) {
-    out.extend(word_iter(text, span));
-}
-
 /// The words of `text[span]`, as [`words`] returns them, one by one: for
 /// callers that only filter them.
 pub fn word_iter(text: &str, span: Span) -> impl Iterator<Item = Word<'_>> {
@@ -383,23 +378,19 @@ pub fn find_mentions(
     let mut word_starts = Vec::with_capacity(sentences.len() + 1);
     for sentence in sentences {
         word_starts.push(all_words.len());
-        push_words(text, sentence.span, &mut all_words);
+        all_words.extend(word_iter(text, sentence.span));
     }
     word_starts.push(all_words.len());
     let sentence_words = word_starts.windows(2).map(|w| &all_words[w[0]..w[1]]);
     // The gazetteer mentions of each sentence: they lie inside it (see
     // above), so no other can overlap its words.
-    let mut taken_start = 0;
-    for (sentence, words) in sentences.iter().zip(sentence_words.clone()) {
-        while taken_start < taken.len() && mentions[taken_start].sentence < sentence.index {
-            taken_start += 1;
-        }
-        let taken_end = taken_start
-            + mentions[taken_start..taken.len()]
-                .iter()
-                .take_while(|m| m.sentence == sentence.index)
-                .count();
-        let taken_here = &taken[taken_start..taken_end];
+    let taken_starts = sentence_starts(&mentions, sentences.len());
+    for ((sentence, words), taken_range) in sentences
+        .iter()
+        .zip(sentence_words.clone())
+        .zip(taken_starts.windows(2))
+    {
+        let taken_here = &taken[taken_range[0]..taken_range[1]];
         for (span, label) in person_candidates(text, sentence.span, words, taken_here) {
             let entity = entities.intern(slug(&label), label, EntityClass::Person);
             mentions.push(Mention {
@@ -463,6 +454,20 @@ pub fn find_mentions(
     mentions.extend(extra_mentions);
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
     mentions
+}
+
+/// Per sentence `i` of `n_sentences`, the mentions of `mentions` (sorted by
+/// position, so by sentence) that stand in it are `starts[i]..starts[i + 1]`.
+pub(crate) fn sentence_starts(mentions: &[Mention], n_sentences: usize) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(n_sentences + 1);
+    let mut cursor = 0;
+    for idx in 0..=n_sentences {
+        while cursor < mentions.len() && mentions[cursor].sentence < idx {
+            cursor += 1;
+        }
+        starts.push(cursor);
+    }
+    starts
 }
 
 /// True when a mention overlaps `span`; `before` are the mentions that
