@@ -39,17 +39,26 @@ pub struct FactRow {
     pub claim: String,
 }
 
+// Each property is read by its own subquery, which Oxigraph hash-joins: one
+// scan per property instead of one index seek per claim and property.
 const FACTS_QUERY: &str = "
 SELECT ?claim ?article ?p ?slabel ?olabel ?quote ?date ?value ?evidence ?begin ?end ?rule WHERE {
-  ?claim a akg:Claim ; prov:wasDerivedFrom ?art ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-         akg:sentence ?sentence ; nif:beginIndex ?begin ; nif:endIndex ?end ; akg:rule ?rule .
-  ?art dcterms:identifier ?article .
-  ?sentence nif:anchorOf ?evidence .
-  OPTIONAL { ?s skos:prefLabel ?slabel }
-  OPTIONAL { ?o skos:prefLabel ?olabel }
-  OPTIONAL { ?o akg:quotation ?quote }
-  OPTIONAL { ?claim akg:date ?date }
-  OPTIONAL { ?claim akg:value ?value }
+  ?claim a akg:Claim .
+  { SELECT ?claim ?art WHERE { ?claim prov:wasDerivedFrom ?art } }
+  { SELECT ?claim ?s WHERE { ?claim rdf:subject ?s } }
+  { SELECT ?claim ?p WHERE { ?claim rdf:predicate ?p } }
+  { SELECT ?claim ?o WHERE { ?claim rdf:object ?o } }
+  { SELECT ?claim ?sentence WHERE { ?claim akg:sentence ?sentence } }
+  { SELECT ?claim ?begin WHERE { ?claim nif:beginIndex ?begin } }
+  { SELECT ?claim ?end WHERE { ?claim nif:endIndex ?end } }
+  { SELECT ?claim ?rule WHERE { ?claim akg:rule ?rule } }
+  { SELECT ?art ?article WHERE { ?art dcterms:identifier ?article } }
+  { SELECT ?sentence ?evidence WHERE { ?sentence nif:anchorOf ?evidence } }
+  OPTIONAL { SELECT ?s ?slabel WHERE { ?s skos:prefLabel ?slabel } }
+  OPTIONAL { SELECT ?o ?olabel WHERE { ?o skos:prefLabel ?olabel } }
+  OPTIONAL { SELECT ?o ?quote WHERE { ?o akg:quotation ?quote } }
+  OPTIONAL { SELECT ?claim ?date WHERE { ?claim akg:date ?date } }
+  OPTIONAL { SELECT ?claim ?value WHERE { ?claim akg:value ?value } }
 }";
 
 fn text(term: Option<&Option<Term>>) -> String {

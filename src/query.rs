@@ -429,6 +429,34 @@ pub fn select(
     Ok((variables, rows))
 }
 
+/// A `VALUES` row that binds each variable to its term, to put inside a
+/// query's `WHERE`.
+///
+/// Use it instead of [`select`]'s bindings when a bound variable should steer
+/// the join order: Oxigraph plans a query before it applies the bindings, so
+/// a plan for "claims about ?e" scans every claim first (`akg trace Armenia`
+/// on 1,000 articles: 9.5 s with bindings, 2.5 s with `VALUES`). A term
+/// prints in N-Triples syntax, which SPARQL parses back as the same term.
+pub fn values_clause(bindings: &[(&str, Term)]) -> Result<String, QueryError> {
+    let mut names = Vec::with_capacity(bindings.len());
+    for (name, _) in bindings {
+        let bare = name
+            .strip_prefix('?')
+            .or_else(|| name.strip_prefix('$'))
+            .unwrap_or(name);
+        let variable = Variable::new(bare).map_err(|_| QueryError::InvalidVariable {
+            name: (*name).to_owned(),
+        })?;
+        names.push(variable.to_string());
+    }
+    let terms: Vec<String> = bindings.iter().map(|(_, term)| term.to_string()).collect();
+    Ok(format!(
+        "VALUES ({}) {{ ({}) }}",
+        names.join(" "),
+        terms.join(" ")
+    ))
+}
+
 /// Shows a term compactly, as the table format does: `ent:Armenia` and
 /// `akg:memberOf` for our IRIs (and the other prefixes of saved queries), `<iri>` for
 /// other IRIs, the plain value for literals, `_:id` for blank nodes.
@@ -1250,8 +1278,25 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
         assert_eq!(variables, ["s", "label"]);
         assert_eq!(
             rows,
+            [[
+                Some(Term::from(subject.clone())),
+                Some(bindings[0].1.clone())
+            ]]
+        );
+
+        // The same binding as a VALUES row: the term's escapes survive.
+        let values = values_clause(&bindings)?;
+        let inline =
+            format!("{PROLOGUE}SELECT ?s ?label WHERE {{ {values} ?s rdfs:label ?label }}");
+        let (_, rows) = select(&store, &inline, &[])?;
+        assert_eq!(
+            rows,
             [[Some(Term::from(subject)), Some(bindings[0].1.clone())]]
         );
+        assert!(matches!(
+            values_clause(&[("no good", bindings[0].1.clone())]),
+            Err(QueryError::InvalidVariable { .. })
+        ));
         Ok(())
     }
 

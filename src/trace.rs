@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::claim::Relation;
 use crate::graph::{self, cell, normalize_name, ArticleInfo};
-use crate::query::{select, QueryError};
+use crate::query::{select, values_clause, QueryError};
 use crate::rdf::vocab::{AKG, CLAIM, SPARQL_PREFIXES};
 
 /// What to trace.
@@ -455,9 +455,11 @@ impl Context<'_> {
         extra: &str,
         bindings: &[(&str, Term)],
     ) -> Result<Vec<Row>, TraceError> {
-        let query =
-            format!("{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {selector} {DETAILS} }}");
-        let (_, rows) = select(self.store, &query, bindings)?;
+        let values = values_clause(bindings)?;
+        let query = format!(
+            "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector} {DETAILS} }}"
+        );
+        let (_, rows) = select(self.store, &query, &[])?;
         let mut out: BTreeMap<String, Row> = BTreeMap::new();
         for row in &rows {
             if let Some(parsed) = self.parse_row(row) {
@@ -481,48 +483,69 @@ impl Context<'_> {
 
     /// Claims where a leader of `state`, named in that role in the same
     /// article, does `p o`.
+    ///
+    /// In three small steps rather than one join: the state's leader roles,
+    /// who holds them in which article, then each holder's `p o` claims in
+    /// those articles. A role's description repeats in every article that
+    /// names it, so in the union graph one join multiplied the rows by the
+    /// number of those articles (`Armenia invoked "Article 4"` on 1,000
+    /// articles: 398 s; now under a second).
     fn via_rows(&self, state: &NamedNode, p: &NamedNode, o: &Term) -> Result<Vec<Row>, TraceError> {
-        let selector = "
-  ?role_claim a akg:Claim ; rdf:subject ?s ; rdf:predicate akg:holdsRole ; rdf:object ?role ; prov:wasDerivedFrom ?a .
-  ?role akg:roleOf ?state ; akg:roleTitle ?title .
-  OPTIONAL { ?role skos:prefLabel ?role_label }";
+        let values = values_clause(&[("state", state.clone().into())])?;
         let query = format!(
-            "{SPARQL_PREFIXES}SELECT {COLUMNS} ?state ?role_claim ?title ?role_label WHERE {{ {selector} {DETAILS} }}"
+            "{SPARQL_PREFIXES}SELECT DISTINCT ?role ?title ?role_label WHERE {{ {values}
+  ?role akg:roleOf ?state ; akg:roleTitle ?title .
+  OPTIONAL {{ ?role skos:prefLabel ?role_label }} }}"
         );
-        let bindings = [
-            ("state", Term::from(state.clone())),
-            ("p", p.clone().into()),
-            ("o", o.clone()),
-        ];
-        let (_, rows) = select(self.store, &query, &bindings)?;
-        let n = COLUMNS.split_whitespace().count();
-        let mut out: BTreeMap<String, Row> = BTreeMap::new();
-        for row in &rows {
-            let title = cell(row, n + 2).unwrap_or_default().to_lowercase();
+        let (_, roles) = select(self.store, &query, &[])?;
+        // Person IRI → article id → the smallest role claim there.
+        let mut holders: BTreeMap<String, BTreeMap<String, Via>> = BTreeMap::new();
+        for role_row in &roles {
+            let Some(Some(role)) = role_row.first() else {
+                continue;
+            };
+            let title = cell(role_row, 1).unwrap_or_default().to_lowercase();
             if !LEADER_TITLES.iter().any(|t| title.starts_with(t)) {
                 continue;
             }
-            let Some(mut parsed) = self.parse_row(row) else {
-                continue;
-            };
-            let person = self.label(
-                &Term::NamedNode(NamedNode::new_unchecked(parsed.s.clone())),
-                None,
+            let role_name = cell(role_row, 2).unwrap_or_else(|| title.clone());
+            let values = values_clause(&[("role", role.clone())])?;
+            let query = format!(
+                "{SPARQL_PREFIXES}SELECT DISTINCT ?s ?article ?role_claim WHERE {{ {values}
+  ?role_claim rdf:object ?role ; rdf:predicate akg:holdsRole ; rdf:subject ?s ; prov:wasDerivedFrom ?a .
+  ?a dcterms:identifier ?article }}"
             );
-            let via = Via {
-                person,
-                role: cell(row, n + 3).unwrap_or_else(|| title.clone()),
-                role_claim: cell(row, n + 1).unwrap_or_default(),
-            };
-            // Keep the smallest role claim, so that the output is stable.
-            if parsed.claim.via.as_ref().is_none_or(|old| via < *old) {
-                parsed.claim.via = Some(via);
-            }
-            match out.get_mut(&parsed.claim.claim) {
-                Some(old) if old.claim.via <= parsed.claim.via => {}
-                _ => {
-                    out.insert(parsed.claim.claim.clone(), parsed);
+            let (_, held) = select(self.store, &query, &[])?;
+            for row in &held {
+                let (Some(person), Some(article), Some(role_claim)) =
+                    (cell(row, 0), cell(row, 1), cell(row, 2))
+                else {
+                    continue;
+                };
+                let via = Via {
+                    person: self.label(&Term::NamedNode(NamedNode::new_unchecked(&person)), None),
+                    role: role_name.clone(),
+                    role_claim,
+                };
+                // Keep the smallest, so that the output is stable.
+                let slot = holders.entry(person).or_default();
+                match slot.get(&article) {
+                    Some(old) if *old <= via => {}
+                    _ => {
+                        slot.insert(article, via);
+                    }
                 }
+            }
+        }
+        let mut out: BTreeMap<String, Row> = BTreeMap::new();
+        for (person, articles) in &holders {
+            let person = NamedNode::new_unchecked(person);
+            for mut row in self.fact_rows(&person, p, o)? {
+                let Some(via) = articles.get(&row.claim.article.id) else {
+                    continue;
+                };
+                row.claim.via = Some(via.clone());
+                out.entry(row.claim.claim.clone()).or_insert(row);
             }
         }
         Ok(out.into_values().collect())
