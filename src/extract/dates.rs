@@ -49,6 +49,37 @@ fn month_number(word: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i + 1).ok())
 }
 
+fn weekday(word: &str) -> Option<time::Weekday> {
+    use time::Weekday::*;
+    [
+        Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
+    ]
+    .into_iter()
+    .find(|w| w.to_string().eq_ignore_ascii_case(word))
+}
+
+/// The last `weekday` on or before the article's date `reference` (strictly
+/// before it for "last Tuesday"): news reports speak of the days just past
+/// ("the ministry said on Sunday").
+fn weekday_before(
+    reference: PartialDate,
+    weekday: time::Weekday,
+    strictly: bool,
+) -> Option<PartialDate> {
+    let month = time::Month::try_from(reference.month?).ok()?;
+    let day = time::Date::from_calendar_date(reference.year, month, reference.day?).ok()?;
+    let back = (i64::from(day.weekday().number_days_from_monday())
+        - i64::from(weekday.number_days_from_monday()))
+    .rem_euclid(7);
+    let back = if back == 0 && strictly { 7 } else { back };
+    let found = day.checked_sub(time::Duration::days(back))?;
+    date(
+        found.year(),
+        Some(u8::from(found.month())),
+        Some(found.day()),
+    )
+}
+
 fn number_word(word: &str) -> Option<i32> {
     let words = [
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
@@ -98,7 +129,8 @@ fn pattern() -> String {
           | (?i:(?P<ago>\b(?P<n6>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+ago\b))
           | (?i:(?P<later>\b(?P<n7>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years?\s+later\b))
           | (?i:(?P<lastmonth>\b(?:last|previous)\s+month\b))
-          | (?i:(?P<thismonth>\b(?:this|earlier\s+this|later\s+this)\s+month\b|\blast\s+week\b|\bthis\s+week\b|\bearlier\s+this\s+week\b|\bon\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b))
+          | (?i:(?P<weekday>\b(?:on|by|since|until|(?P<wdlast>last))\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b))
+          | (?i:(?P<thismonth>\b(?:this|earlier\s+this|later\s+this)\s+month\b|\blast\s+week\b|\bthis\s+week\b|\bearlier\s+this\s+week\b))
           | (?i:(?P<lastyear>\blast\s+year\b))
           | (?i:(?P<thisyear>\bthis\s+year\b|\bearlier\s+this\s+year\b))
           | (?P<month>\b(?P<m8>January|February|March|April|June|July|August|September|October|November|December|May)\b)
@@ -253,6 +285,16 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
                         date(y, Some(m - 1), None)
                     }
                 })
+        } else if caps.name("weekday").is_some() {
+            let weekday = caps.name("wd").and_then(|w| weekday(w.as_str()));
+            match (reference, weekday) {
+                (Some(r), Some(w)) if r.day.is_some() => {
+                    weekday_before(r, w, caps.name("wdlast").is_some())
+                }
+                // Without the article's day, the week is unknown: its month.
+                (Some(r), _) => r.month.and_then(|m| date(r.year, Some(m), None)),
+                _ => None,
+            }
         } else if caps.name("thismonth").is_some() {
             reference.and_then(|r| r.month.and_then(|m| date(r.year, Some(m), None)))
         } else if caps.name("lastyear").is_some() {
@@ -291,7 +333,7 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
 /// True when `text` is the ASCII word `cue` or ends with it after a space or
 /// a hyphen, ignoring ASCII case. Looks only at the end of `text`, so that a
 /// line of many month names stays linear.
-fn ends_with_cue(text: &str, cue: &str) -> bool {
+pub(super) fn ends_with_cue(text: &str, cue: &str) -> bool {
     let (text, cue) = (text.as_bytes(), cue.as_bytes());
     let Some(start) = text.len().checked_sub(cue.len()) else {
         return false;
@@ -361,6 +403,25 @@ pub(super) mod tests {
         check("in December", Some("2022-10-13"), &["2021-12"]);
     }
 
+    /// A weekday is the last one on or before the article's date; without
+    /// the article's day only its month is known.
+    #[test]
+    fn weekdays() {
+        // 2022-09-22 was a Thursday.
+        check("said on Sunday", Some("2022-09-22"), &["2022-09-18"]);
+        check("By SUNDAY the toll", Some("2022-09-22"), &["2022-09-18"]);
+        check("on Thursday", Some("2022-09-22"), &["2022-09-22"]);
+        check("last Thursday", Some("2022-09-22"), &["2022-09-15"]);
+        check("on Friday", Some("2022-09-22"), &["2022-09-16"]);
+        // Across a month and a year.
+        check("on Saturday", Some("2022-01-01"), &["2022-01-01"]);
+        check("on Friday", Some("2022-01-01"), &["2021-12-31"]);
+        check("on Monday", Some("2022-09"), &["2022-09"]);
+        check("on Monday", Some("2022"), &[]);
+        check("on Monday", None, &[]);
+        check("Monday's talks", Some("2022-09-22"), &[]);
+    }
+
     #[test]
     fn month_cues() {
         check("In May", Some("2022-10-13"), &["2022-05"]);
@@ -423,6 +484,8 @@ pub(super) mod tests {
         "LAST WEEK",
         "on Monday",
         "ON SUNDAY",
+        "last Friday",
+        "by Sunday",
         "last year",
         "earlier this year",
         "in December",

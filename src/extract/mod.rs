@@ -68,6 +68,12 @@ pub struct Doc<'a> {
     pub reference: Option<PartialDate>,
     /// Dates found in each sentence.
     pub dates: Vec<Vec<DateMention>>,
+    /// The quotations of the text, in order (`quote::quotations`).
+    pub quotations: Vec<quote::Quotation>,
+    /// Per sentence, the date of the last date heading before it: a
+    /// paragraph that is only a date ("Wednesday 5 January"), as live
+    /// coverage and chronologies are written.
+    heading_at: Vec<Option<PartialDate>>,
     /// Per sentence, the alliance the text is about there: the most salient
     /// one so far (most often mentioned, then most recent).
     pub alliance_at: Vec<Option<EntityRef>>,
@@ -77,6 +83,79 @@ pub struct Doc<'a> {
     /// mention_starts[i + 1]]`: the extractors ask for them many times per
     /// sentence.
     mention_starts: Vec<usize>,
+}
+
+regex!(
+    anaphoric_date_re,
+    r"(?i)\b(?:at\s+the\s+time|(?:the|that)\s+same\s+day|(?:on\s+)?that\s+day)\b"
+);
+
+/// Per sentence, the date of the last date heading before it. A heading is
+/// a paragraph of one sentence made of one date with a month and at most a
+/// weekday besides ("Wednesday 5 January", "January 5, 2022"); its section
+/// runs to the next heading or section title (a short paragraph with no
+/// date and no closing punctuation). Headings count only when there are
+/// two or more: a single one is the dateline, the date of publication, not
+/// of what follows.
+fn heading_dates(
+    text: &str,
+    sentences: &[Sentence],
+    dates: &[Vec<DateMention>],
+) -> Vec<Option<PartialDate>> {
+    const WEEKDAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let mut out = Vec::with_capacity(sentences.len());
+    let mut current = None;
+    let mut headings = 0;
+    for (idx, sentence) in sentences.iter().enumerate() {
+        out.push(current);
+        let alone = |j: Option<usize>| {
+            j.and_then(|j| sentences.get(j))
+                .is_none_or(|other| other.paragraph != sentence.paragraph)
+        };
+        if !alone(idx.checked_sub(1)) || !alone(Some(idx + 1)) {
+            continue;
+        }
+        let [only] = dates[idx].as_slice() else {
+            // Another section title ("Looking back") ends the day's section.
+            let body = sentence.span.slice(text);
+            if dates[idx].is_empty()
+                && !body.ends_with(['.', '!', '?', '"', '”', '’', '»', '“', ':'])
+                && body.split_whitespace().count() <= 8
+            {
+                current = None;
+            }
+            continue;
+        };
+        if only.date.month.is_none() {
+            continue;
+        }
+        let rest = [
+            Span::new(sentence.span.start, only.span.start),
+            Span::new(only.span.end, sentence.span.end),
+        ];
+        let only_weekdays = rest.iter().all(|part| {
+            part.slice(text)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .all(|w| WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(w)))
+        });
+        if only_weekdays {
+            current = Some(only.date);
+            headings += 1;
+        }
+    }
+    if headings < 2 {
+        out.iter_mut().for_each(|date| *date = None);
+    }
+    out
 }
 
 /// Families of cue regexes that run on a sentence only when one of their
@@ -249,9 +328,11 @@ impl<'a> Doc<'a> {
                 .find(|d| d.date.month.is_none())
                 .map(|d| d.date)
         });
-        let dates = (0..sentences.len())
+        let dates: Vec<Vec<DateMention>> = (0..sentences.len())
             .map(|idx| find_dates(idx, reference))
             .collect();
+        let heading_at = heading_dates(text, &sentences, &dates);
+        let quotations = quote::quotations(text);
         let mut alliance_at = Vec::with_capacity(sentences.len());
         // (alliance, mentions, last start): few per article, and no two
         // share a start, so no ties.
@@ -288,6 +369,8 @@ impl<'a> Doc<'a> {
             entities,
             reference,
             dates,
+            quotations,
+            heading_at,
             alliance_at,
         }
     }
@@ -354,27 +437,101 @@ impl<'a> Doc<'a> {
             .or(self.focus_alliance(idx))
     }
 
-    /// The date nearest `pos` in sentence `idx`, or failing that in the one
-    /// or two sentences before it in the same paragraph.
+    /// The date nearest `pos` in sentence `idx`, or failing that the one its
+    /// context gives ([`Doc::context_date`]).
     pub fn date_near(&self, idx: usize, pos: usize) -> Option<PartialDate> {
-        if let Some(date) = dates::nearest(&self.dates[idx], pos) {
+        dates::nearest(&self.dates[idx], pos).or_else(|| self.context_date(idx))
+    }
+
+    /// The date a sentence that names none speaks of, from its context:
+    /// - after "at the time", "the same day" or "that day", the last date
+    ///   with a month in the ten sentences before it;
+    /// - else the date heading in force;
+    /// - else the most specific date of the one or two sentences before it
+    ///   in its paragraph ("Fast forward to September, … since the 2020
+    ///   war" speaks of September);
+    /// - else, in a paragraph that opens with a quotation, the date of the
+    ///   last dated sentence of the paragraph before, which introduced it
+    ///   ("On 17 June he explained why." / "“If the right of nations…”,
+    ///   he said.").
+    ///
+    /// Dates inside quotations do not count: a speaker's "this year" or
+    /// "in 2021" is not the date of the report. Nor do dates after "since":
+    /// they start a state of affairs ("frozen since February 2024") rather
+    /// than date an event.
+    pub fn context_date(&self, idx: usize) -> Option<PartialDate> {
+        if anaphoric_date_re().is_match(self.sentence_text(idx)) {
+            let found = (idx.saturating_sub(10)..idx)
+                .rev()
+                .find_map(|j| self.specific_date(j, true));
+            if found.is_some() {
+                return found;
+            }
+        }
+        // Under date headings, a paragraph tells what happened that day;
+        // an earlier date in it is one recalled ("recalling the January 2022
+        // deployment").
+        if let Some(date) = self.heading_at[idx] {
             return Some(date);
         }
         let paragraph = self.sentences[idx].paragraph;
-        (idx.saturating_sub(2)..idx)
+        let earlier = |j: usize, paragraph: usize| {
+            (j.saturating_sub(2)..j)
+                .rev()
+                .take_while(move |&k| self.sentences[k].paragraph == paragraph)
+                .find_map(|k| self.specific_date(k, false))
+        };
+        if let Some(date) = earlier(idx, paragraph) {
+            return Some(date);
+        }
+        let opening = (0..idx)
             .rev()
-            .filter(|&j| self.sentences[j].paragraph == paragraph)
-            .find_map(|j| {
-                // The most specific date of that sentence: "Fast forward to
-                // September, … since the 2020 war" speaks of September.
-                let dates = &self.dates[j];
-                dates
-                    .iter()
-                    .rev()
-                    .find(|d| d.date.month.is_some())
-                    .or(dates.last())
-                    .map(|d| d.date)
-            })
+            .take_while(|&k| self.sentences[k].paragraph == paragraph)
+            .last()
+            .unwrap_or(idx);
+        let opens_with_quote = self
+            .quotations
+            .get(
+                self.quotations
+                    .partition_point(|q| q.outer.start < self.sentences[opening].span.start),
+            )
+            .is_some_and(|q| q.outer.start == self.sentences[opening].span.start);
+        if opens_with_quote && opening > 0 {
+            let before = self.sentences[opening - 1].paragraph;
+            let found = (0..opening)
+                .rev()
+                .take_while(|&k| self.sentences[k].paragraph == before)
+                .find_map(|k| self.specific_date(k, false));
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// The most specific date of sentence `idx` outside quotations: the
+    /// last with a month, else (unless `with_month`) the last.
+    fn specific_date(&self, idx: usize, with_month: bool) -> Option<PartialDate> {
+        let text = self.text;
+        let mut found = self.dates[idx].iter().filter(|d| {
+            !self.is_quoted(d.span)
+                && !dates::ends_with_cue(text[..d.span.start].trim_end(), "since")
+        });
+        let last = found.clone().next_back();
+        found
+            .rfind(|d| d.date.month.is_some())
+            .or(if with_month { None } else { last })
+            .map(|d| d.date)
+    }
+
+    /// True when `span` lies inside a quotation.
+    pub fn is_quoted(&self, span: Span) -> bool {
+        let at = self
+            .quotations
+            .partition_point(|q| q.outer.end <= span.start);
+        self.quotations
+            .get(at)
+            .is_some_and(|q| q.outer.start <= span.start && span.end <= q.outer.end)
     }
 
     /// A claim with its evidence filled from sentence `idx`.
@@ -576,6 +733,58 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The context date of the sentence of `text` that contains `probe`,
+    /// "-" for none.
+    fn context_of(text: &str, date: &str, probe: &str) -> String {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let doc = Doc::new(text, &gazetteer, date.parse().ok());
+        let at = text.find(probe).unwrap();
+        let idx = doc
+            .sentences
+            .iter()
+            .position(|s| s.span.start <= at && at < s.span.end)
+            .unwrap();
+        doc.context_date(idx)
+            .map_or_else(|| "-".to_string(), |d| d.to_string())
+    }
+
+    #[test]
+    fn date_headings_date_their_sections() {
+        let live = "Live coverage\n\n5 January 2022\n\nWednesday 5 January\n\n\
+            Crowds stormed the building. He spoke late.\n\nThursday, 6 January\n\n\
+            Troops landed.\n\nLooking back\n\nIt was tense.\n";
+        let date = "2022-01-08";
+        assert_eq!(context_of(live, date, "He spoke"), "2022-01-05");
+        assert_eq!(context_of(live, date, "Troops"), "2022-01-06");
+        // A section title without a date ends the day's section.
+        assert_eq!(context_of(live, date, "It was tense"), "-");
+        // One date paragraph alone is a dateline, not a heading.
+        let dated = "Title\n\nJuly 09, 2021\n\nThe war last fall.\n";
+        assert_eq!(context_of(dated, date, "The war"), "-");
+    }
+
+    #[test]
+    fn context_dates_follow_the_narrative() {
+        let date = "2023-09-06";
+        let text = "Intro.\n\nOn Jan 10, he spoke to the press. Some context followed.\n\n\
+            Nothing dated here.\n\nThe Kremlin replied the same day.\n\n\
+            Armenia has been absent since February 2023. Its seat was empty.\n\n\
+            \"In 2021 we were alone,\" she said in March. \"Never again.\" Then she left.\n\n\
+            \"We will see,\" he said.\n";
+        // Anaphora reaches back over paragraphs to the last date with a month.
+        assert_eq!(context_of(text, date, "The Kremlin"), "2023-01-10");
+        // Else one or two sentences back in the paragraph.
+        assert_eq!(context_of(text, date, "Some context"), "2023-01-10");
+        assert_eq!(context_of(text, date, "Nothing dated"), "-");
+        // "since" starts a state of affairs; it dates nothing.
+        assert_eq!(context_of(text, date, "Its seat"), "-");
+        // Dates inside quotations do not count.
+        assert_eq!(context_of(text, date, "Then she left"), "2023-03");
+        // A paragraph that opens with a quotation takes the date of the
+        // paragraph before, which introduced it.
+        assert_eq!(context_of(text, date, "We will see"), "2023-03");
     }
 
     #[test]

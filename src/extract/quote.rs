@@ -170,7 +170,7 @@ struct Speaker {
 /// Extracts the quotes; `roles` are the role claims found so far.
 pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
     let text = doc.text;
-    let quotes = quotations(text);
+    let quotes = doc.quotations.clone();
     let mut out: Vec<Claim> = Vec::new();
     let mut last: Option<(usize, Speaker, Option<crate::corpus::PartialDate>)> = None;
     // Whether each sentence has a cue verb, found once per sentence: a
@@ -204,7 +204,19 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
                 s,
                 rule,
                 confidence,
-                super::dates::nearest(&doc.dates[first], q.inner.start),
+                report_date(doc, q, first..=last_sentence)
+                    .or_else(|| doc.context_date(first))
+                    .or_else(|| {
+                        // Else the date of the same speaker's quotation just
+                        // before, in this paragraph or the one before: the
+                        // same occasion ("He added that there was …").
+                        let (prev_sentence, prev, date) = last?;
+                        let paragraph = |idx: usize| doc.sentences[idx].paragraph;
+                        (prev.entity == s.entity
+                            && paragraph(first) <= paragraph(prev_sentence) + 1)
+                            .then_some(date)
+                            .flatten()
+                    }),
             ),
             None => {
                 // Continuation of the previous attributed quote.
@@ -245,6 +257,28 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
     }
     // Group speakers were created on the fly.
     out
+}
+
+/// The date of the report of quotation `q`: the date nearest it in its
+/// `sentences` outside every quotation (what the speaker says of other
+/// times is not when they said it), the nearer one before it on a tie.
+fn report_date(
+    doc: &Doc<'_>,
+    q: &Quotation,
+    sentences: std::ops::RangeInclusive<usize>,
+) -> Option<crate::corpus::PartialDate> {
+    doc.dates[sentences]
+        .iter()
+        .flatten()
+        .filter(|d| !doc.is_quoted(d.span))
+        .min_by_key(|d| {
+            if d.span.end <= q.outer.start {
+                (q.outer.start - d.span.end) * 2
+            } else {
+                d.span.start.saturating_sub(q.outer.end) * 2 + 1
+            }
+        })
+        .map(|d| d.date)
 }
 
 fn sentence_at(doc: &Doc<'_>, pos: usize) -> Option<usize> {
@@ -825,6 +859,43 @@ mod tests {
         check("“First.\nSecond.”", &[]);
         // Look-alikes of the marks' first bytes: a dash, a no-break space.
         check("“a—b” and\u{a0}«c» ‘d’ „e“", &["a—b", "c", "e"]);
+    }
+
+    /// The dates of each quote of `text`, written on `date`.
+    fn quote_dates(text: &str, date: &str) -> Vec<(String, Option<String>)> {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let mut doc = Doc::new(text, &gazetteer, date.parse().ok());
+        extract(&mut doc, &[])
+            .into_iter()
+            .map(|c| match c.object {
+                Object::Quote(q) => (q, c.date.map(|d| d.to_string())),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_quote_is_dated_by_its_report_not_its_words() {
+        let got = quote_dates(
+            "“In 2021 we were alone this year,” Nikol Pashinyan said on Sunday.",
+            "2022-09-22",
+        );
+        assert_eq!(
+            got,
+            [(
+                "In 2021 we were alone this year,".to_string(),
+                Some("2022-09-18".to_string())
+            )]
+        );
+        // Nothing outside the quotation: the context dates it, here the
+        // introducing paragraph; and the same speaker's next quotation.
+        let got = quote_dates(
+            "On 12 June Nikol Pashinyan shot back:\n\n“We will leave in 2025.”\n\n\
+             He added that there was “no other way” for Armenia.\n",
+            "2024-06-14",
+        );
+        let dates: Vec<_> = got.iter().map(|(_, d)| d.as_deref()).collect();
+        assert_eq!(dates, [Some("2024-06-12"), Some("2024-06-12")], "{got:?}");
     }
 
     /// fuzz/extract: a line of short quotes (`"a" "a" …`) looked for cue
