@@ -184,7 +184,59 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         }
         out.extend(role_noun_relative(doc, sentence_idx, &out));
     }
+    complete_bare_titles(doc, &mut out);
     out
+}
+
+/// True when the word before `pos` is a preposition of place or direction.
+fn after_preposition(text: &str, pos: usize) -> bool {
+    let before = text[..pos].trim_end();
+    let word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    [
+        "to", "into", "in", "from", "with", "against", "toward", "towards", "visit", "visited",
+        "at", "by", "for",
+    ]
+    .iter()
+    .any(|p| p.eq_ignore_ascii_case(word))
+}
+
+/// A bare title ("President Tokayev") takes the owner that the same
+/// person's same title has elsewhere in the article ("President of
+/// Kazakhstan").
+fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
+    let owned: Vec<(EntityRef, String, EntityRef)> = claims
+        .iter()
+        .filter_map(|c| match &c.object {
+            Object::Role {
+                title,
+                of: Some(of),
+                ..
+            } => Some((c.subject, title.to_lowercase(), *of)),
+            _ => None,
+        })
+        .collect();
+    for claim in claims.iter_mut() {
+        let Object::Role {
+            title, of: None, ..
+        } = &claim.object
+        else {
+            continue;
+        };
+        let lower = title.to_lowercase();
+        let mut owners = owned
+            .iter()
+            .filter(|(who, t, _)| *who == claim.subject && *t == lower)
+            .map(|(_, _, of)| *of);
+        // Only when the article gives that title one owner.
+        if let Some(of) = owners.next() {
+            if owners.all(|other| other == of) {
+                claim.object = make_role(doc, &title.clone(), Some(of));
+            }
+        }
+    }
 }
 
 fn capitalise(words: &str) -> String {
@@ -336,15 +388,35 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     if !title_words.iter().any(|w| lexicon::is_role_head(w)) {
         return None;
     }
-    // A minister with no state named in the run: the one state the sentence names.
+    let title_start = words.get(start).map_or(person.span.start, |w| w.span.start);
+    // "the nation’s Prime Minister X": the last state named before.
+    if owner.is_none() && start > 0 {
+        let before = &words[start - 1];
+        let generic = ["country", "nation", "republic"]
+            .iter()
+            .any(|g| before.text.eq_ignore_ascii_case(g));
+        let gap = &text[before.span.end..title_start];
+        if generic && (gap.starts_with("’s") || gap.starts_with("'s")) {
+            owner = last_state_before(doc, before.span.start);
+        }
+    }
+    // A minister with no state named in the run: the one state the sentence
+    // names, except after a preposition past the title (that is where the
+    // minister went: "Prime Minister X refused to travel to Belarus").
     if owner.is_none() && title_words.iter().any(|w| w == "minister") {
         let states: Vec<EntityRef> = doc
             .mentions_in(idx)
             .iter()
             .filter(|m| doc.class(m) == EntityClass::State && !m.modifier)
+            .filter(|m| m.span.end <= title_start || !after_preposition(text, m.span.start))
             .map(|m| m.entity)
             .collect();
-        if !states.is_empty() && states.iter().all(|s| *s == states[0]) {
+        let all_one = doc
+            .mentions_in(idx)
+            .iter()
+            .filter(|m| doc.class(m) == EntityClass::State && !m.modifier)
+            .all(|m| states.first() == Some(&m.entity));
+        if all_one && !states.is_empty() {
             owner = Some(states[0]);
         }
     }
@@ -389,11 +461,61 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
 }
 
 /// One spelling for titles: "Defence Minister" and "Defense Minister" are
-/// the same office.
+/// the same office, and so are "Secretary-General" and "Secretary General".
 fn normalise_title(title: &str) -> String {
-    title
+    let title = title
         .replace("Defence", "Defense")
-        .replace("defence", "defense")
+        .replace("defence", "defense");
+    match title.to_ascii_lowercase().find("secretary-general") {
+        Some(pos) => {
+            let end = pos + "secretary-general".len();
+            format!("{}Secretary General{}", &title[..pos], &title[end..])
+        }
+        None => title,
+    }
+}
+
+/// Words of an office that a label capitalises wherever they stand
+/// ("Secretary General of the CSTO", "Prime Minister of Armenia"), so that
+/// "prime minister" and "Prime Minister" name one role. Occupations
+/// ("security analyst", "researcher") keep the case they were written in.
+const OFFICE_WORDS: &[&str] = &[
+    "prime",
+    "minister",
+    "deputy",
+    "vice",
+    "secretary",
+    "general",
+    "chief",
+    "president",
+    "premier",
+    "chairman",
+    "chairwoman",
+    "speaker",
+    "commander",
+    "ambassador",
+    "foreign",
+    "defense",
+];
+
+/// The label of a role phrase: its first letter and every office word
+/// capitalised ("first" too before an office word), the rest as written.
+fn office_case(words: &[&str]) -> String {
+    let is_office = |w: &str| OFFICE_WORDS.contains(&w.to_lowercase().as_str());
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let first_of_office =
+                w.eq_ignore_ascii_case("first") && words.get(i + 1).is_some_and(|n| is_office(n));
+            if i == 0 || is_office(w) || first_of_office {
+                capitalise(w)
+            } else {
+                (*w).to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "Foreign Ministry spokesman" → "Spokesman for the Foreign Ministry".
@@ -510,7 +632,7 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
             }
         }
     }
-    let mut label = normalise_title(&capitalise(&words.join(" ")));
+    let mut label = normalise_title(&office_case(&words));
     if let Some(p) = possessor {
         label = format!("{label} of {p}");
     }
@@ -633,6 +755,8 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         .chain(rest.find(" since "))
         .chain(rest.find(" when "))
         .chain(rest.find(" who "))
+        .chain(rest.find(" that "))
+        .chain(rest.find(" which "))
         .chain(rest.find(" said"))
         .chain(rest.find(" told"))
         .min()
@@ -643,8 +767,14 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
     let mut date = None;
     if opener.contains("election") {
         if let Some(pos) = phrase_text.find(" in ") {
-            let year = &phrase_text[pos + 4..];
-            if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) {
+            let after = &phrase_text[pos + 4..];
+            let year = after
+                .get(..4)
+                .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+            let closed = after
+                .get(4..)
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()));
+            if let (Some(year), true) = (year, closed) {
                 date = year.parse::<crate::corpus::PartialDate>().ok();
                 phrase_text = &phrase_text[..pos];
             }
@@ -766,4 +896,95 @@ fn role_noun_relative(doc: &Doc<'_>, idx: usize, roles_so_far: &[Claim]) -> Vec<
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The role labels (and dates) found in `text`.
+    fn roles(text: &str) -> Vec<(String, Option<String>)> {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let doc = Doc::new(text, &gazetteer, None);
+        extract(&doc)
+            .into_iter()
+            .map(|c| match c.object {
+                Object::Role { label, .. } => (label, c.date.map(|d| d.to_string())),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    fn labels(text: &str) -> Vec<String> {
+        roles(text).into_iter().map(|(label, _)| label).collect()
+    }
+
+    #[test]
+    fn office_words_are_capitalised_occupations_are_not() {
+        let case = |words: &str| office_case(&words.split(' ').collect::<Vec<_>>());
+        assert_eq!(
+            case("Secretary general of the CSTO"),
+            "Secretary General of the CSTO"
+        );
+        assert_eq!(
+            case("first deputy chairman of the committee"),
+            "First Deputy Chairman of the committee"
+        );
+        assert_eq!(
+            case("postdoctoral researcher at the OSCE Academy"),
+            "Postdoctoral researcher at the OSCE Academy"
+        );
+        assert_eq!(
+            normalise_title("Secretary-general of the CSTO"),
+            "Secretary General of the CSTO"
+        );
+        assert_eq!(normalise_title("Defence Minister"), "Defense Minister");
+    }
+
+    #[test]
+    fn an_election_phrase_ends_at_its_year() {
+        assert_eq!(
+            roles(
+                "There was talk after Nikol Pashinyan’s election as prime minister of \
+                 Armenia in 2018 that Yerevan would stay."
+            ),
+            [(
+                "Prime Minister of Armenia".to_string(),
+                Some("2018".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn a_title_owner_is_not_where_the_holder_travels() {
+        // A state after a preposition is a destination, not the owner.
+        assert_eq!(
+            labels("Prime Minister Nikol Pashinyan refused to travel to Russia."),
+            ["Prime Minister"]
+        );
+        // "The nation’s": the last state named before.
+        assert_eq!(
+            labels(
+                "Armenia stayed away. The nation’s Prime Minister Nikol Pashinyan \
+                 refused to travel to Russia."
+            ),
+            ["Prime Minister of Armenia"]
+        );
+        // Two states: no guess.
+        assert_eq!(
+            labels("Prime Minister Nikol Pashinyan said Armenia's ties with Russia were frozen."),
+            ["Prime Minister"]
+        );
+    }
+
+    #[test]
+    fn a_bare_title_takes_its_owner_from_the_article() {
+        assert_eq!(
+            labels(
+                "Armenian Prime Minister Nikol Pashinyan spoke first. Later, Prime \
+                 Minister Nikol Pashinyan left for Russia."
+            ),
+            ["Prime Minister of Armenia", "Prime Minister of Armenia"]
+        );
+    }
 }
