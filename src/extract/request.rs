@@ -49,7 +49,7 @@ regex!(
 );
 regex!(
     deploy_re,
-    r"(?i)\b(?:deploy(?:ed|ment|ing|s)?(?:\s+of\s+(?:troops|forces|peacekeepers|soldiers))?|sen(?:t|d|ding)\s+(?:[\w’'-]+\s+){0,3}?(?:troops|peacekeepers|forces|soldiers|contingent|peacekeeping\s+force)|troops\s+landed|sent\s+(?:to|into)|peacekeeping[”\x22’]?\s+(?:operation|mission|force|forces|contingent))\b"
+    r"(?i)\b(?:deploy(?:ed|ment|ing|s)?(?:\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:troops|forces|peacekeepers|soldiers))?|sen(?:t|d|ding)\s+(?:[\w’'-]+\s+){0,3}?(?:troops|peacekeepers|forces|soldiers|contingent|peacekeeping\s+force)|troops\s+landed|sent\s+(?:to|into)|peacekeeping[”\x22’]?\s+(?:operation|mission|force|forces|contingent))\b"
 );
 regex!(
     troops_re,
@@ -196,12 +196,12 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             }
             out.push(claim);
         }
-        // Deployments: the agent is an alliance named in this or the
-        // previous sentence; without one, skip the cue search.
+        // Deployments: the agent is an alliance (or its force) named in this
+        // or the previous sentence; without one, skip the cue search.
         let alliance_near = (idx.saturating_sub(1)..=idx).any(|j| {
             doc.mentions_in(j)
                 .iter()
-                .any(|m| doc.class(m) == EntityClass::Alliance)
+                .any(|m| doc.entities.alliance_of(m.entity).is_some())
         });
         for cue in super::find_iter_if(alliance_near, deploy_re(), body) {
             let cue_span = abs(sentence.span, cue.start(), cue.end());
@@ -215,7 +215,13 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             {
                 continue;
             }
-            // The agent: an alliance, and no other actor closer to the verb.
+            // The agent: an alliance named in the cue ("the deployment of
+            // CSTO peacekeepers"), else one before it with no other actor
+            // closer to the verb.
+            let inside = mentions
+                .iter()
+                .filter(|m| cue_span.contains(m.span))
+                .find_map(|m| doc.entities.alliance_of(m.entity));
             let agent = mentions.iter().rev().find(|m| {
                 m.span.end <= cue_span.start
                     && (doc.class(m) == EntityClass::Alliance
@@ -223,10 +229,11 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                         || is_group_demonym(doc, m)
                         || doc.class(m) == EntityClass::Person)
             });
-            let alliance = match agent {
-                Some(m) if doc.class(m) == EntityClass::Alliance => m.entity,
-                Some(_) => continue,
-                None => {
+            let alliance = match (inside, agent) {
+                (Some(alliance), _) => alliance,
+                (None, Some(m)) if doc.class(m) == EntityClass::Alliance => m.entity,
+                (None, Some(_)) => continue,
+                (None, None) => {
                     // A passive or nominal deployment: the alliance in focus,
                     // if this or the previous sentence names it.
                     let near = mentions

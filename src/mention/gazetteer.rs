@@ -104,7 +104,8 @@ pub struct Entity {
     pub label: String,
     /// Its class.
     pub class: EntityClass,
-    /// For a treaty article, its treaty; for a treaty, its alliance (entity ids).
+    /// For a treaty article, its treaty; for a treaty or a standing force,
+    /// its alliance (entity ids).
     pub part_of: Option<String>,
 }
 

@@ -106,6 +106,19 @@ impl<'g> Entities<'g> {
     pub fn class(&self, entity: EntityRef) -> EntityClass {
         self.get(entity).class
     }
+
+    /// The alliance an entity stands for: itself if it is one, else the
+    /// alliance it is a force of (`akg:forceOf`: "CSTO peacekeepers").
+    pub fn alliance_of(&self, entity: EntityRef) -> Option<EntityRef> {
+        if self.class(entity) == EntityClass::Alliance {
+            return Some(entity);
+        }
+        let parent = EntityRef(
+            self.gazetteer
+                .find_id(self.get(entity).part_of.as_deref()?)?,
+        );
+        (self.class(parent) == EntityClass::Alliance).then_some(parent)
+    }
 }
 
 /// Makes an IRI-safe local name from a label: "Arman Kelbetov" → "Arman_Kelbetov".

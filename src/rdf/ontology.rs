@@ -157,6 +157,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let anaphor = format!("{AKG}anaphor");
     let part_of = format!("{AKG}partOf");
     let treaty_of = format!("{AKG}treatyOf");
+    let force_of = format!("{AKG}forceOf");
     #[derive(Default)]
     struct Draft {
         class: Option<EntityClass>,
@@ -201,7 +202,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             (Term::Literal(l), p) if p == anaphor => draft
                 .labels
                 .push((l.value().to_string(), LabelKind::Anaphor)),
-            (Term::NamedNode(target), p) if p == part_of || p == treaty_of => {
+            (Term::NamedNode(target), p) if p == part_of || p == treaty_of || p == force_of => {
                 draft.part_of = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
             _ => {}
@@ -266,6 +267,22 @@ mod tests {
         let treaty = gaz.entities[article].part_of.clone().unwrap();
         let treaty = gaz.find_id(&treaty).unwrap();
         assert_eq!(gaz.entities[treaty].part_of.as_deref(), Some("CSTO"));
+        // Its standing forces stand for it as deployers (akg:forceOf).
+        let entities = crate::mention::Entities::new(gaz);
+        for force in [
+            "CSTO_Peacekeeping_Forces",
+            "Collective_Rapid_Reaction_Force",
+        ] {
+            let force = crate::mention::EntityRef(gaz.find_id(force).unwrap());
+            assert_eq!(
+                entities.alliance_of(force),
+                Some(crate::mention::EntityRef(csto))
+            );
+        }
+        assert_eq!(
+            entities.alliance_of(crate::mention::EntityRef(article)),
+            None
+        );
         for (alias, id) in [
             ("Pashinian", "Nikol_Pashinyan"),
             ("Qasym-Zhomart Toqaev", "Kassym-Jomart_Tokayev"),
