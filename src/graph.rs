@@ -500,11 +500,17 @@ SELECT ?claim ?s ?p ?o ?article ?date ?value WHERE {
   OPTIONAL { SELECT ?claim ?value WHERE { ?claim akg:value ?value } }
 }";
 
+/// The types are listed: `?e rdf:type ?type` alone scans every typed node
+/// of the store (each claim, sentence and fact), while a bound type reads
+/// only its own nodes (10k store: `akg dot` 24.6 → 18.1 s, same output).
 const ENTITIES_QUERY: &str = "
 SELECT ?e ?label ?type WHERE {
   { SELECT DISTINCT ?e WHERE { { ?c rdf:subject ?e } UNION { ?c rdf:object ?e FILTER(isIRI(?e)) } } }
   OPTIONAL { SELECT ?e ?label WHERE { ?e skos:prefLabel ?label } }
-  OPTIONAL { SELECT ?e ?type WHERE { ?e rdf:type ?type } }
+  OPTIONAL { SELECT ?e ?type WHERE {
+    VALUES ?type { akg:State akg:Alliance akg:Person akg:Organization akg:GovernmentBody
+                   akg:Group akg:Treaty akg:TreatyArticle akg:Role akg:Entity }
+    ?e rdf:type ?type } }
 }";
 
 const ARTICLES_QUERY: &str = "
