@@ -49,13 +49,21 @@ fn month_number(word: &str) -> Option<u8> {
         .and_then(|i| u8::try_from(i + 1).ok())
 }
 
-fn weekday(word: &str) -> Option<time::Weekday> {
+/// The weekday a word names, ignoring ASCII case.
+pub(super) fn weekday(word: &str) -> Option<time::Weekday> {
     use time::Weekday::*;
     [
-        Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
+        ("monday", Monday),
+        ("tuesday", Tuesday),
+        ("wednesday", Wednesday),
+        ("thursday", Thursday),
+        ("friday", Friday),
+        ("saturday", Saturday),
+        ("sunday", Sunday),
     ]
     .into_iter()
-    .find(|w| w.to_string().eq_ignore_ascii_case(word))
+    .find(|(name, _)| name.eq_ignore_ascii_case(word))
+    .map(|(_, day)| day)
 }
 
 /// The last `weekday` on or before the article's date `reference` (strictly

@@ -102,15 +102,6 @@ fn heading_dates(
     sentences: &[Sentence],
     dates: &[Vec<DateMention>],
 ) -> Vec<Option<PartialDate>> {
-    const WEEKDAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
     let mut out = Vec::with_capacity(sentences.len());
     let mut current = None;
     let mut headings = 0;
@@ -145,7 +136,7 @@ fn heading_dates(
             part.slice(text)
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
-                .all(|w| WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(w)))
+                .all(|w| dates::weekday(w).is_some())
         });
         if only_weekdays {
             current = Some(only.date);
@@ -514,7 +505,7 @@ impl<'a> Doc<'a> {
     fn specific_date(&self, idx: usize, with_month: bool) -> Option<PartialDate> {
         let text = self.text;
         let mut found = self.dates[idx].iter().filter(|d| {
-            !self.is_quoted(d.span)
+            !quote::inside_quotes(&self.quotations, d.span.start)
                 && !dates::ends_with_cue(text[..d.span.start].trim_end(), "since")
         });
         let last = found.clone().next_back();
@@ -522,16 +513,6 @@ impl<'a> Doc<'a> {
             .rfind(|d| d.date.month.is_some())
             .or(if with_month { None } else { last })
             .map(|d| d.date)
-    }
-
-    /// True when `span` lies inside a quotation.
-    pub fn is_quoted(&self, span: Span) -> bool {
-        let at = self
-            .quotations
-            .partition_point(|q| q.outer.end <= span.start);
-        self.quotations
-            .get(at)
-            .is_some_and(|q| q.outer.start <= span.start && span.end <= q.outer.end)
     }
 
     /// A claim with its evidence filled from sentence `idx`.

@@ -270,7 +270,7 @@ fn report_date(
     doc.dates[sentences]
         .iter()
         .flatten()
-        .filter(|d| !doc.is_quoted(d.span))
+        .filter(|d| !inside_quotes(&doc.quotations, d.span.start))
         .min_by_key(|d| {
             if d.span.end <= q.outer.start {
                 (q.outer.start - d.span.end) * 2
@@ -300,10 +300,12 @@ fn looks_like_name(text: &str, q: &Quotation) -> bool {
     capitalised && words.len() <= 5
 }
 
-fn inside_quotes(quotes: &[Quotation], pos: usize) -> bool {
-    quotes
-        .iter()
-        .any(|q| q.outer.start < pos && pos < q.outer.end)
+/// True when `pos` lies strictly inside one of `quotes` (as [`quotations`]
+/// returns them: in order and never overlapping, since one quotation at a
+/// time is open).
+pub(super) fn inside_quotes(quotes: &[Quotation], pos: usize) -> bool {
+    let at = quotes.partition_point(|q| q.outer.end <= pos);
+    quotes.get(at).is_some_and(|q| q.outer.start < pos)
 }
 
 /// Cue verbs in `span` outside quotes, as word spans.

@@ -233,7 +233,8 @@ fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
         // Only when the article gives that title one owner.
         if let Some(of) = owners.next() {
             if owners.all(|other| other == of) {
-                claim.object = make_role(doc, &title.clone(), Some(of));
+                let completed = make_role(doc, title, Some(of));
+                claim.object = completed;
             }
         }
     }
@@ -404,20 +405,19 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     // names, except after a preposition past the title (that is where the
     // minister went: "Prime Minister X refused to travel to Belarus").
     if owner.is_none() && title_words.iter().any(|w| w == "minister") {
-        let states: Vec<EntityRef> = doc
+        let states: Vec<&Mention> = doc
             .mentions_in(idx)
             .iter()
             .filter(|m| doc.class(m) == EntityClass::State && !m.modifier)
-            .filter(|m| m.span.end <= title_start || !after_preposition(text, m.span.start))
-            .map(|m| m.entity)
             .collect();
-        let all_one = doc
-            .mentions_in(idx)
+        let candidate = states
             .iter()
-            .filter(|m| doc.class(m) == EntityClass::State && !m.modifier)
-            .all(|m| states.first() == Some(&m.entity));
-        if all_one && !states.is_empty() {
-            owner = Some(states[0]);
+            .find(|m| m.span.end <= title_start || !after_preposition(text, m.span.start))
+            .map(|m| m.entity);
+        if let Some(state) = candidate {
+            if states.iter().all(|m| m.entity == state) {
+                owner = Some(state);
+            }
         }
     }
     let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
