@@ -13,7 +13,11 @@ on average, so 1,000 articles make about 8 MB of text). Paragraphs are
 copied whole, so the extractors see intact sentences; no two articles have
 the same text. Metadata varies: most articles have an entry, with some keys
 left out, full and partial dates, and titles, authors, publishers and URLs
-drawn from pools.
+drawn from pools. An article's date is that of the first of its paragraphs whose
+source has a full date, plus zero to three days, as in an
+archive where the reports of an event follow it closely: "said on Sunday"
+then means about the same Sunday in every copy of a paragraph, instead of a
+different day in each (which made one quote hundreds of dated facts).
 
 The output depends only on the sources, N and the seed (Python's `random`
 with an integer seed gives the same sequence on every Python 3 since 3.2),
@@ -23,6 +27,7 @@ time, so memory does not grow with N. Only the standard library is used.
 """
 
 import argparse
+import datetime
 import hashlib
 import json
 import random
@@ -110,19 +115,24 @@ AUTHORS = [
 ]
 MIN_YEAR, MAX_YEAR = 2015, 2025
 TITLE_LINE = re.compile(r'^\s*title\s*=\s*("(?:[^"\\]|\\.)*")')
+SECTION_LINE = re.compile(r'^\s*\[articles\.(?:"([^"]+)"|([A-Za-z0-9_-]+))\s*\]')
+DATE_LINE = re.compile(r'^\s*date\s*=\s*"(\d{4})-(\d{2})-(\d{2})"')
+MAX_LAG_DAYS = 3
 
 
 def read_sources(dirs):
-    """Returns [(id, [paragraph, ...]), ...] and the source titles, sorted by id."""
+    """Returns [(id, [paragraph, ...], date or None), ...] and the source
+    titles, sorted by id."""
     sources = []
     titles = []
     for folder in dirs:
+        dates = read_dates(folder / "metadata.toml")
         for path in sorted(folder.glob("*.txt")):
             text = path.read_text(encoding="utf-8-sig")
             paragraphs = [line.strip() for line in text.split("\n")]
             paragraphs = [p for p in paragraphs if p]
             if paragraphs:
-                sources.append((path.stem, paragraphs))
+                sources.append((path.stem, paragraphs, dates.get(path.stem)))
         titles.extend(read_titles(folder / "metadata.toml"))
     if len(sources) < MAX_SOURCES:
         raise SystemExit(
@@ -130,6 +140,27 @@ def read_sources(dirs):
             f"{MAX_SOURCES}; check --sources"
         )
     return sources, sorted(set(titles))
+
+
+def read_dates(path):
+    """{article id: datetime.date} for the full `date = "YYYY-MM-DD"` values
+    of a metadata file (line matches, like read_titles)."""
+    if not path.exists():
+        return {}
+    dates = {}
+    current = None
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        section = SECTION_LINE.match(line)
+        if section:
+            current = section.group(1) or section.group(2)
+            continue
+        match = DATE_LINE.match(line)
+        if match and current is not None:
+            try:
+                dates[current] = datetime.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                pass
+    return dates
 
 
 def read_titles(path):
@@ -166,12 +197,14 @@ def toml_string(value):
 
 
 def article_text(rng, sources):
-    """One article: shuffled runs of whole paragraphs from several sources."""
+    """One article: shuffled runs of whole paragraphs from several sources,
+    and the date of the source of its first paragraph that has one (or None)."""
     target = rng.randint(MIN_BYTES, MAX_BYTES)
     order = list(range(len(sources)))
     rng.shuffle(order)
     n_sources = rng.randint(MIN_SOURCES, MAX_SOURCES)
     runs = []
+    lead_date = None
     size = 0
     used = 0
     # Take runs until the article is big enough; open more sources if the
@@ -185,18 +218,20 @@ def article_text(rng, sources):
             start = 0
             while start < len(paragraphs):
                 length = rng.randint(MIN_RUN, MAX_RUN)
-                pool.append(paragraphs[start : start + length])
+                pool.append((idx, paragraphs[start : start + length]))
                 start += length
         rng.shuffle(pool)
-        for run in pool:
+        for idx, run in pool:
+            if lead_date is None:
+                lead_date = sources[idx][2]
             runs.append(run)
             size += sum(len(p.encode("utf-8")) + 2 for p in run)
             if size >= target:
                 break
-    return "\n\n".join(p for run in runs for p in run) + "\n"
+    return "\n\n".join(p for run in runs for p in run) + "\n", lead_date
 
 
-def article_meta(rng, titles):
+def article_meta(rng, titles, lead_date):
     """Metadata lines for one article, or None for no entry."""
     if rng.random() >= P_ENTRY:
         return None
@@ -206,12 +241,14 @@ def article_meta(rng, titles):
         if rng.random() < 0.3:
             title += " - " + rng.choice(TITLE_EXTRA)
         meta.append(("title", title))
-    year = rng.randint(MIN_YEAR, MAX_YEAR)
+    if lead_date is not None:
+        when = lead_date + datetime.timedelta(days=rng.randint(0, MAX_LAG_DAYS))
+    else:
+        when = datetime.date(rng.randint(MIN_YEAR, MAX_YEAR), rng.randint(1, 12), rng.randint(1, 28))
+    year, month, day = when.year, when.month, when.day
     if rng.random() < P_DATE:
         kind = rng.random()
-        month = rng.randint(1, 12)
         if kind < 0.8:
-            day = rng.randint(1, 28)
             date = f"{year:04}-{month:02}-{day:02}"
         elif kind < 0.92:
             date = f"{year:04}-{month:02}"
@@ -267,7 +304,7 @@ def main():
     started = time.monotonic()
     sources, titles = read_sources(args.sources)
     if not titles:
-        titles = [paragraphs[0][:100] for _, paragraphs in sources]
+        titles = [paragraphs[0][:100] for _, paragraphs, _ in sources]
     args.out.mkdir(parents=True, exist_ok=True)
     clear_output(args.out, args.force)
 
@@ -285,7 +322,7 @@ def main():
             article_id = f"{ID_PREFIX}{number:0{width}}"
             # A repeat of an earlier article's text is drawn again.
             while True:
-                text = article_text(rng, sources)
+                text, lead_date = article_text(rng, sources)
                 data = text.encode("utf-8")
                 digest = hashlib.blake2b(data, digest_size=16).digest()
                 if digest not in seen:
@@ -294,7 +331,7 @@ def main():
             with open(args.out / f"{article_id}.txt", "wb") as f:
                 f.write(data)
             n_bytes += len(data)
-            meta = article_meta(rng, titles)
+            meta = article_meta(rng, titles, lead_date)
             if meta is not None:
                 meta_file.write(f'\n[articles."{article_id}"]\n')
                 for key, value in meta:
