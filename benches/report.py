@@ -208,6 +208,29 @@ def render(records_path, out_path):
         ok = query_size == "10000" and failed == 0 and worst is not None and worst < 100
         rows.append(["saved queries p50 < 100 ms (10k store)", text,
                      verdict(ok) if query_size == "10000" else "(not the 10k store)"])
+        # A listing of the whole store (every article, every claim) costs its
+        # rows, whatever the engine: its own row says how it fares, and the
+        # queries whose answer stays small as the store grows are judged on
+        # their own.
+        articles = num(query_size) or 0
+        bounded = [q for q in queries if (num(q.get("rows")) or 0) < articles]
+        listings = [q for q in queries if (num(q.get("rows")) or 0) >= articles]
+        if bounded and listings:
+            b_worst = max((q["p50"] for q in bounded if q.get("exit") == "0" and q["p50"] is not None),
+                          default=None)
+            b_failed = sum(1 for q in bounded if q.get("exit") != "0")
+            b_ok = query_size == "10000" and b_failed == 0 and b_worst is not None and b_worst < 100
+            rows.append([f"… the {len(bounded)} answering fewer rows than there are articles",
+                         f"worst p50 {fmt(b_worst)} ms" + (f", {b_failed} failed" if b_failed else ""),
+                         verdict(b_ok) if query_size == "10000" else "(not the 10k store)"])
+            parts = []
+            for q in listings:
+                if q.get("exit") == "0" and q["p50"] is not None:
+                    parts.append(f"`{q['name']}` {fmt_int(num(q.get('rows')))} rows in {fmt(q['p50'])} ms "
+                                 f"({fmt(q['p50'] * 1000 / num(q.get('rows')))} µs/row)")
+                else:
+                    parts.append(f"`{q['name']}` failed")
+            rows.append(["… the listings of the whole store", "; ".join(parts), "(per row)"])
     else:
         rows.append(["saved queries p50 < 100 ms (10k store)", "not run", ""])
     inc10 = [r for r in rebuilds if r.get("size") == "10000" and r.get("change") == "one-article"]
@@ -334,15 +357,20 @@ def render(records_path, out_path):
                 fmt(q["p95"]),
                 fmt(times[0] if times else None),
                 fmt(times[-1] if times else None),
+                fmt(q["p50"] * 1000 / num(q.get("rows"))) if q["p50"] is not None and num(q.get("rows")) else "–",
             ])
-        out.append(table(["Query", "Exit", "Rows", "Runs", "p50 (ms)", "p95 (ms)", "Min (ms)", "Max (ms)"],
+        out.append(table(["Query", "Exit", "Rows", "Runs", "p50 (ms)", "p95 (ms)", "Min (ms)", "Max (ms)",
+                          "µs/row (p50)"],
                          rows, text_columns=2))
         out.append("")
         out.append("Each is the whole process, `akg --store S query FILE --format tsv > /dev/null`, "
                    "what a user waits for (process start, opening RocksDB read-only, the query, "
                    "the output), after one untimed warm-up run. Up to QUERY_RUNS runs; a slow query gets "
                    "fewer (at least 3, then while under QUERY_BUDGET seconds). Nearest-rank percentiles. "
-                   "A failed query (e.g. akg's 30 s timeout) has no times.")
+                   "A failed query (e.g. akg's timeout, QUERY_TIMEOUT) has no times. "
+                   "A query answering at least one row per article lists the whole store "
+                   "(every article, every claim): its time grows with the store, so the "
+                   "targets table judges it per row.")
         out.append("")
 
     if extracts:

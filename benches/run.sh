@@ -34,7 +34,8 @@
 #   QUERY_RUNS      timed runs per query (default 20, after one warm-up)
 #   QUERY_BUDGET    seconds per query: a slow one stops after 3 runs once
 #                   over it (default 60)
-#   QUERY_TIMEOUT   passed as `akg query --timeout` (default: akg's, 30 s)
+#   QUERY_TIMEOUT   passed as `akg query --timeout` (default 120 s, so that
+#                   the listing of every claim finishes; akg's own is 30 s)
 #   RAW_MAX         largest size for the raw Oxigraph load (default 10000:
 #                   the 100k dump is about 18 GB of N-Quads)
 #   SKIP_CRITERION  1: skip `cargo bench --bench extract`
@@ -51,7 +52,7 @@ BENCH_SEED=${BENCH_SEED:-4}
 BENCH_OUT=${BENCH_OUT:-$REPO/benches/results.md}
 QUERY_RUNS=${QUERY_RUNS:-20}
 QUERY_BUDGET=${QUERY_BUDGET:-60}
-QUERY_TIMEOUT=${QUERY_TIMEOUT:-}
+QUERY_TIMEOUT=${QUERY_TIMEOUT:-120}
 RAW_MAX=${RAW_MAX:-10000}
 SKIP_CRITERION=${SKIP_CRITERION:-0}
 SKIP_RAW=${SKIP_RAW:-0}
