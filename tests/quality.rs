@@ -113,12 +113,12 @@ fn unseen_style_quality_stays_above_its_floor() {
         s.precision,
         s.table
     );
-    assert!(s.recall >= 0.65, "unseen recall {}\n{}", s.recall, s.table);
-    // Dates from weekdays, date headings and the narrative around quotes:
-    // 55 of 71 when measured (16 of 63 before those rules).
+    assert!(s.recall >= 0.80, "unseen recall {}\n{}", s.recall, s.table);
+    // Dates from weekdays, date headings, datelines and the narrative around
+    // quotes: 63 of 75 when measured (16 of 63 before those rules).
     let (dated, of) = s.dates;
     assert!(
-        of > 0 && dated * 100 >= of * 70,
+        of > 0 && dated * 100 >= of * 80,
         "unseen dates {dated}/{of}\n{}",
         s.table
     );

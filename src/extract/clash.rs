@@ -181,13 +181,33 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     confidence,
                 );
                 claim.date = doc.date_near(idx, cue_span.start);
-                claim.value = deaths(body);
+                claim.value = deaths(body).or_else(|| toll_next(doc, idx, subject, object));
                 out.push(claim);
                 last_pair = Some((idx, subject, object));
             }
         }
     }
     out
+}
+
+/// The death toll that the next sentence of the paragraph gives for the
+/// clash of `a` and `b` ("Troops clashed on 14 September. The Kyrgyz side
+/// said more than 60 people had been killed."): only if it names no clash
+/// of its own and no state but these two.
+fn toll_next(doc: &Doc<'_>, idx: usize, a: EntityRef, b: EntityRef) -> Option<Value> {
+    let next = doc.sentences.get(idx + 1)?;
+    if next.paragraph != doc.sentences[idx].paragraph {
+        return None;
+    }
+    let body = next.span.slice(doc.text);
+    let other_state = doc
+        .mentions_in(idx + 1)
+        .iter()
+        .any(|m| is_side(doc, m) && m.entity != a && m.entity != b);
+    if other_state || trigger_re().is_match(body) {
+        return None;
+    }
+    deaths(body)
 }
 
 /// Alphabetical by label, as the gold schema records clashes.
@@ -414,4 +434,49 @@ fn sides_of(
 
 fn near(a: Span, b: Span, bytes: usize) -> bool {
     a.end + bytes >= b.start && b.end + bytes >= a.start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (subject, object, deaths) of the clashes in `text`.
+    fn clashes(text: &str) -> Vec<(String, String, Option<String>)> {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let doc = Doc::new(text, &gazetteer, None);
+        extract(&doc)
+            .into_iter()
+            .map(|c| {
+                let Object::Entity(object) = c.object else {
+                    panic!("{:?}", c.object)
+                };
+                (
+                    doc.entities.get(c.subject).id.clone(),
+                    doc.entities.get(object).id.clone(),
+                    c.value.map(|v| v.to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_toll_in_the_next_sentence_counts() {
+        let pair = |deaths: Option<&str>| {
+            vec![(
+                "Armenia".to_string(),
+                "Azerbaijan".to_string(),
+                deaths.map(String::from),
+            )]
+        };
+        let text = "Armenia and Azerbaijan clashed on the border. \
+            Armenia said more than 60 people had been killed.";
+        assert_eq!(clashes(text), pair(Some("60")));
+        // Not in the next paragraph, nor when another state is named.
+        let text = "Armenia and Azerbaijan clashed on the border.\n\n\
+            More than 60 people had been killed.";
+        assert_eq!(clashes(text), pair(None));
+        let text = "Armenia and Azerbaijan clashed on the border. \
+            In Georgia more than 60 people had been killed.";
+        assert_eq!(clashes(text), pair(None));
+    }
 }

@@ -4,7 +4,8 @@
 //! Rules, each over one sentence and the alliance it speaks of:
 //! - a list of states right after a membership cue ("members are A, B and
 //!   C", "membership consists of …", "a military alliance of …", "two of its
-//!   members: A and B", "fellow member A");
+//!   members: A and B", "fellow member A"), or right before one ("A and B
+//!   are members", "A and B, both members of …", "A, a founding member");
 //! - a possessive membership ("Armenia’s CSTO membership", "Bishkek’s
 //!   membership in the CSTO");
 //! - leaving ("quit the organization in 2012", "withdrew from the CSTO",
@@ -276,7 +277,14 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                             || gap_l.contains("’s ")
                             || gap_l.contains("'s ")
                             || gap_l.trim() == "’s"
-                            || gap_l.trim() == "'s")
+                            || gap_l.trim() == "'s"
+                            // An apposition: "Kyrgyzstan and Tajikistan, both
+                            // members of …", "Armenia, a founding member".
+                            || matches!(
+                                gap_l.trim(),
+                                ", both" | ", all" | ", both of them" | ", all of them"
+                                    | ", a" | ", also a" | ", itself a" | ", each"
+                            ))
                         && gap.split_whitespace().count() <= 5
                     {
                         let start = before
@@ -435,4 +443,41 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         .collect();
     out.retain(|c| c.relation != Relation::MemberOf || !former.contains(&(c.sentence, c.subject)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The (state, relation) pairs extracted from `text`.
+    fn members(text: &str) -> Vec<(String, Relation)> {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let doc = Doc::new(text, &gazetteer, None);
+        extract(&doc)
+            .into_iter()
+            .map(|c| (doc.entities.get(c.subject).id.clone(), c.relation))
+            .collect()
+    }
+
+    #[test]
+    fn states_before_a_membership_apposition_are_members() {
+        let got = members("Kyrgyzstan and Armenia, both members of the CSTO, clashed.");
+        assert_eq!(
+            got,
+            [
+                ("Kyrgyzstan".to_string(), Relation::MemberOf),
+                ("Armenia".to_string(), Relation::MemberOf)
+            ]
+        );
+        let got = members("Armenia, a founding member of the CSTO, stayed away.");
+        assert_eq!(got, [("Armenia".to_string(), Relation::MemberOf)]);
+        // Not an apposition: a state that merely precedes the word.
+        assert!(members("Armenia, where members of the CSTO met, stayed away.").is_empty());
+        // Leaving wins: "a former member".
+        assert!(
+            !members("Georgia, a former member of the CSTO, stayed away.")
+                .iter()
+                .any(|(_, r)| *r == Relation::MemberOf)
+        );
+    }
 }

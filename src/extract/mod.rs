@@ -90,9 +90,15 @@ regex!(
     r"(?i)\b(?:at\s+the\s+time|(?:the|that)\s+same\s+day|(?:on\s+)?that\s+day)\b"
 );
 
+regex!(
+    same_occasion_re,
+    r"(?i)\b(?:in|at|during|from)\s+the\s+same\s+(interview|speech|address|briefing|(?:press|news)\s+conference|meeting|summit|session|statement|broadcast|programme|program|call|conversation|talks)\b"
+);
+
 /// Per sentence, the date of the last date heading before it. A heading is
 /// a paragraph of one sentence made of one date with a month and at most a
-/// weekday besides ("Wednesday 5 January", "January 5, 2022"); its section
+/// weekday besides ("Wednesday 5 January", "January 5, 2022"), or a
+/// dateline's place before a comma ("Yerevan, November 2022"); its section
 /// runs to the next heading or section title (a short paragraph with no
 /// date and no closing punctuation). Headings count only when there are
 /// two or more: a single one is the dateline, the date of publication, not
@@ -132,13 +138,8 @@ fn heading_dates(
             Span::new(sentence.span.start, only.span.start),
             Span::new(only.span.end, sentence.span.end),
         ];
-        let only_weekdays = rest.iter().all(|part| {
-            part.slice(text)
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .all(|w| dates::weekday(w).is_some())
-        });
-        if only_weekdays {
+        let [before, after] = rest.map(|part| part.slice(text));
+        if only_weekdays(after) && (only_weekdays(before) || is_dateline_place(before)) {
             current = Some(only.date);
             headings += 1;
         }
@@ -147,6 +148,49 @@ fn heading_dates(
         out.iter_mut().for_each(|date| *date = None);
     }
     out
+}
+
+/// Whether the words of `text` contain `phrase` (lower-case words), ignoring
+/// ASCII case; a plural "-s" counts ("interviews").
+fn words_contain(text: &str, phrase: &[String]) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let same = |word: &str, want: &str| {
+        word.eq_ignore_ascii_case(want)
+            || (word.len() == want.len() + 1
+                && word.ends_with(['s', 'S'])
+                && word
+                    .get(..want.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(want)))
+    };
+    !phrase.is_empty()
+        && words
+            .windows(phrase.len())
+            .any(|w| w.iter().zip(phrase).all(|(word, want)| same(word, want)))
+}
+
+/// Whether `part` holds no word but weekdays ("Wednesday").
+fn only_weekdays(part: &str) -> bool {
+    part.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| dates::weekday(w).is_some())
+}
+
+/// Whether `part`, the text before a heading's date, is a dateline's place:
+/// one to three capitalised words and a comma, then at most a weekday
+/// ("Yerevan, ", "New York, Tuesday ").
+fn is_dateline_place(part: &str) -> bool {
+    let Some((place, rest)) = part.split_once(',') else {
+        return false;
+    };
+    let words: Vec<&str> = place.split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && only_weekdays(rest)
 }
 
 /// Families of cue regexes that run on a sentence only when one of their
@@ -319,10 +363,20 @@ impl<'a> Doc<'a> {
                 .find(|d| d.date.month.is_none())
                 .map(|d| d.date)
         });
-        let dates: Vec<Vec<DateMention>> = (0..sentences.len())
+        let mut dates: Vec<Vec<DateMention>> = (0..sentences.len())
             .map(|idx| find_dates(idx, reference))
             .collect();
         let heading_at = heading_dates(text, &sentences, &dates);
+        // Under a heading of another year ("Yerevan, November 2022" in an
+        // article of 2023), "on 13 September" and "last year" are that
+        // year's: the heading is their reference.
+        for (idx, heading) in heading_at.iter().enumerate() {
+            if let Some(heading) = heading {
+                if reference.is_none_or(|r| r.year != heading.year) {
+                    dates[idx] = find_dates(idx, Some(*heading));
+                }
+            }
+        }
         let quotations = quote::quotations(text);
         let mut alliance_at = Vec::with_capacity(sentences.len());
         // (alliance, mentions, last start): few per article, and no two
@@ -451,6 +505,9 @@ impl<'a> Doc<'a> {
     /// they start a state of affairs ("frozen since February 2024") rather
     /// than date an event.
     pub fn context_date(&self, idx: usize) -> Option<PartialDate> {
+        if let Some(date) = self.occasion_date(idx) {
+            return Some(date);
+        }
         if anaphoric_date_re().is_match(self.sentence_text(idx)) {
             let found = (idx.saturating_sub(10)..idx)
                 .rev()
@@ -462,15 +519,33 @@ impl<'a> Doc<'a> {
         // Under date headings, a paragraph tells what happened that day;
         // an earlier date in it is one recalled ("recalling the January 2022
         // deployment").
-        if let Some(date) = self.heading_at[idx] {
-            return Some(date);
+        if let Some(heading) = self.heading_at[idx] {
+            // A heading without a day ("Yerevan, November 2022") dates its
+            // section less precisely than the day its narrative gave last,
+            // if that day is in the heading's month.
+            if heading.day.is_none() {
+                let within = |d: &PartialDate| {
+                    d.year == heading.year && (heading.month.is_none() || d.month == heading.month)
+                };
+                let found = (idx.saturating_sub(10)..idx)
+                    .rev()
+                    .take_while(|&j| self.heading_at[j] == Some(heading))
+                    .find_map(|j| self.specific_date(j, true).filter(within));
+                if found.is_some() {
+                    return found;
+                }
+            }
+            return Some(heading);
         }
         let paragraph = self.sentences[idx].paragraph;
         let earlier = |j: usize, paragraph: usize| {
             (j.saturating_sub(2)..j)
                 .rev()
                 .take_while(move |&k| self.sentences[k].paragraph == paragraph)
-                .find_map(|k| self.specific_date(k, false))
+                .find_map(|k| {
+                    self.specific_date(k, false)
+                        .or_else(|| self.occasion_date(k))
+                })
         };
         if let Some(date) = earlier(idx, paragraph) {
             return Some(date);
@@ -498,6 +573,21 @@ impl<'a> Doc<'a> {
             }
         }
         None
+    }
+
+    /// For a sentence that speaks of "the same interview" (speech, summit…):
+    /// the date of the last sentence before it, up to 30 back, that names
+    /// an interview and gives a date.
+    fn occasion_date(&self, idx: usize) -> Option<PartialDate> {
+        let caps = same_occasion_re().captures(self.sentence_text(idx))?;
+        let noun: Vec<String> = caps[1]
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        (idx.saturating_sub(30)..idx).rev().find_map(|j| {
+            let names_it = words_contain(self.sentence_text(j), &noun);
+            names_it.then(|| self.specific_date(j, false)).flatten()
+        })
     }
 
     /// The most specific date of sentence `idx` outside quotations: the
@@ -716,9 +806,9 @@ mod tests {
         }
     }
 
-    /// The context date of the sentence of `text` that contains `probe`,
-    /// "-" for none.
-    fn context_of(text: &str, date: &str, probe: &str) -> String {
+    /// `f` of the article `text` (published on `date`) and the index of its
+    /// sentence that contains `probe`.
+    fn at_probe<T>(text: &str, date: &str, probe: &str, f: impl FnOnce(&Doc, usize) -> T) -> T {
         let gazetteer = crate::mention::gazetteer::tests::small();
         let doc = Doc::new(text, &gazetteer, date.parse().ok());
         let at = text.find(probe).unwrap();
@@ -727,8 +817,75 @@ mod tests {
             .iter()
             .position(|s| s.span.start <= at && at < s.span.end)
             .unwrap();
-        doc.context_date(idx)
-            .map_or_else(|| "-".to_string(), |d| d.to_string())
+        f(&doc, idx)
+    }
+
+    /// The context date of the sentence of `text` that contains `probe`,
+    /// "-" for none.
+    fn context_of(text: &str, date: &str, probe: &str) -> String {
+        at_probe(text, date, probe, |doc, idx| {
+            doc.context_date(idx)
+                .map_or_else(|| "-".to_string(), |d| d.to_string())
+        })
+    }
+
+    /// The dates found in the sentence containing `probe`.
+    fn own_dates(text: &str, date: &str, probe: &str) -> Vec<String> {
+        at_probe(text, date, probe, |doc, idx| {
+            doc.dates[idx].iter().map(|d| d.date.to_string()).collect()
+        })
+    }
+
+    #[test]
+    fn dateline_headings_set_the_year_of_their_sections() {
+        let text = "Three summits\n\nPublished: 27 November 2023\n\nYerevan, November 2022\n\n\
+            The attack came on 13 September. Talks followed.\n\n\
+            Minsk, November 2023\n\nThe chair was empty on 23 November.\n\n\
+            Later that week nothing moved.\n";
+        let date = "2023-11-27";
+        // Under "Yerevan, November 2022", a day and month are 2022's.
+        assert_eq!(own_dates(text, date, "The attack"), ["2022-09-13"]);
+        // A sentence without a date takes the last day the section gave in
+        // the heading's month, else the heading's month.
+        assert_eq!(context_of(text, date, "Talks followed"), "2022-11");
+        assert_eq!(context_of(text, date, "The chair"), "2023-11");
+        assert_eq!(context_of(text, date, "Later that week"), "2023-11-23");
+        assert_eq!(own_dates(text, date, "The chair"), ["2023-11-23"]);
+        // "Published: …" is no place: one dateline, no headings, and the
+        // article's own year.
+        let single = "Title\n\nYerevan, November 2022\n\nThe attack came on 13 September.\n";
+        assert_eq!(own_dates(single, date, "The attack"), ["2023-09-13"]);
+        // A place is at most three capitalised words before a comma.
+        assert!(is_dateline_place("Yerevan, "));
+        assert!(is_dateline_place("New York, Tuesday "));
+        assert!(!is_dateline_place("Published: "));
+        assert!(!is_dateline_place("the talks in Yerevan, "));
+        assert!(!is_dateline_place("Yerevan "));
+    }
+
+    #[test]
+    fn the_same_occasion_takes_its_date() {
+        let text = "Intro.\n\nThe first signal came in an interview aired on 22 February. \
+            He answered at length.\n\nMoscow was silent. Analysts disagreed.\n\n\
+            In the same interview he spoke of the base. It was brief.\n\n\
+            At the same summit nothing changed.\n";
+        let date = "2024-06-14";
+        assert_eq!(
+            context_of(text, date, "In the same interview"),
+            "2024-02-22"
+        );
+        // The sentence after it, in its paragraph, too.
+        assert_eq!(context_of(text, date, "It was"), "2024-02-22");
+        // No summit named before: no date from this rule.
+        assert_eq!(context_of(text, date, "At the same summit"), "-");
+        let noun = |p: &str| p.split(' ').map(String::from).collect::<Vec<_>>();
+        assert!(words_contain("in two Interviews since", &noun("interview")));
+        assert!(words_contain(
+            "at a press conference",
+            &noun("press conference")
+        ));
+        assert!(!words_contain("interviewer", &noun("interview")));
+        assert!(!words_contain("Éinterviewé", &noun("interview")));
     }
 
     #[test]
@@ -883,6 +1040,8 @@ mod tests {
 
     /// The dates of every sentence are those that the date regex finds in
     /// it: skipping sentences with no date word and no digit loses none.
+    /// (The bundled texts include u02, whose dateline headings of another
+    /// year change the reference of their sections.)
     #[test]
     fn date_cue_skips_no_date() {
         let gazetteer = crate::mention::gazetteer::tests::small();
@@ -897,7 +1056,13 @@ mod tests {
                 });
                 assert_eq!(doc.reference, date.or(headline), "{text:?}");
                 for (idx, sentence) in doc.sentences.iter().enumerate() {
-                    let want = dates::find_dates(text, sentence.span, doc.reference);
+                    // Under a heading of another year, the heading is the
+                    // reference.
+                    let reference = match doc.heading_at[idx] {
+                        Some(h) if doc.reference.is_none_or(|r| r.year != h.year) => Some(h),
+                        _ => doc.reference,
+                    };
+                    let want = dates::find_dates(text, sentence.span, reference);
                     assert_eq!(doc.dates[idx], want, "{:?}", sentence.span.slice(text));
                 }
             }
