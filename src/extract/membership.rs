@@ -262,8 +262,17 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 continue;
             }
             let mut list = state_list(doc, mentions, cue_span.end, 5);
+            // "A remains a member alongside B and C": the states after the
+            // cue join those before it.
+            let joined = ["alongside ", "along with ", "together with "]
+                .iter()
+                .any(|l| {
+                    text[cue_span.end..sentence.span.end]
+                        .trim_start()
+                        .starts_with(l)
+                });
             // "A, B and C are members": a list right before the cue.
-            if list.is_empty() && !cue_text.contains("partners") {
+            if (list.is_empty() || joined) && !cue_text.contains("partners") {
                 let before: Vec<&Mention> = mentions
                     .iter()
                     .filter(|m| m.span.end <= cue_span.start)
@@ -274,6 +283,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     if doc.is_state_actor(last)
                         && (gap_l.contains(" are ")
                             || gap_l.contains(" is ")
+                            || gap_l.contains(" remains ")
+                            || gap_l.contains(" remained ")
+                            || gap_l.contains(" stays ")
                             || gap_l.contains("’s ")
                             || gap_l.contains("'s ")
                             || gap_l.trim() == "’s"
@@ -296,8 +308,10 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                             .iter()
                             .position(|m| m.span.start >= last.span.start.saturating_sub(200))
                             .unwrap_or(0);
-                        list = state_list(doc, mentions, run[first].span.start, 0);
-                        list.retain(|m| m.span.end <= cue_span.start);
+                        let mut before_list = state_list(doc, mentions, run[first].span.start, 0);
+                        before_list.retain(|m| m.span.end <= cue_span.start);
+                        before_list.append(&mut list);
+                        list = before_list;
                     }
                 }
             }
@@ -471,6 +485,11 @@ mod tests {
         );
         let got = members("Armenia, a founding member of the CSTO, stayed away.");
         assert_eq!(got, [("Armenia".to_string(), Relation::MemberOf)]);
+        let got = members("Armenia thus remains a formal member of the CSTO.");
+        assert_eq!(got, [("Armenia".to_string(), Relation::MemberOf)]);
+        let got = members("In the CSTO, Armenia remains a member alongside Russia and Kyrgyzstan.");
+        let states: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(states, ["Armenia", "Russia", "Kyrgyzstan"]);
         // Not an apposition: a state that merely precedes the word.
         assert!(members("Armenia, where members of the CSTO met, stayed away.").is_empty());
         // Leaving wins: "a former member".

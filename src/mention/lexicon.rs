@@ -890,6 +890,8 @@ pub fn is_cue_verb(word: &str) -> bool {
 /// True for a capitalised word that cannot be part of a person's name.
 pub fn is_non_name_capital(word: &str) -> bool {
     non_name_capitals().contains(word)
+        // "Secretary-General", "Vice-President": a compound of title words.
+        || (word.contains('-') && word.split('-').all(|part| non_name_capitals().contains(part)))
 }
 
 #[cfg(test)]
@@ -903,5 +905,9 @@ mod tests {
         assert!(is_cue_verb("lamented") && is_cue_verb("told") && !is_cue_verb("ate"));
         assert!(is_non_name_capital("The") && is_non_name_capital("September"));
         assert!(!is_non_name_capital("Kelbetov"));
+        assert!(is_non_name_capital("Secretary-General") && is_non_name_capital("Vice-President"));
+        assert!(
+            !is_non_name_capital("Kassym-Jomart") && !is_non_name_capital("Secretary-Kelbetov")
+        );
     }
 }
