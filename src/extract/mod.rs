@@ -1019,6 +1019,8 @@ mod tests {
             "It appealed to the CSTO.",
             "It officially applied to the bloc for help.",
             "It asked the CSTO for help.",
+            "It asked its CSTO partners for help.",
+            "It asked Moscow and the CSTO for peacekeepers.",
             "It sought Moscow’s help.",
             "A request for help.",
             "A call for military aid.",

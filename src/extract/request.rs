@@ -29,7 +29,7 @@ regex!(
 );
 regex!(
     request_verb_re,
-    r"(?i)\b(?:call(?:ed|s|ing)?\s+(?:on|for)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}(?:assistance|help|aid|support|intervention|troops|peacekeepers)|request(?:ed|s|ing)?\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:help|assistance|aid|intervention|support|troops|deployment|peacekeepers)|appeal(?:ed|s|ing)?\s+to\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation|group)|(?:officially\s+)?appl(?:ied|y|ies)\s+to\s+[^.]{0,40}?\bfor\s+(?:help|assistance)|ask(?:ed|s|ing)?\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation)\s+for\s+(?:\w+\s+)?(?:help|assistance|aid|troops|support)|sought\s+(?:the\s+)?[\w’']+\s+(?:help|assistance))"
+    r"(?i)\b(?:call(?:ed|s|ing)?\s+(?:on|for)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}(?:assistance|help|aid|support|intervention|troops|peacekeepers)|request(?:ed|s|ing)?\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:help|assistance|aid|intervention|support|troops|deployment|peacekeepers)|appeal(?:ed|s|ing)?\s+to\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation|group)|(?:officially\s+)?appl(?:ied|y|ies)\s+to\s+[^.]{0,40}?\bfor\s+(?:help|assistance)|ask(?:ed|s|ing)?\s+(?:[\w’'-]+,?\s+){1,5}?for\s+(?:\w+\s+)?(?:help|assistance|aid|troops|support|peacekeepers)\b|sought\s+(?:the\s+)?[\w’']+\s+(?:help|assistance))"
 );
 regex!(
     request_noun_re,
@@ -45,7 +45,7 @@ regex!(
 );
 regex!(
     outcome_re,
-    r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turned\s+down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+(?:to|into)|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
+    r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turned\s+(?:(?:the|its|their|that|this)\s+)?(?:request\s+|plea\s+|appeal\s+)?down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+(?:to|into)|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
 );
 regex!(
     deploy_re,
@@ -81,9 +81,18 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                     continue;
                 };
                 let span = actor.span.cover(article.span).cover(cue_span);
+                // "Pashinian's government invoked …": the government's state
+                // acts, not the person.
+                let invoker = if doc.class(actor) == EntityClass::Person
+                    && governs(&doc.text[actor.span.end..cue_span.start])
+                {
+                    actor_state(doc, actor, person_state).unwrap_or(actor.entity)
+                } else {
+                    actor.entity
+                };
                 let mut claim = doc.claim(
                     Relation::Invoked,
-                    actor.entity,
+                    invoker,
                     Object::Entity(article.entity),
                     idx,
                     span,
@@ -144,6 +153,12 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 || doc.is_hypothetical(idx, cue_span.start)
                 || is_negated(body, cue.start())
             {
+                continue;
+            }
+            // "asked X for help" is a request to the alliance only when X
+            // names it ("asked its CSTO partners", "asked Moscow and the
+            // CSTO"): "asked Moscow for help" is not.
+            if !noun && !asks_the_alliance(doc, idx, cue_span) {
                 continue;
             }
             let Some(alliance) = addressee(doc, idx, cue_span) else {
@@ -377,6 +392,37 @@ fn previous_actor<'d>(doc: &'d Doc<'_>, idx: usize) -> Option<&'d Mention> {
     })
 }
 
+/// For an "ask … for help" cue: whether what is asked names an alliance (a
+/// mention, or the words "alliance", "bloc", "organisation"). Other cues
+/// pass.
+fn asks_the_alliance(doc: &Doc<'_>, idx: usize, cue: Span) -> bool {
+    let cue_text = cue.slice(doc.text).to_ascii_lowercase();
+    if !cue_text.starts_with("ask") {
+        return true;
+    }
+    doc.mentions_in(idx)
+        .iter()
+        .any(|m| cue.contains(m.span) && doc.class(m) == EntityClass::Alliance)
+        || ["alliance", "bloc", "organization", "organisation"]
+            .iter()
+            .any(|w| cue_text.contains(w))
+}
+
+/// Whether the text after a person's name makes the actor their government
+/// ("'s government formally", "’s cabinet").
+fn governs(after_name: &str) -> bool {
+    let rest = after_name
+        .strip_prefix("'s ")
+        .or_else(|| after_name.strip_prefix("’s "));
+    rest.is_some_and(|rest| {
+        let word = rest.split_whitespace().next().unwrap_or("");
+        matches!(
+            word.to_ascii_lowercase().as_str(),
+            "government" | "cabinet" | "administration" | "authorities"
+        )
+    })
+}
+
 /// The state an actor stands for: itself, its demonym, or a person's state.
 fn actor_state(
     doc: &Doc<'_>,
@@ -523,4 +569,66 @@ fn target_state(doc: &Doc<'_>, mentions: &[Mention], cue: Span) -> Option<Entity
                 }
         })
         .map(|m| m.entity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_persons_government_is_their_state() {
+        assert!(governs("'s government formally "));
+        assert!(governs("’s Cabinet "));
+        assert!(!governs(" formally "));
+        assert!(!governs("'s envoy "));
+        assert!(!governs("s government "));
+    }
+
+    /// The requested_assistance claims of `text`: (requester, addressee).
+    fn requests(text: &str) -> Vec<(String, String)> {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let doc = Doc::new(text, &gazetteer, None);
+        extract(&doc, &HashMap::new())
+            .into_iter()
+            .filter(|c| c.relation == Relation::RequestedAssistance)
+            .map(|c| {
+                let Object::Entity(object) = c.object else {
+                    panic!("{:?}", c.object)
+                };
+                (
+                    doc.entities.get(c.subject).id.clone(),
+                    doc.entities.get(object).id.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn asking_for_help_names_the_alliance_asked() {
+        let want = vec![("Armenia".to_string(), "CSTO".to_string())];
+        assert_eq!(
+            requests("The CSTO met. Yerevan asked its CSTO partners for help."),
+            want
+        );
+        assert_eq!(
+            requests("The CSTO met. Armenia asked Moscow and the CSTO for peacekeepers."),
+            want
+        );
+        assert_eq!(
+            requests("The CSTO met. Armenia asked the bloc for help."),
+            want
+        );
+        // The outcome: "turned the request down" declines it.
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let text = "The CSTO met. Armenia asked the CSTO for peacekeepers, \
+            but the alliance turned the request down.";
+        let doc = Doc::new(text, &gazetteer, None);
+        let outcomes: Vec<String> = extract(&doc, &HashMap::new())
+            .into_iter()
+            .filter_map(|c| c.value.map(|v| v.to_string()))
+            .collect();
+        assert_eq!(outcomes, ["declined"]);
+        // Asking a state is no request to the alliance.
+        assert!(requests("The CSTO met. Armenia asked Moscow for help.").is_empty());
+    }
 }
