@@ -315,10 +315,18 @@ fn sides_of(
         let gap_before = &text[agent.span.end..cue.start];
         let gap_after = &text[cue.end..target.span.start];
         let words_before = gap_before.split_whitespace().count();
+        // "X fought a five-day war with Y": a verb of war between them.
+        let war_verb = gap_before.split_whitespace().next().is_some_and(|w| {
+            matches!(
+                w.to_ascii_lowercase().as_str(),
+                "fought" | "waged" | "wages" | "launched" | "started" | "began"
+            )
+        });
         let possessive = gap_before.starts_with("’s")
             || gap_before.starts_with("'s")
             || agent.kind == MentionKind::Demonym
-            || gap_before.trim().is_empty();
+            || gap_before.trim().is_empty()
+            || war_verb;
         // "war on Y", "attacked positions inside Y", "invaded Y": at most
         // three words, the last a preposition, or a transitive verb's object.
         let gap_words: Vec<&str> = gap_after.split_whitespace().collect();
@@ -385,7 +393,23 @@ fn sides_of(
                 })
             }
         });
-        let near = sides.iter().all(|m| words_to(m) <= 12);
+        // Each of the two named within twelve words of the trigger and in
+        // its clause (a later "Kyrgyz soldiers trained in Tajikistan" does
+        // not undo "Kyrgyz and Tajik forces fought"; "as in Kazakhstan, but
+        // not when Moscow goes to war" is no war with Kazakhstan).
+        let same_clause = |m: &Mention| {
+            let (a, b) = if m.span.end <= cue.start {
+                (m.span.end, cue.start)
+            } else {
+                (cue.end, m.span.start)
+            };
+            !text[a..b].contains([',', ';', ':', '—', '(', ')'])
+        };
+        let near = distinct.iter().all(|e| {
+            sides
+                .iter()
+                .any(|m| m.entity == *e && words_to(m) <= 12 && same_clause(m))
+        });
         // "Belarus supports the war in Ukraine": a supporter is no side.
         let lower = body.to_lowercase();
         let supporting = [
@@ -457,6 +481,24 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn sides_named_near_the_trigger_and_wars_fought_with() {
+        let pair = |a: &str, b: &str| vec![(a.to_string(), b.to_string(), None)];
+        // Each side named near the trigger, though named again far away.
+        let text = "In April, Armenian and Azeri forces fought a two-day border war over \
+            water and land, and this month Armenian soldiers trained in Azerbaijan alongside \
+            the troops they had been shooting at half a year earlier.";
+        assert_eq!(clashes(text), pair("Armenia", "Azerbaijan"));
+        // "X fought a war with Y" among other states.
+        let text = "Of the states that left, Kyrgyzstan is now neutral, Georgia fought a \
+            five-day war with Russia in 2008, and Armenia stayed.";
+        assert_eq!(clashes(text), pair("Georgia", "Russia"));
+        // A side in another clause is no side.
+        let text = "The bloc delivers at home, as in Kyrgyzstan in January, but not \
+            when Moscow goes to war abroad.";
+        assert!(clashes(text).is_empty());
     }
 
     #[test]
