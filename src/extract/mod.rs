@@ -139,8 +139,21 @@ fn heading_dates(
             Span::new(only.span.end, sentence.span.end),
         ];
         let [before, after] = rest.map(|part| part.slice(text));
+        // A range of days ("2-6 September") dates its section to the month.
+        let range_start = before
+            .trim_end()
+            .strip_suffix(['-', '–'])
+            .map(|b| b.trim_end().trim_end_matches(|c: char| c.is_ascii_digit()))
+            .filter(|b| b.len() < before.trim_end().len() - 1);
+        let before = range_start.unwrap_or(before);
         if only_weekdays(after) && (only_weekdays(before) || is_dateline_place(before)) {
-            current = Some(only.date);
+            current = Some(match range_start {
+                Some(_) => PartialDate {
+                    day: None,
+                    ..only.date
+                },
+                None => only.date,
+            });
             headings += 1;
         }
     }
@@ -853,6 +866,16 @@ mod tests {
         assert_eq!(own_dates(text, date, "The chair"), ["2023-11-23"]);
         // "Published: …" is no place: one dateline, no headings, and the
         // article's own year.
+        // A range of days ("Minsk, 2-6 September") is a heading of its month:
+        // the day that its section gives dates what follows.
+        let ranged = "Drills\n\n20 September 2024\n\nIntro.\n\nMinsk, 2-6 September\n\n\
+            He spoke on 2 September. \"We are strong,\" he said.\n\n\
+            Dushanbe, 12 September\n\nIt asked for help.\n";
+        assert_eq!(
+            context_of(ranged, "2024-09-20", "We are strong"),
+            "2024-09-02"
+        );
+        assert_eq!(context_of(ranged, "2024-09-20", "It asked"), "2024-09-12");
         let single = "Title\n\nYerevan, November 2022\n\nThe attack came on 13 September.\n";
         assert_eq!(own_dates(single, date, "The attack"), ["2023-09-13"]);
         // A place is at most three capitalised words before a comma.
