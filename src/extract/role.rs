@@ -235,9 +235,36 @@ fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
             if owners.all(|other| other == of) {
                 let completed = make_role(doc, title, Some(of));
                 claim.object = completed;
+                continue;
+            }
+        }
+        // A state office ("President", "Defence Minister") of a person the
+        // gazetteer knows: the state they serve.
+        if is_state_office(&lower) {
+            let gazetteer = doc.entities.gazetteer;
+            let state = doc
+                .entities
+                .get(claim.subject)
+                .nationality
+                .as_deref()
+                .and_then(|id| gazetteer.find_id(id))
+                .map(EntityRef);
+            if let Some(state) = state {
+                claim.object = make_role(doc, title, Some(state));
             }
         }
     }
+}
+
+/// Whether a (lower-case) bare title is an office of a state: a president,
+/// premier, chancellor or minister of any rank ("deputy prime minister",
+/// "defense minister"), not an office of an organisation ("secretary
+/// general", "chairman") or a role ("spokesman").
+fn is_state_office(title: &str) -> bool {
+    title
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|last| matches!(last, "president" | "premier" | "chancellor" | "minister"))
 }
 
 fn capitalise(words: &str) -> String {
@@ -920,6 +947,23 @@ mod tests {
     }
 
     #[test]
+    fn a_bare_state_office_takes_the_state_the_person_serves() {
+        // The gazetteer knows whom Pashinyan serves (akg:nationality).
+        assert_eq!(
+            labels("Prime Minister Nikol Pashinyan spoke."),
+            ["Prime Minister of Armenia"]
+        );
+        // Not for a person it does not know, nor for an organisation's office.
+        assert_eq!(
+            labels("Prime Minister John Smith spoke."),
+            ["Prime Minister"]
+        );
+        assert_eq!(labels("Chairman Nikol Pashinyan spoke."), ["Chairman"]);
+        assert!(is_state_office("deputy prime minister") && is_state_office("president"));
+        assert!(!is_state_office("secretary general") && !is_state_office("spokesman"));
+    }
+
+    #[test]
     fn office_words_are_capitalised_occupations_are_not() {
         let case = |words: &str| office_case(&words.split(' ').collect::<Vec<_>>());
         assert_eq!(
@@ -959,8 +1003,13 @@ mod tests {
     fn a_title_owner_is_not_where_the_holder_travels() {
         // A state after a preposition is a destination, not the owner.
         assert_eq!(
-            labels("Prime Minister Nikol Pashinyan refused to travel to Russia."),
+            labels("Prime Minister John Smith refused to travel to Russia."),
             ["Prime Minister"]
+        );
+        // Of a person the gazetteer knows, the owner is the state he serves.
+        assert_eq!(
+            labels("Prime Minister Nikol Pashinyan refused to travel to Russia."),
+            ["Prime Minister of Armenia"]
         );
         // "The nation’s": the last state named before.
         assert_eq!(
@@ -972,7 +1021,7 @@ mod tests {
         );
         // Two states: no guess.
         assert_eq!(
-            labels("Prime Minister Nikol Pashinyan said Armenia's ties with Russia were frozen."),
+            labels("Prime Minister John Smith said Armenia's ties with Russia were frozen."),
             ["Prime Minister"]
         );
     }

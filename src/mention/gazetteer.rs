@@ -107,6 +107,9 @@ pub struct Entity {
     /// For a treaty article, its treaty; for a treaty or a standing force,
     /// its alliance (entity ids).
     pub part_of: Option<String>,
+    /// For a person, the state they serve (`akg:nationality`, an entity
+    /// id): the owner of a bare office title ("President Tokayev").
+    pub nationality: Option<String>,
 }
 
 /// One label of the gazetteer.
@@ -340,6 +343,8 @@ pub(crate) mod tests {
             label: label.into(),
             class,
             part_of: None,
+            // The one person of the test gazetteer serves Armenia.
+            nationality: (id == "Nikol_Pashinyan").then(|| "Armenia".to_string()),
         };
         let entities = vec![
             entity("Armenia", "Armenia", EntityClass::State),

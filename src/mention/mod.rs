@@ -98,6 +98,7 @@ impl<'g> Entities<'g> {
             label,
             class,
             part_of: None,
+            nationality: None,
         });
         EntityRef(n + self.extra.len() - 1)
     }

@@ -158,12 +158,14 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let part_of = format!("{AKG}partOf");
     let treaty_of = format!("{AKG}treatyOf");
     let force_of = format!("{AKG}forceOf");
+    let nationality = format!("{AKG}nationality");
     #[derive(Default)]
     struct Draft {
         class: Option<EntityClass>,
         pref: Option<String>,
         labels: Vec<(String, LabelKind)>,
         part_of: Option<String>,
+        nationality: Option<String>,
     }
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     for quad in quads {
@@ -205,6 +207,9 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             (Term::NamedNode(target), p) if p == part_of || p == treaty_of || p == force_of => {
                 draft.part_of = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
+            (Term::NamedNode(target), p) if p == nationality => {
+                draft.nationality = target.as_str().strip_prefix(ENT).map(str::to_string);
+            }
             _ => {}
         }
     }
@@ -220,6 +225,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             label: pref,
             class,
             part_of: draft.part_of,
+            nationality: draft.nationality,
         });
         for (text, kind) in draft.labels {
             labels.push(Label {
@@ -267,6 +273,24 @@ mod tests {
         let treaty = gaz.entities[article].part_of.clone().unwrap();
         let treaty = gaz.find_id(&treaty).unwrap();
         assert_eq!(gaz.entities[treaty].part_of.as_deref(), Some("CSTO"));
+        // A person serves a state (akg:nationality), and every state a
+        // person serves is one the gazetteer knows.
+        let tokayev = gaz.find_id("Kassym-Jomart_Tokayev").unwrap();
+        assert_eq!(
+            gaz.entities[tokayev].nationality.as_deref(),
+            Some("Kazakhstan")
+        );
+        for entity in &gaz.entities {
+            if let Some(state) = &entity.nationality {
+                let state = gaz.find_id(state).unwrap();
+                assert_eq!(
+                    gaz.entities[state].class,
+                    EntityClass::State,
+                    "{}",
+                    entity.id
+                );
+            }
+        }
         // Its standing forces stand for it as deployers (akg:forceOf).
         let entities = crate::mention::Entities::new(gaz);
         for force in [
