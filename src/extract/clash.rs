@@ -376,13 +376,14 @@ fn sides_of(
     .iter()
     .any(|w| cue_lower.starts_with(w));
     if distinct.len() == 2 && !directional {
-        let words_to = |m: &Mention| {
+        // The text between a mention and the trigger.
+        let gap_to = |m: &Mention| {
             let (a, b) = if m.span.end <= cue.start {
                 (m.span.end, cue.start)
             } else {
                 (cue.end, m.span.start)
             };
-            text[a..b].split_whitespace().count()
+            &text[a..b]
         };
         let attached = sides.iter().any(|m| {
             m.span.start >= cue.end && {
@@ -397,18 +398,13 @@ fn sides_of(
         // its clause (a later "Kyrgyz soldiers trained in Tajikistan" does
         // not undo "Kyrgyz and Tajik forces fought"; "as in Kazakhstan, but
         // not when Moscow goes to war" is no war with Kazakhstan).
-        let same_clause = |m: &Mention| {
-            let (a, b) = if m.span.end <= cue.start {
-                (m.span.end, cue.start)
-            } else {
-                (cue.end, m.span.start)
-            };
-            !text[a..b].contains([',', ';', ':', '—', '(', ')'])
-        };
         let near = distinct.iter().all(|e| {
-            sides
-                .iter()
-                .any(|m| m.entity == *e && words_to(m) <= 12 && same_clause(m))
+            sides.iter().any(|m| {
+                let gap = gap_to(m);
+                m.entity == *e
+                    && gap.split_whitespace().count() <= 12
+                    && !gap.contains([',', ';', ':', '—', '(', ')'])
+            })
         });
         // "Belarus supports the war in Ukraine": a supporter is no side.
         let lower = body.to_lowercase();

@@ -140,11 +140,7 @@ fn heading_dates(
         ];
         let [before, after] = rest.map(|part| part.slice(text));
         // A range of days ("2-6 September") dates its section to the month.
-        let range_start = before
-            .trim_end()
-            .strip_suffix(['-', '–'])
-            .map(|b| b.trim_end().trim_end_matches(|c: char| c.is_ascii_digit()))
-            .filter(|b| b.len() < before.trim_end().len() - 1);
+        let range_start = before_day_range(before);
         let before = range_start.unwrap_or(before);
         if only_weekdays(after) && (only_weekdays(before) || is_dateline_place(before)) {
             current = Some(match range_start {
@@ -161,6 +157,14 @@ fn heading_dates(
         out.iter_mut().for_each(|date| *date = None);
     }
     out
+}
+
+/// For the text before a heading's date that ends in the first day of a
+/// range and its dash ("Minsk, 2-", "2 – "): the text before that day.
+fn before_day_range(part: &str) -> Option<&str> {
+    let day = part.trim_end().strip_suffix(['-', '–'])?.trim_end();
+    let before = day.trim_end_matches(|c: char| c.is_ascii_digit());
+    (before.len() < day.len()).then_some(before)
 }
 
 /// Whether `part` holds no word but weekdays ("Wednesday").
@@ -858,6 +862,11 @@ mod tests {
         assert_eq!(context_of(ranged, "2024-09-20", "It asked"), "2024-09-12");
         let single = "Title\n\nYerevan, November 2022\n\nThe attack came on 13 September.\n";
         assert_eq!(own_dates(single, date, "The attack"), ["2023-09-13"]);
+        assert_eq!(before_day_range("Minsk, 2-"), Some("Minsk, "));
+        assert_eq!(before_day_range("2 – "), Some(""));
+        // A dash without a day before it is no range.
+        assert_eq!(before_day_range("Minsk –"), None);
+        assert_eq!(before_day_range("Minsk, 2"), None);
         // A place is at most three capitalised words before a comma.
         assert!(is_dateline_place("Yerevan, "));
         assert!(is_dateline_place("New York, Tuesday "));

@@ -396,10 +396,14 @@ fn previous_actor<'d>(doc: &'d Doc<'_>, idx: usize) -> Option<&'d Mention> {
 /// mention, or the words "alliance", "bloc", "organisation"). Other cues
 /// pass.
 fn asks_the_alliance(doc: &Doc<'_>, idx: usize, cue: Span) -> bool {
-    let cue_text = cue.slice(doc.text).to_ascii_lowercase();
-    if !cue_text.starts_with("ask") {
+    let cue_text = cue.slice(doc.text);
+    if !cue_text
+        .get(..3)
+        .is_some_and(|w| w.eq_ignore_ascii_case("ask"))
+    {
         return true;
     }
+    let cue_text = cue_text.to_ascii_lowercase();
     doc.mentions_in(idx)
         .iter()
         .any(|m| cue.contains(m.span) && doc.class(m) == EntityClass::Alliance)

@@ -233,8 +233,7 @@ fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
         // Only when the article gives that title one owner.
         if let Some(of) = owners.next() {
             if owners.all(|other| other == of) {
-                let completed = make_role(doc, title, Some(of));
-                claim.object = completed;
+                claim.object = make_role(doc, title, Some(of));
                 continue;
             }
         }
