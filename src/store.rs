@@ -347,6 +347,20 @@ impl StoreDir {
                 fs::remove_dir_all(&dir).map_err(io_error(&dir))?;
             }
         }
+        // A killed RocksDB checkpoint (the copy that starts an incremental
+        // build) leaves its half-written `gen-NNNNNN.tmp` directory.
+        let entries = fs::read_dir(&self.path).map_err(io_error(&self.path))?;
+        for entry in entries {
+            let path = entry.map_err(io_error(&self.path))?.path();
+            let half_copy = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.strip_suffix(".tmp"))
+                .is_some_and(|name| parse_generation(name).is_some());
+            if half_copy && path.is_dir() {
+                fs::remove_dir_all(&path).map_err(io_error(&path))?;
+            }
+        }
         let tmp = self.path.join(CURRENT_TMP_FILE);
         match fs::remove_file(&tmp) {
             Err(err) if err.kind() != io::ErrorKind::NotFound => Err(io_error(&tmp)(err)),
@@ -725,12 +739,17 @@ mod tests {
         fs::create_dir(dir.path().join("gen-000007"))?;
         fs::write(dir.path().join("gen-000007/junk"), "x")?;
         fs::write(dir.path().join(CURRENT_TMP_FILE), "gen-000007\n")?;
+        // A build killed while it copied the live generation (a RocksDB
+        // checkpoint) leaves the half copy under a .tmp name.
+        fs::create_dir(dir.path().join("gen-000008.tmp"))?;
+        fs::write(dir.path().join("gen-000008.tmp/junk"), "x")?;
         assert_eq!(dir.generation()?.as_deref(), Some("gen-000001"));
 
         let writer = dir.begin(false, false)?;
         assert_eq!(writer.generation(), "gen-000002");
         assert_eq!(generation_dirs(&dir)?, ["gen-000001", "gen-000002"]);
         assert!(!dir.path().join(CURRENT_TMP_FILE).exists());
+        assert!(!dir.path().join("gen-000008.tmp").exists());
         Ok(())
     }
 
