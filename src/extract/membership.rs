@@ -66,6 +66,7 @@ fn state_list<'m>(
                 ", such as ",
                 ", namely ",
                 ": ",
+                "; ",
                 " — ",
                 " – ",
             ]
@@ -74,15 +75,13 @@ fn state_list<'m>(
             let gap = if linked {
                 gap.trim_end()
                     .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ')
-                    .trim_end_matches([',', ':', '—', '–'])
+                    .trim_end_matches([',', ':', ';', '—', '–'])
             } else {
                 gap
             };
             gap_words <= max_gap_words
                 && !gap.contains(['.', ';', '(', ')', ','])
-                && !gap
-                    .split_whitespace()
-                    .any(|w| matches!(w, "which" | "who" | "whom" | "that"))
+                && !super::coordination::has_phrase(doc.phrases(), "listBreaker", gap)
         } else {
             let g = gap.trim().trim_start_matches(',').trim();
             g.is_empty()
@@ -100,6 +99,31 @@ fn state_list<'m>(
     out
 }
 
+/// Whether the text between a state and a membership noun (`gap`, a span)
+/// makes an apposition: a comma, then only words of `lex:appositionWord`
+/// and alliance names ("Armenia, a founding member", "Turkey, the only
+/// NATO member", "A and B, both members").
+fn is_member_apposition(doc: &Doc<'_>, gap: Span) -> bool {
+    let text = gap.slice(doc.text);
+    let Some(rest) = text.trim().strip_prefix(',') else {
+        return false;
+    };
+    if rest.trim().is_empty() || rest.contains([',', '.', ';']) {
+        return false;
+    }
+    // Blank out the alliances named in the gap.
+    let mut plain = text.to_string();
+    for m in doc.mentions.iter().filter(|m| gap.contains(m.span)) {
+        if doc.class(m) == EntityClass::Alliance {
+            let (start, end) = (m.span.start - gap.start, m.span.end - gap.start);
+            plain.replace_range(start..end, &" ".repeat(end - start));
+        }
+    }
+    super::coordination::words(&plain)
+        .iter()
+        .all(|w| doc.phrases().contains("appositionWord", w))
+}
+
 /// Extracts membership claims.
 pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     let mut out = Vec::new();
@@ -109,6 +133,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     for (idx, sentence) in doc.sentences.iter().enumerate() {
         let body = sentence.span.slice(text);
         let mentions = doc.mentions_in(idx);
+        let phrased = super::member_phrases::extract(doc, idx);
+        current_members.extend(phrased.iter().map(|c| c.subject));
+        out.extend(phrased);
         let Some(alliance) = doc.alliance_for(idx) else {
             continue;
         };
@@ -292,12 +319,11 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                             || gap_l.trim() == "'s"
                             // An apposition: "Kyrgyzstan and Tajikistan, both
                             // members of …", "Armenia, a founding member".
-                            || matches!(
-                                gap_l.trim(),
-                                ", both" | ", all" | ", both of them" | ", all of them"
-                                    | ", a" | ", also a" | ", itself a" | ", each"
-                            ))
+                            || gap_l.contains(" became ")
+                            || gap_l.contains(" becomes ")
+                            || is_member_apposition(doc, Span::new(last.span.end, cue_span.start)))
                         && gap.split_whitespace().count() <= 5
+                        && !super::coordination::denies_membership(doc.phrases(), gap)
                     {
                         let start = before
                             .iter()
@@ -456,6 +482,16 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         .map(|c| (c.sentence, c.subject))
         .collect();
     out.retain(|c| c.relation != Relation::MemberOf || !former.contains(&(c.sentence, c.subject)));
+    // One claim per state, alliance and sentence, however many rules found it.
+    let mut seen: Vec<(usize, Relation, EntityRef, Object)> = Vec::new();
+    out.retain(|c| {
+        let key = (c.sentence, c.relation, c.subject, c.object.clone());
+        let new = !seen.contains(&key);
+        if new {
+            seen.push(key);
+        }
+        new
+    });
     out
 }
 

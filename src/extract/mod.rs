@@ -34,8 +34,10 @@ pub fn ascii_boundaries(pattern: &str) -> String {
 }
 
 pub mod clash;
+pub mod coordination;
 pub mod dates;
 pub mod events;
+pub mod member_phrases;
 pub mod membership;
 pub mod quote;
 pub mod request;
@@ -422,6 +424,28 @@ impl<'a> Doc<'a> {
         self.cues.get(idx).is_none_or(|set| set.contains(cue))
     }
 
+    /// The phrasing knowledge of the ontology (`ontology/phrasing.ttl`).
+    pub fn phrases(&self) -> &'a crate::mention::phrases::Phrasebook {
+        &self.entities.gazetteer.phrases
+    }
+
+    /// The occurrences in sentence `idx` of the phrases of list `list`
+    /// (case-insensitive, on word boundaries), in text order, without
+    /// overlaps: the longest phrase wins.
+    pub fn phrase_spans(&self, idx: usize, list: &str) -> Vec<Span> {
+        let sentence = self.sentences[idx].span;
+        let mut found: Vec<Span> = Vec::new();
+        for phrase in self.phrases().get(list) {
+            for span in find_words(self.text, sentence, phrase) {
+                if !found.iter().any(|f| f.overlaps(span)) {
+                    found.push(span);
+                }
+            }
+        }
+        found.sort_by_key(|s| s.start);
+        found
+    }
+
     /// The mentions inside sentence `idx`.
     pub fn mentions_in(&self, idx: usize) -> &[Mention] {
         match (
@@ -768,8 +792,53 @@ pub fn parse_count(raw: &str) -> Option<u64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The project's own gazetteer and phrasing (the embedded ontology),
+    /// loaded once for every test that reads real English.
+    pub(crate) fn project_gazetteer() -> &'static Gazetteer {
+        static GAZETTEER: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        GAZETTEER.get_or_init(|| {
+            match crate::rdf::ontology::load_embedded() {
+                Ok(ontology) => ontology.gazetteer,
+                Err(err) => panic!("the embedded ontology does not load: {err}"),
+            }
+        })
+    }
+
+    /// One claim as a test reads it: names instead of references.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(crate) struct NamedClaim {
+        pub relation: Relation,
+        pub subject: String,
+        pub object: String,
+        pub date: Option<String>,
+        pub value: Option<String>,
+        pub rule: &'static str,
+    }
+
+    /// Every claim of `text` (an article of its own, undated), with the
+    /// project's gazetteer and phrasing.
+    pub(crate) fn claims_in(text: &str) -> Vec<NamedClaim> {
+        let mut doc = Doc::new(text, project_gazetteer(), None);
+        let claims = extract(&mut doc);
+        claims
+            .into_iter()
+            .map(|c| NamedClaim {
+                relation: c.relation,
+                subject: doc.entities.get(c.subject).label.clone(),
+                object: match &c.object {
+                    Object::Entity(e) => doc.entities.get(*e).label.clone(),
+                    Object::Quote(q) | Object::Label(q) => q.clone(),
+                    Object::Role { label, .. } => label.clone(),
+                },
+                date: c.date.map(|d| d.to_string()),
+                value: c.value.map(|v| v.to_string()),
+                rule: c.rule,
+            })
+            .collect()
+    }
 
     #[test]
     fn ascii_boundaries_keep_matches_next_to_curly_quotes_and_dashes() -> Result<(), regex::Error> {

@@ -147,6 +147,8 @@ pub struct Gazetteer {
     demonyms: Vec<Option<String>>,
     /// Entity id → index.
     ids: std::collections::HashMap<String, usize>,
+    /// The phrasing knowledge the rules read (`ontology/phrasing.ttl`).
+    pub phrases: super::phrases::Phrasebook,
 }
 
 /// Spelling variants that news text uses for the same label: typographic
@@ -194,6 +196,35 @@ impl Gazetteer {
         // so a label that two entities share is resolved the same way every run.
         expanded.sort_by(|a, b| (&a.text, a.kind, a.entity).cmp(&(&b.text, b.kind, b.entity)));
         expanded.dedup_by(|a, b| a.text == b.text);
+        // The automaton ignores ASCII case, so of labels that differ only
+        // in case ("The Netherlands", "the Netherlands") it reports one:
+        // keep one per folded text, with the loosest case rule among them,
+        // or "the Netherlands" in mid-sentence would fail "The …"'s rule.
+        expanded.sort_by_cached_key(|l| {
+            (
+                l.text.to_ascii_lowercase(),
+                l.text.clone(),
+                l.kind,
+                l.entity,
+            )
+        });
+        let mut cases: Vec<CaseRule> = Vec::with_capacity(expanded.len());
+        let mut kept: Vec<Label> = Vec::with_capacity(expanded.len());
+        for label in expanded {
+            let rule = CaseRule::of(&label.text);
+            match kept.last() {
+                Some(last) if last.text.eq_ignore_ascii_case(&label.text) => {
+                    if let Some(kept_rule) = cases.last_mut() {
+                        *kept_rule = kept_rule.loosest(rule);
+                    }
+                }
+                _ => {
+                    kept.push(label);
+                    cases.push(rule);
+                }
+            }
+        }
+        let expanded = kept;
         let ids = entities
             .iter()
             .enumerate()
@@ -207,7 +238,6 @@ impl Gazetteer {
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
             .build(expanded.iter().map(|l| l.text.as_str()))?;
-        let cases = expanded.iter().map(|l| CaseRule::of(&l.text)).collect();
         Ok(Gazetteer {
             entities,
             labels: expanded,
@@ -215,6 +245,7 @@ impl Gazetteer {
             automaton,
             demonyms,
             ids,
+            phrases: super::phrases::Phrasebook::default(),
         })
     }
 
@@ -316,6 +347,15 @@ impl CaseRule {
         }
     }
 
+    /// Of two rules, the one that lets more text match.
+    fn loosest(self, other: CaseRule) -> CaseRule {
+        match (self, other) {
+            (CaseRule::Any, _) | (_, CaseRule::Any) => CaseRule::Any,
+            (CaseRule::Capitalised, _) | (_, CaseRule::Capitalised) => CaseRule::Capitalised,
+            _ => CaseRule::Exact,
+        }
+    }
+
     fn fits(self, label: &str, matched: &str) -> bool {
         match self {
             CaseRule::Exact => {
@@ -387,7 +427,13 @@ pub(crate) mod tests {
             label("Moscow", 7, LabelKind::Metonym),
             label("the Kremlin", 7, LabelKind::Metonym),
         ];
-        Gazetteer::new(entities, labels).unwrap()
+        let mut gazetteer = Gazetteer::new(entities, labels).unwrap();
+        // The project's phrasing: the rules read their words from it.
+        gazetteer.phrases = crate::rdf::ontology::load_embedded()
+            .unwrap()
+            .gazetteer
+            .phrases;
+        gazetteer
     }
 
     fn check(text: &str, expected: &[(&str, &str, LabelKind)]) {

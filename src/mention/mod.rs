@@ -9,6 +9,7 @@
 
 pub mod gazetteer;
 pub mod lexicon;
+pub mod phrases;
 
 use std::sync::OnceLock;
 

@@ -12,7 +12,7 @@ use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, T
 
 use crate::mention::{Entity, EntityClass, Gazetteer, Label, LabelKind};
 
-use super::vocab::{AKG, ENT, ONTOLOGY_GRAPH, RDF, SKOS};
+use super::vocab::{AKG, ENT, LEX, ONTOLOGY_GRAPH, RDF, SKOS};
 
 /// Why the ontology could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +61,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "gazetteer.ttl",
         include_str!("../../ontology/gazetteer.ttl"),
     ),
+    ("people.ttl", include_str!("../../ontology/people.ttl")),
+    ("phrasing.ttl", include_str!("../../ontology/phrasing.ttl")),
     ("vocab.ttl", include_str!("../../ontology/vocab.ttl")),
 ];
 
@@ -159,6 +161,8 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let treaty_of = format!("{AKG}treatyOf");
     let force_of = format!("{AKG}forceOf");
     let nationality = format!("{AKG}nationality");
+    let phrase = format!("{AKG}phrase");
+    let mut phrases = crate::mention::phrases::Phrasebook::default();
     #[derive(Default)]
     struct Draft {
         class: Option<EntityClass>,
@@ -172,10 +176,16 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
             continue;
         };
+        let predicate = quad.predicate.as_str();
+        if let (Some(list), Term::Literal(l)) = (subject.as_str().strip_prefix(LEX), &quad.object) {
+            if predicate == phrase {
+                phrases.insert(list, l.value());
+            }
+            continue;
+        }
         let Some(id) = subject.as_str().strip_prefix(ENT) else {
             continue;
         };
-        let predicate = quad.predicate.as_str();
         let draft = drafts.entry(id.to_string()).or_default();
         match (&quad.object, predicate) {
             (Term::NamedNode(class), p) if p == rdf_type => {
@@ -235,7 +245,9 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             });
         }
     }
-    Ok(Gazetteer::new(entities, labels)?)
+    let mut gazetteer = Gazetteer::new(entities, labels)?;
+    gazetteer.phrases = phrases;
+    Ok(gazetteer)
 }
 
 #[cfg(test)]

@@ -18,6 +18,9 @@ pub const FACT: &str = "https://w3id.org/alliance-kg/fact/";
 /// The named graph of the facts derived from all articles: each fact's
 /// description, article count and source sample.
 pub const FACTS_GRAPH: &str = "https://w3id.org/alliance-kg/derived/facts";
+/// Phrase lists: the phrasing knowledge of `ontology/phrasing.ttl`
+/// (`lex:membershipVerb akg:phrase "includes"`).
+pub const LEX: &str = "https://w3id.org/alliance-kg/lexicon/";
 /// The named graph that holds the ontology and gazetteer.
 pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/alliance-kg/graph/ontology";
 
