@@ -173,6 +173,44 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
         format: ReportFormat,
     },
+    /// Score the store's claims against a gold file: precision and recall
+    /// per relation, as tests/fixtures/gold/evalfacts.py computes them.
+    /// Exit code 1 when --min-precision or --min-recall is not met.
+    Eval(EvalArgs),
+}
+
+/// What `akg eval` scores, and how it reports.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The gold file: TSV whose header names the columns article, relation,
+    /// subject, object, date, value, evidence (see
+    /// tests/fixtures/gold/SCHEMA.md).
+    pub gold: PathBuf,
+    /// Only these articles (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+    pub articles: Option<Vec<String>>,
+    /// Leave out `said` facts whose quotation has fewer than N words, from
+    /// the gold and the store alike.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_quote_words: usize,
+    /// Match names with evalfacts.py's alias table only. By default two
+    /// names also match when both are labels (skos:prefLabel, altLabel) of
+    /// one entity of the gazetteer the store was built with.
+    #[arg(long)]
+    pub no_gazetteer_aliases: bool,
+    /// Show every miss, extra and wrong date or value, with its sentence
+    /// and the rule that made the claim.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Exit with code 1 when micro precision is below this (0 to 1).
+    #[arg(long, value_name = "P", value_parser = parse_fraction)]
+    pub min_precision: Option<f64>,
+    /// Exit with code 1 when micro recall is below this (0 to 1).
+    #[arg(long, value_name = "R", value_parser = parse_fraction)]
+    pub min_recall: Option<f64>,
 }
 
 /// Which facts a network view holds.
@@ -281,6 +319,16 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         Ok(seconds) if seconds >= 0.0 => Ok(seconds),
         _ => Err(format!(
             "{text:?} is not a number of seconds; give 0 or more, e.g. 30 or 0.5 (0: no limit)"
+        )),
+    }
+}
+
+/// A precision or recall floor: from 0 to 1.
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(fraction) if (0.0..=1.0).contains(&fraction) => Ok(fraction),
+        _ => Err(format!(
+            "{text:?} is not a fraction; give a number from 0 to 1, e.g. 0.9"
         )),
     }
 }

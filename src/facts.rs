@@ -4,13 +4,14 @@
 
 use std::io::Write;
 
-use oxigraph::model::Term;
+use oxigraph::model::{NamedNode, Term};
 use oxigraph::store::Store;
 use serde::Serialize;
 
 use crate::claim::Relation;
+use crate::eval::SchemaRow;
 use crate::query::{select, QueryError};
-use crate::rdf::vocab::{AKG, SPARQL_PREFIXES};
+use crate::rdf::vocab::{AKG, ONTOLOGY_GRAPH, SPARQL_PREFIXES};
 
 /// One exported fact (one claim).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -124,6 +125,42 @@ pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
             ))
     });
     Ok(out)
+}
+
+impl FactRow {
+    /// The row as the gold scorer reads it from `akg facts --format tsv`
+    /// (cells as [`write_tsv`] writes them, stripped), with its rule.
+    pub fn schema_row(&self) -> SchemaRow {
+        let cells = [
+            &self.article,
+            &self.relation,
+            &self.subject,
+            &self.object,
+            &self.date,
+            &self.value,
+            &self.evidence,
+        ]
+        .map(|raw| cell(raw));
+        SchemaRow::from_columns(cells.each_ref().map(String::as_str), &self.rule)
+    }
+}
+
+const ENTITY_LABELS_QUERY: &str = "
+SELECT ?entity ?label ?ontology WHERE {
+  GRAPH ?ontology { ?entity skos:prefLabel|skos:altLabel ?label }
+}";
+
+/// Every name of every gazetteer entity: `(entity IRI, label)` pairs from
+/// the ontology graph the store was built with.
+pub fn entity_labels(store: &Store) -> Result<Vec<(String, String)>, QueryError> {
+    let query = format!("{SPARQL_PREFIXES}{ENTITY_LABELS_QUERY}");
+    let ontology = Term::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
+    let (_, rows) = select(store, &query, &[("ontology", ontology)])?;
+    Ok(rows
+        .iter()
+        .map(|row| (text(row.first()), text(row.get(1))))
+        .filter(|(entity, label)| !entity.is_empty() && !label.is_empty())
+        .collect())
 }
 
 /// A TSV cell: tabs and newlines become spaces (the gold format has no quoting).

@@ -13,6 +13,8 @@
 //! - [`build`]: the pipeline that runs all of the above over a corpus, in
 //!   parallel, into a new store generation (full or incremental).
 //! - [`query`], [`facts`], [`dump`]: reading the store back.
+//! - [`eval`]: scores the store's claims against a gold file, as the gold
+//!   scorer `evalfacts.py` does (pure: rows in, numbers out).
 //! - [`graph`], [`dot`], [`analysis`], [`trace`], [`conflicts`]: the
 //!   alliance network (petgraph) and what is built on it: diagrams, network
 //!   analysis, tracing facts to their sentences, disagreeing sources;
@@ -44,6 +46,7 @@ pub mod corpus;
 pub mod dot;
 #[cfg(feature = "store")]
 pub mod dump;
+pub mod eval;
 pub mod extract;
 #[cfg(feature = "store")]
 pub mod facts;

@@ -5,6 +5,7 @@
 
 mod cli;
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use alliance_kg::build::{build, BuildOptions, Progress};
 use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
+use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::query::{self, OutputFormat, QueryError, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
@@ -23,8 +25,8 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use cli::{
-    Cli, ColorChoice, Command, DumpFormat, FactsFormat, QueryFormat, RankDir, RenderFormat,
-    ReportFormat, ViewArgs,
+    Cli, ColorChoice, Command, DumpFormat, EvalArgs, FactsFormat, QueryFormat, RankDir,
+    RenderFormat, ReportFormat, ViewArgs,
 };
 
 /// Oxigraph's bulk loader allocates and frees a small buffer per index key
@@ -333,7 +335,92 @@ fn run() -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval(args) => cmd_eval(&store, &args),
     }
+}
+
+/// `akg eval`: scores the store's claims against a gold file; exit code 1
+/// when a quality floor is not met.
+fn cmd_eval(store: &StoreDir, args: &EvalArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.gold)
+        .with_context(|| format!("cannot read the gold file {}", args.gold.display()))?;
+    let gold = eval::parse_gold(&bytes, &args.gold)?;
+    let oxi = store.open_read()?;
+    // Claims about articles the gold lacks are never scored.
+    let gold_articles: BTreeSet<&str> = gold.iter().map(|row| row.article.as_str()).collect();
+    let claims: Vec<eval::SchemaRow> = facts::fact_rows(&oxi)?
+        .iter()
+        .map(facts::FactRow::schema_row)
+        .filter(|claim| gold_articles.contains(claim.article.as_str()))
+        .collect();
+    let entity_names = if args.no_gazetteer_aliases {
+        None
+    } else {
+        let labels = facts::entity_labels(&oxi)?;
+        Some(EntityNames::new(
+            labels
+                .iter()
+                .map(|(entity, label)| (entity.as_str(), label.as_str())),
+        ))
+    };
+    let options = EvalOptions {
+        articles: args
+            .articles
+            .as_ref()
+            .map(|ids| ids.iter().cloned().collect()),
+        min_quote_words: args.min_quote_words,
+        entity_names: entity_names.as_ref(),
+    };
+    let report = eval::score(&gold, &claims, &options);
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        ReportFormat::Table => eval::write_table(&report, args.verbose, &mut out)?,
+        ReportFormat::Json => eval::write_json(&report, args.verbose, &mut out)?,
+    }
+    out.flush()?;
+    let unmet = unmet_floors(&report, args.min_precision, args.min_recall);
+    if unmet.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("akg: quality floor not met: {}", unmet.join("; "));
+        Ok(ExitCode::from(1))
+    }
+}
+
+/// The floors `akg eval --min-precision/--min-recall` set that the micro
+/// scores do not reach, each said in words.
+fn unmet_floors(
+    report: &Report,
+    min_precision: Option<f64>,
+    min_recall: Option<f64>,
+) -> Vec<String> {
+    let micro = report.micro();
+    let measures = [
+        (
+            "precision",
+            micro.precision(),
+            min_precision,
+            micro.true_positives,
+            micro.predicted(),
+        ),
+        (
+            "recall",
+            micro.recall(),
+            min_recall,
+            micro.true_positives,
+            micro.gold(),
+        ),
+    ];
+    measures
+        .into_iter()
+        .filter_map(|(name, value, floor, part, whole)| {
+            let floor = floor?;
+            (value < floor).then(|| {
+                format!("micro {name} {value:.4} ({part}/{whole}) is below --min-{name} {floor}")
+            })
+        })
+        .collect()
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -6,6 +6,7 @@
 mod util;
 
 mod cli;
+mod eval;
 mod fixtures;
 mod incremental;
 mod provenance;
