@@ -41,6 +41,7 @@ pub mod member_phrases;
 pub mod membership;
 pub mod quote;
 pub mod request;
+pub mod request_phrases;
 pub mod role;
 
 use std::collections::HashMap;
@@ -683,6 +684,8 @@ pub fn extract(doc: &mut Doc<'_>) -> Vec<Claim> {
     claims.extend(roles);
     claims.extend(membership::extract(doc));
     claims.extend(request::extract(doc, &person_state));
+    let requests = request_phrases::extract(doc, &person_state, &claims);
+    claims.extend(requests);
     claims.extend(clash::extract(doc));
     claims.extend(events::extract(doc));
     let said = quote::extract(doc, &claims);
@@ -799,11 +802,9 @@ pub(crate) mod tests {
     /// loaded once for every test that reads real English.
     pub(crate) fn project_gazetteer() -> &'static Gazetteer {
         static GAZETTEER: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
-        GAZETTEER.get_or_init(|| {
-            match crate::rdf::ontology::load_embedded() {
-                Ok(ontology) => ontology.gazetteer,
-                Err(err) => panic!("the embedded ontology does not load: {err}"),
-            }
+        GAZETTEER.get_or_init(|| match crate::rdf::ontology::load_embedded() {
+            Ok(ontology) => ontology.gazetteer,
+            Err(err) => panic!("the embedded ontology does not load: {err}"),
         })
     }
 

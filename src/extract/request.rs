@@ -45,7 +45,7 @@ regex!(
 );
 regex!(
     outcome_re,
-    r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turned\s+(?:(?:the|its|their|that|this)\s+)?(?:request\s+|plea\s+|appeal\s+)?down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+(?:to|into)|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
+    r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turn(?:ed|ing|s)?\s+(?:(?:the|its|their|that|this)\s+)?(?:requests?\s+|pleas?\s+|appeals?\s+)?down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+(?:to|into)|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
 );
 regex!(
     deploy_re,
@@ -316,7 +316,7 @@ fn is_hypothetical(body: &str, cue: usize) -> bool {
     hypothetical_re().is_match(clause) || body[..cue].trim_start().to_lowercase().starts_with("if ")
 }
 
-fn is_negated(body: &str, cue: usize) -> bool {
+pub(super) fn is_negated(body: &str, cue: usize) -> bool {
     let window_start = super::floor_boundary(body, cue.saturating_sub(24));
     if negation_re().is_match(&body[window_start..cue]) {
         return true;
@@ -326,7 +326,7 @@ fn is_negated(body: &str, cue: usize) -> bool {
 }
 
 /// A demonym standing for a collective actor: "Armenian authorities", "Azeri troops".
-fn is_group_demonym(doc: &Doc<'_>, m: &Mention) -> bool {
+pub(super) fn is_group_demonym(doc: &Doc<'_>, m: &Mention) -> bool {
     if m.kind != MentionKind::Demonym || doc.class(m) != EntityClass::State {
         return false;
     }
@@ -354,11 +354,15 @@ fn is_group_demonym(doc: &Doc<'_>, m: &Mention) -> bool {
     )
 }
 
-fn is_actor(doc: &Doc<'_>, m: &Mention) -> bool {
+pub(super) fn is_actor(doc: &Doc<'_>, m: &Mention) -> bool {
     doc.is_state_actor(m) || doc.class(m) == EntityClass::Person || is_group_demonym(doc, m)
 }
 
-fn nearest_actor<'m>(doc: &Doc<'_>, mentions: &'m [Mention], before: usize) -> Option<&'m Mention> {
+pub(super) fn nearest_actor<'m>(
+    doc: &Doc<'_>,
+    mentions: &'m [Mention],
+    before: usize,
+) -> Option<&'m Mention> {
     mentions
         .iter()
         .rev()
@@ -428,7 +432,7 @@ fn governs(after_name: &str) -> bool {
 }
 
 /// The state an actor stands for: itself, its demonym, or a person's state.
-fn actor_state(
+pub(super) fn actor_state(
     doc: &Doc<'_>,
     m: &Mention,
     person_state: &HashMap<EntityRef, EntityRef>,
@@ -438,7 +442,13 @@ fn actor_state(
         EntityClass::Person => person_state
             .get(&m.entity)
             .copied()
-            .or_else(|| co_mentioned_state(doc, m.entity)),
+            .or_else(|| co_mentioned_state(doc, m.entity))
+            .or_else(|| {
+                // The state the gazetteer says the person serves.
+                let gazetteer = doc.entities.gazetteer;
+                let id = doc.entities.get(m.entity).nationality.as_deref()?;
+                gazetteer.find_id(id).map(EntityRef)
+            }),
         _ => None,
     }
 }
@@ -506,7 +516,7 @@ fn alliance_of_article(doc: &Doc<'_>, article: EntityRef, idx: usize) -> Option<
 
 /// The outcome the text gives after a request: this sentence from `from`,
 /// and the next two sentences until another request starts.
-fn outcome_after(doc: &Doc<'_>, idx: usize, from: usize) -> Option<&'static str> {
+pub(super) fn outcome_after(doc: &Doc<'_>, idx: usize, from: usize) -> Option<&'static str> {
     let mut window = vec![Span::new(from, doc.sentences[idx].span.end)];
     for j in idx + 1..(idx + 3).min(doc.sentences.len()) {
         let body = doc.sentence_text(j);

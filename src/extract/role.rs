@@ -106,6 +106,19 @@ const TITLE_WORDS: &[&str] = &[
     "and",
     "economic",
     "policy",
+    "chancellor",
+    "mayor",
+    "governor",
+    "aide",
+    "representative",
+    "commissioner",
+    "supreme",
+    "allied",
+    "joint",
+    "force",
+    "forces",
+    "armed",
+    "defence-minister",
 ];
 
 /// Ranks and honorifics: they qualify a name but are no role of their own.
@@ -700,6 +713,20 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
             p + before[p..].chars().next().map_or(1, char::len_utf8)
         });
     let clause = &before[clause_start..end];
+    // "A, President of X, B, Prime Minister of Y": a title right after a
+    // person and a comma is that person's apposition, not the next name's.
+    if clause_start > 0 {
+        let comma =
+            before[..clause_start].trim_end_matches(|c: char| c != ',' && c.is_whitespace());
+        let previous_end = sentence.start + comma.trim_end_matches(',').trim_end().len();
+        if doc
+            .mentions_in(idx)
+            .iter()
+            .any(|m| m.span.end == previous_end && doc.class(m) == EntityClass::Person)
+        {
+            return None;
+        }
+    }
     // The phrase starts at the determiner or possessor before the first role head.
     let words: Vec<(usize, &str)> = clause
         .split_inclusive(' ')
