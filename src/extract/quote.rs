@@ -229,6 +229,11 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
                 let lead_words = text[start_sentence.start..q.outer.start]
                     .split_whitespace()
                     .count();
+                // "“…,” it said": a body or group that spoke just before.
+                let it_said = collective_pronoun_cue(doc, q)
+                    && last.is_some_and(|(_, s, _)| {
+                        doc.entities.class(s.entity) != EntityClass::Person
+                    });
                 match last {
                     Some((prev_sentence, s, date))
                         if !has_cue
@@ -236,6 +241,9 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
                             && (first == prev_sentence + 1 || first == prev_sentence) =>
                     {
                         (s, "quote.continuation", 0.7, date)
+                    }
+                    Some((prev_sentence, s, date)) if it_said && first <= prev_sentence + 3 => {
+                        (s, "quote.collective_pronoun", 0.7, date)
                     }
                     _ => continue,
                 }
@@ -385,6 +393,18 @@ fn after_pattern(
             span: m.span,
         });
     }
+    // "“…,” the president stated": a role noun phrase between the quote
+    // and the cue.
+    let lead = &text[q.outer.end..cue.start];
+    if lead
+        .trim_start_matches([',', ' '])
+        .to_lowercase()
+        .starts_with("the ")
+    {
+        if let Some(s) = role_np_before(doc, lead, q.outer.end, cue, roles) {
+            return Some(s);
+        }
+    }
     // "observed the lawmaker", "the ministry said"
     let after_cue = &text[cue.end..window_end];
     if let Some(noun) = after_cue.strip_prefix(" the ").map(|r| {
@@ -402,9 +422,18 @@ fn after_pattern(
     if let Some(group) = group_speaker(doc, Span::new(q.outer.end, window_end), cue) {
         return Some(group);
     }
+    // A state or body next to the cue ("said Moscow", "Yerevan said"), not
+    // one that only qualifies a title ("said U.S. Ambassador …") or stands
+    // in a phrase after the cue ("stated in the course of the CSTO session").
     mentions
         .iter()
-        .find(|m| close(m) && is_collective_actor(doc, m))
+        .find(|m| {
+            close(m)
+                && is_collective_actor(doc, m)
+                && !qualifies_title(text, m)
+                && (m.span.end <= cue.start
+                    || text[cue.end..m.span.start].split_whitespace().count() <= 1)
+        })
         .map(|m| Speaker {
             entity: m.entity,
             span: m.span,
@@ -500,6 +529,21 @@ fn speaker_before_cue(
     let mut group = group_speaker(doc, window, cue);
     let mut best: Option<Speaker> = None;
     for m in candidates.iter().rev() {
+        // "X welcomed Y’s selection, saying …": a possessor is no subject.
+        // ("Putin’s claims that “…”" are his words: a speech noun after it.)
+        let possessed = text[m.span.end..]
+            .strip_prefix("’s")
+            .or_else(|| text[m.span.end..].strip_prefix("'s"))
+            .map(|rest| {
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            });
+        if possessed.is_some_and(|noun| !doc.phrases().contains("speechNoun", &noun)) {
+            continue;
+        }
         let ok = doc.class(m) == EntityClass::Person
             || (is_collective_actor(doc, m) && subject_position(doc, m));
         if ok {
@@ -577,6 +621,28 @@ fn colon_pattern(
 }
 
 /// A state, alliance, organisation or body that can speak.
+/// Whether quotation `q` is followed by "it" or "they" and a speech verb
+/// ("“…,” it said", "they added").
+fn collective_pronoun_cue(doc: &Doc<'_>, q: &Quotation) -> bool {
+    let rest = doc.text[q.outer.end..].trim_start_matches([',', '.', ' ', '\u{a0}']);
+    let mut words = rest.split_whitespace();
+    matches!(words.next(), Some("it" | "they" | "It" | "They"))
+        && words.next().is_some_and(|w| {
+            lexicon::is_cue_verb(w.trim_end_matches(|c: char| !c.is_alphanumeric()))
+        })
+}
+
+/// Whether a mention only qualifies a title right after it: "U.S.
+/// Ambassador", "Russian President".
+fn qualifies_title(text: &str, m: &Mention) -> bool {
+    let next = text[m.span.end..]
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    next.chars().next().is_some_and(char::is_uppercase) && lexicon::is_role_head(next)
+}
+
 fn is_collective_actor(doc: &Doc<'_>, m: &Mention) -> bool {
     doc.class(m).is_collective()
         && doc.class(m) != EntityClass::Group
@@ -912,5 +978,63 @@ mod tests {
         assert!(extract(&mut doc, &roles).is_empty());
         let elapsed = start.elapsed();
         assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
+    }
+
+    /// The (speaker, quotation) pairs of `text`.
+    fn said(text: &str) -> Vec<(String, String)> {
+        crate::extract::tests::claims_in(text)
+            .into_iter()
+            .filter(|c| c.relation == Relation::Said)
+            .map(|c| (c.subject, c.object))
+            .collect()
+    }
+
+    #[test]
+    fn a_role_noun_between_quote_and_cue_is_the_person_holding_it() {
+        let got = said(
+            "Russian President Vladimir Putin opened the session. \
+             \"We agreed on a joint border force,\" the president stated at the CSTO session.",
+        );
+        assert_eq!(got[0].0, "Vladimir Putin");
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn a_possessor_is_no_speaker_unless_it_owns_the_words() {
+        let got = said(
+            "Jens Stoltenberg welcomed Rutte's appointment, saying, \"Mark is a strong leader.\"",
+        );
+        assert_eq!(
+            got,
+            [(
+                "Jens Stoltenberg".to_string(),
+                "Mark is a strong leader.".to_string()
+            )]
+        );
+        let got = said(
+            "Analysts doubt Vladimir Putin’s claims about “unity among our peoples and states”.",
+        );
+        assert_eq!(got[0].0, "Vladimir Putin");
+    }
+
+    #[test]
+    fn it_said_continues_a_body_that_spoke_before() {
+        let got = said(
+            "\"We agreed on a ceasefire at the border,\" the Kyrgyz Foreign Ministry said. \
+             \"The parties will meet again in the coming days,\" it said.",
+        );
+        let speakers: Vec<&str> = got.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            speakers,
+            ["Kyrgyz Foreign Ministry", "Kyrgyz Foreign Ministry"]
+        );
+        // A person before: "it" is no person.
+        let got = said("\"We will stay,\" Putin said. \"Nothing changes for us,\" it said.");
+        assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn a_state_that_qualifies_a_title_after_the_cue_is_no_speaker() {
+        assert!(said("The bloc faces \"a deep crisis of its credibility,\" said U.S. Ambassador to the alliance.").is_empty());
     }
 }
