@@ -162,6 +162,52 @@ fn heading_dates(
     out
 }
 
+/// Points each mention of a label that several treaties' articles share
+/// ("Article 4", "Article IV") at the article of the alliance its sentence
+/// names (the alliance, its treaty or one of its articles), else of the
+/// alliance in focus there; without either, the gazetteer's first.
+fn resolve_shared_articles(
+    text: &str,
+    mentions: &mut [Mention],
+    entities: &Entities<'_>,
+    mention_starts: &[usize],
+    alliance_at: &[Option<EntityRef>],
+) {
+    let gazetteer = entities.gazetteer;
+    for i in 0..mentions.len() {
+        let m = mentions[i];
+        let candidates = gazetteer.articles_named(m.span.slice(text));
+        if candidates.is_empty() || m.kind != MentionKind::Name {
+            continue;
+        }
+        let alliance_of_article = |article: usize| {
+            let treaty = gazetteer.entities[article].part_of.as_deref()?;
+            entities.alliance_of(EntityRef(gazetteer.find_id(treaty)?))
+        };
+        let range = mention_starts
+            .get(m.sentence)
+            .zip(mention_starts.get(m.sentence + 1))
+            .map_or(0..0, |(&lo, &hi)| lo..hi);
+        let named: Option<EntityRef> = mentions[range]
+            .iter()
+            .filter(|other| other.span != m.span)
+            .find_map(|other| match entities.class(other.entity) {
+                EntityClass::Alliance | EntityClass::Treaty => entities.alliance_of(other.entity),
+                EntityClass::TreatyArticle => alliance_of_article(other.entity.0),
+                _ => None,
+            });
+        let Some(alliance) = named.or(alliance_at.get(m.sentence).copied().flatten()) else {
+            continue;
+        };
+        if let Some(&article) = candidates
+            .iter()
+            .find(|&&a| alliance_of_article(a) == Some(alliance))
+        {
+            mentions[i].entity = EntityRef(article);
+        }
+    }
+}
+
 /// For the text before a heading's date that ends in the first day of a
 /// range and its dash ("Minsk, 2-", "2 – "): the text before that day.
 fn before_day_range(part: &str) -> Option<&str> {
@@ -404,6 +450,14 @@ impl<'a> Doc<'a> {
             );
         }
         let mention_starts = sentence_starts(&mentions, sentences.len());
+        let mut mentions = mentions;
+        resolve_shared_articles(
+            text,
+            &mut mentions,
+            &entities,
+            &mention_starts,
+            &alliance_at,
+        );
         Doc {
             text,
             cues,

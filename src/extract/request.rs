@@ -25,7 +25,7 @@ use super::{Cue, Doc};
 
 regex!(
     invoke_re,
-    r"(?i)\b(?:formally\s+)?(?:invok(?:ed|es|e|ing)|appeal(?:ed|s)?\s+under|activat(?:ed|e|ing)|trigger(?:ed|s)?)\b"
+    r"(?i)\b(?:formally\s+)?(?:invok(?:ed|es|e|ing)|appeal(?:ed|s)?\s+under|activat(?:ed|e|ing)|trigger(?:ed|s)?|(?:call(?:ed|s)?|request(?:ed|s)?|convened?|sought)\s+(?:[\w’'-]+\s+){1,7}?under)\b"
 );
 regex!(
     request_verb_re,
@@ -49,7 +49,7 @@ regex!(
 );
 regex!(
     deploy_re,
-    r"(?i)\b(?:deploy(?:ed|ment|ing|s)?(?:\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:troops|forces|peacekeepers|soldiers))?|sen(?:t|d|ding)\s+(?:[\w’'-]+\s+){0,3}?(?:troops|peacekeepers|forces|soldiers|contingent|peacekeeping\s+force)|troops\s+landed|sent\s+(?:to|into)|peacekeeping[”\x22’]?\s+(?:operation|mission|force|forces|contingent))\b"
+    r"(?i)\b(?:deploy(?:ed|ment|ing|s)?(?:\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:troops|forces|peacekeepers|soldiers))?|sen(?:t|d|ding)\s+(?:[\w’'-]+\s+){0,3}?(?:troops|peacekeepers|forces|soldiers|contingent|peacekeeping\s+force)|troops\s+landed|sent\s+(?:to|into)|stationed|peacekeeping[”\x22’]?\s+(?:operation|mission|force|forces|contingent))\b"
 );
 regex!(
     troops_re,
@@ -77,7 +77,22 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 if before.ends_with("the ") || before.ends_with("the formally ") {
                     continue; // "the invoking of Article 4": no agent
                 }
-                let Some(actor) = nearest_actor(doc, mentions, cue_span.start) else {
+                // "the provision invoked by the U.S.": the agent follows.
+                let by_agent = body[cue.end()..].starts_with(" by ").then(|| {
+                    mentions
+                        .iter()
+                        .find(|m| m.span.start >= cue_span.end + 4 && is_actor(doc, m))
+                        .filter(|m| {
+                            doc.text[cue_span.end..m.span.start]
+                                .split_whitespace()
+                                .count()
+                                <= 3
+                        })
+                });
+                let Some(actor) = by_agent
+                    .flatten()
+                    .or_else(|| nearest_actor(doc, mentions, cue_span.start))
+                else {
                     continue;
                 };
                 let span = actor.span.cover(article.span).cover(cue_span);
@@ -239,14 +254,19 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 .find_map(|m| doc.entities.alliance_of(m.entity));
             let agent = mentions.iter().rev().find(|m| {
                 m.span.end <= cue_span.start
-                    && (doc.class(m) == EntityClass::Alliance
+                    && (doc.entities.alliance_of(m.entity).is_some()
                         || doc.is_state_actor(m)
                         || is_group_demonym(doc, m)
                         || doc.class(m) == EntityClass::Person)
             });
             let alliance = match (inside, agent) {
                 (Some(alliance), _) => alliance,
-                (None, Some(m)) if doc.class(m) == EntityClass::Alliance => m.entity,
+                (None, Some(m)) if doc.entities.alliance_of(m.entity).is_some() => {
+                    match doc.entities.alliance_of(m.entity) {
+                        Some(alliance) => alliance,
+                        None => continue,
+                    }
+                }
                 (None, Some(_)) => continue,
                 (None, None) => {
                     // A passive or nominal deployment: the alliance in focus,
@@ -266,7 +286,18 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                     }
                 }
             };
-            let target = target_state(doc, mentions, cue_span)
+            // "deployed to Estonia, Latvia and Lithuania": every state of the list.
+            let listed: Vec<EntityRef> = target_state(doc, mentions, cue_span)
+                .map(|first| {
+                    super::coordination::states_after(doc, mentions, first.span.start, 0, false)
+                        .into_iter()
+                        .map(|m| m.entity)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let target = listed
+                .first()
+                .copied()
                 .or_else(|| operation_in(doc, idx))
                 .or_else(|| {
                     granted_requests
@@ -292,7 +323,20 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                     .and_then(|n| super::parse_count(n.as_str()))
                     .map(Value::Count);
             }
+            // A count given for the whole list is no state's own.
+            if listed.len() > 1 {
+                claim.value = None;
+            }
+            let others: Vec<Claim> = listed
+                .iter()
+                .skip(1)
+                .map(|other| Claim {
+                    object: Object::Entity(*other),
+                    ..claim.clone()
+                })
+                .collect();
             out.push(claim);
+            out.extend(others);
             break;
         }
     }
@@ -556,6 +600,7 @@ fn operation_in(doc: &Doc<'_>, idx: usize) -> Option<EntityRef> {
         doc.mentions_in(idx),
         Span::new(start + cue.start(), start + cue.end()),
     )
+    .map(|m| m.entity)
 }
 
 regex!(
@@ -564,25 +609,22 @@ regex!(
 );
 
 /// The state a deployment goes to: after "to"/"in"/"into" following the cue.
-fn target_state(doc: &Doc<'_>, mentions: &[Mention], cue: Span) -> Option<EntityRef> {
-    mentions
-        .iter()
-        .find(|m| {
-            m.span.start >= cue.end
-                && doc.class(m) == EntityClass::State
-                && !m.modifier
-                && m.kind != MentionKind::Demonym
-                && {
-                    let gap = &doc.text[cue.end..m.span.start];
-                    let words: Vec<&str> = gap.split_whitespace().collect();
-                    words.len() <= 8
-                        && !gap.contains([',', ';', '.'])
-                        && words
-                            .last()
-                            .is_some_and(|w| matches!(*w, "to" | "in" | "into" | "inside"))
-                }
-        })
-        .map(|m| m.entity)
+fn target_state<'m>(doc: &Doc<'_>, mentions: &'m [Mention], cue: Span) -> Option<&'m Mention> {
+    mentions.iter().find(|m| {
+        m.span.start >= cue.end
+            && doc.class(m) == EntityClass::State
+            && !m.modifier
+            && m.kind != MentionKind::Demonym
+            && {
+                let gap = &doc.text[cue.end..m.span.start];
+                let words: Vec<&str> = gap.split_whitespace().collect();
+                words.len() <= 8
+                    && !gap.contains([',', ';', '.'])
+                    && words
+                        .last()
+                        .is_some_and(|w| matches!(*w, "to" | "in" | "into" | "inside"))
+            }
+    })
 }
 
 #[cfg(test)]
@@ -644,5 +686,80 @@ mod tests {
         assert_eq!(outcomes, ["declined"]);
         // Asking a state is no request to the alliance.
         assert!(requests("The CSTO met. Armenia asked Moscow for help.").is_empty());
+    }
+
+    /// The (relation, subject, object) triples of `text`, with the
+    /// project's gazetteer, for the relations of this module.
+    fn triples(text: &str) -> Vec<(Relation, String, String)> {
+        crate::extract::tests::claims_in(text)
+            .into_iter()
+            .filter(|c| {
+                matches!(
+                    c.relation,
+                    Relation::Invoked | Relation::RequestedAssistance | Relation::DeployedTo
+                )
+            })
+            .map(|c| (c.relation, c.subject, c.object))
+            .collect()
+    }
+
+    #[test]
+    fn a_shared_article_label_is_the_article_of_the_alliance_in_focus() {
+        let nato = triples("NATO allies met in Brussels. Lithuania invoked Article 4 on Monday.");
+        assert_eq!(nato[0].2, "Article 4 of the North Atlantic Treaty");
+        assert_eq!(
+            nato[1],
+            (
+                Relation::RequestedAssistance,
+                "Lithuania".into(),
+                "NATO".into()
+            )
+        );
+        let csto = triples("The CSTO met in Yerevan. Armenia invoked Article 4 in September.");
+        assert_eq!(csto[0].2, "Article 4");
+        assert_eq!(csto[1].2, "CSTO");
+        // The sentence names the treaty: it decides over the focus.
+        let named = triples("The CSTO met. Estonia called a meeting of allies under Article IV of the North Atlantic Treaty.");
+        assert_eq!(
+            named[0],
+            (
+                Relation::Invoked,
+                "Estonia".into(),
+                "Article 4 of the North Atlantic Treaty".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_passive_invocation_takes_its_agent() {
+        let got = triples(
+            "NATO leaders met. Article 5 is the provision invoked by the United States in 2001.",
+        );
+        assert_eq!(
+            got[0],
+            (
+                Relation::Invoked,
+                "United States".into(),
+                "Article 5 of the North Atlantic Treaty".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_deployment_to_a_list_of_states_reaches_each() {
+        let got = triples(
+            "NATO leaders met. Four NATO battlegroups were deployed to Estonia, Latvia and Lithuania.",
+        );
+        let targets: Vec<&str> = got.iter().map(|(_, _, o)| o.as_str()).collect();
+        assert_eq!(targets, ["Estonia", "Latvia", "Lithuania"]);
+        assert!(got
+            .iter()
+            .all(|(r, s, _)| *r == Relation::DeployedTo && s == "NATO"));
+        let got =
+            triples("NATO leaders met. The NATO battle group stationed in Latvia held a parade.");
+        assert_eq!(
+            got,
+            [(Relation::DeployedTo, "NATO".into(), "Latvia".into())]
+        );
     }
 }

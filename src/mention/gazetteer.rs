@@ -149,6 +149,9 @@ pub struct Gazetteer {
     ids: std::collections::HashMap<String, usize>,
     /// The phrasing knowledge the rules read (`ontology/phrasing.ttl`).
     pub phrases: super::phrases::Phrasebook,
+    /// Labels that name articles of several treaties ("Article 4"), lower
+    /// case, with every entity they name: the alliance in focus decides.
+    shared_articles: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// Spelling variants that news text uses for the same label: typographic
@@ -183,6 +186,22 @@ impl Gazetteer {
                 }
             }
         }
+        let mut shared_articles: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for label in &labels {
+            let is_article = entities
+                .get(label.entity)
+                .is_some_and(|e| e.class == EntityClass::TreatyArticle);
+            if is_article && label.kind == LabelKind::Name {
+                let named = shared_articles
+                    .entry(label.text.trim().to_lowercase())
+                    .or_default();
+                if !named.contains(&label.entity) {
+                    named.push(label.entity);
+                }
+            }
+        }
+        shared_articles.retain(|_, named| named.len() > 1);
         let mut expanded = Vec::with_capacity(labels.len() * 2);
         for label in labels {
             if label.text.trim().is_empty() || label.entity >= entities.len() {
@@ -246,12 +265,21 @@ impl Gazetteer {
             demonyms,
             ids,
             phrases: super::phrases::Phrasebook::default(),
+            shared_articles,
         })
     }
 
     /// The entity's main demonym ("Kyrgyz" for Kyrgyzstan), if it has one.
     pub fn primary_demonym(&self, entity: usize) -> Option<&str> {
         self.demonyms.get(entity).and_then(|d| d.as_deref())
+    }
+
+    /// The treaty articles a label names when several treaties have an
+    /// article so labelled ("Article 4"); empty otherwise.
+    pub fn articles_named(&self, label: &str) -> &[usize] {
+        self.shared_articles
+            .get(&label.trim().to_lowercase())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The index of the entity with this id.
