@@ -675,6 +675,13 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
     if let Some(p) = possessor {
         label = format!("{label} of {p}");
     }
+    // "… of the Collective Security Treaty Organization (CSTO)": the
+    // parenthesis repeats the name.
+    if let Some(open) = label.find(" (") {
+        if label.ends_with(')') {
+            label.truncate(open);
+        }
+    }
     Some((label, owner))
 }
 
@@ -707,7 +714,13 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
         return None;
     }
     end = end.min(head.len() - 1);
-    let clause_start = before[..end]
+    // "The secretary general of the CSTO (CSTO), X": the parenthesis is
+    // part of the phrase, not its start.
+    let search_end = match before[..end].trim_end().strip_suffix(')') {
+        Some(inside) => inside.rfind('(').unwrap_or(end),
+        None => end,
+    };
+    let clause_start = before[..search_end]
         .rfind([',', ';', ':', '(', '—', '–'])
         .map_or(0, |p| {
             p + before[p..].chars().next().map_or(1, char::len_utf8)
@@ -741,6 +754,15 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
         let bare = w.trim_end_matches(['’', '\'', 's']);
         lexicon::is_role_head(w) && !RANKS.contains(&bare.to_lowercase().as_str())
     })?;
+    // "the leaders of the two states, A and B": a plural head names no
+    // one person's role.
+    let head_word = words[head_idx].1.to_lowercase();
+    let plural = head_word
+        .strip_suffix('s')
+        .is_some_and(|singular| singular.len() > 2 && lexicon::is_role_head(singular));
+    if plural {
+        return None;
+    }
     let mut start_idx = head_idx;
     for back in (head_idx.saturating_sub(3)..head_idx).rev() {
         let w = words[back].1;
@@ -816,6 +838,26 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         .unwrap_or(rest.len());
     let mut phrase_text = &rest[..phrase_end];
     phrase_text = phrase_text.trim_end_matches(['.', ' ']);
+    // ", and Mayor of X Y": the next item of a list, not an apposition.
+    if phrase_text.starts_with("and ") || phrase_text.starts_with("or ") {
+        return None;
+    }
+    // "X, President of the Riigikogu Eiki Nestor": the phrase runs into the
+    // next person's name (two capitalised words that are no title words).
+    let tail: Vec<&str> = phrase_text.split_whitespace().rev().take(2).collect();
+    if tail.len() == 2
+        && tail.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !TITLE_WORDS.contains(&w.to_lowercase().as_str())
+                && !lexicon::is_role_head(w)
+        })
+        && !doc.mentions_in(idx).iter().any(|m| {
+            m.span.end == person.span.end + opener_match.end() + phrase_text.len()
+                && doc.class(m) != EntityClass::Person
+        })
+    {
+        return None;
+    }
     // A year closes an election phrase: "president of Uzbekistan in 2016".
     let mut date = None;
     if opener.contains("election") {
@@ -1060,6 +1102,67 @@ mod tests {
                  Minister Nikol Pashinyan left for Russia."
             ),
             ["Prime Minister of Armenia", "Prime Minister of Armenia"]
+        );
+    }
+
+    /// The (person, role) pairs of `text`, with the project's gazetteer.
+    fn roles_in(text: &str) -> Vec<(String, String)> {
+        crate::extract::tests::claims_in(text)
+            .into_iter()
+            .filter(|c| c.relation == Relation::HoldsRole)
+            .map(|c| (c.subject, c.object))
+            .collect()
+    }
+
+    #[test]
+    fn titles_in_a_list_of_names_stay_with_their_own_names() {
+        let got = roles_in(
+            "Vladimir Putin, President of Russia, Nikol Pashinyan, Prime Minister of Armenia, \
+             and Emomali Rahmon, President of Tajikistan, arrived in Minsk.",
+        );
+        assert_eq!(
+            got,
+            [
+                (
+                    "Vladimir Putin".to_string(),
+                    "President of Russia".to_string()
+                ),
+                (
+                    "Nikol Pashinyan".to_string(),
+                    "Prime Minister of Armenia".to_string()
+                ),
+                (
+                    "Emomali Rahmon".to_string(),
+                    "President of Tajikistan".to_string()
+                ),
+            ]
+        );
+        // The next item of a list is no apposition.
+        let got = roles_in("The parade was attended by Defence Minister Hanno Pevkur, and Mayor of Tallinn Jevgeni Ossinovski.");
+        assert!(!got
+            .iter()
+            .any(|(person, role)| person == "Hanno Pevkur" && role.contains("Mayor")));
+    }
+
+    #[test]
+    fn plural_role_heads_name_no_one_and_parentheses_are_dropped() {
+        assert!(roles_in(
+            "In talks with the leaders of the Central Asian states, Putin urged calm."
+        )
+        .is_empty());
+        assert_eq!(
+            roles_in("The secretary general of the Collective Security Treaty Organization (CSTO), Yuri Khachaturov, was recalled."),
+            [(
+                "Yuri Khachaturov".to_string(),
+                "Secretary General of the Collective Security Treaty Organization".to_string()
+            )]
+        );
+        assert_eq!(
+            roles_in("German Chancellor Olaf Scholz spoke."),
+            [(
+                "Olaf Scholz".to_string(),
+                "Chancellor of Germany".to_string()
+            )]
         );
     }
 }

@@ -368,6 +368,8 @@ const CUE_VERBS: &[&str] = &[
 
 /// Capitalised words that never belong to a person's name.
 const NON_NAME_CAPITALS: &[&str] = &[
+    "Supreme",
+    "Allied",
     "The",
     "A",
     "An",
