@@ -457,4 +457,24 @@ mod tests {
         assert!(states("Hungary blocked the accession of Sweden to NATO.").is_empty());
         assert!(states("Turkey’s veto on Finland joining NATO held.").is_empty());
     }
+
+    #[test]
+    fn a_described_alliance_stands_for_the_one_in_focus() {
+        assert_eq!(
+            states("The CSTO met in May. Apart from Russia, the Moscow-centred pact includes Belarus and Armenia."),
+            ["Russia", "Belarus", "Armenia"]
+        );
+        // A lead that names the alliance only later.
+        assert_eq!(
+            members("A six-nation security bloc includes Belarus and Armenia. The CSTO was founded in 2002."),
+            [
+                ("Belarus".to_string(), "CSTO".to_string()),
+                ("Armenia".to_string(), "CSTO".to_string())
+            ]
+        );
+        // A capitalised modifier makes no description of the alliance in focus.
+        assert!(
+            states("The CSTO met. The Western alliance includes France and Norway.").is_empty()
+        );
+    }
 }

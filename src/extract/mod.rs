@@ -162,6 +162,96 @@ fn heading_dates(
     out
 }
 
+/// Adds a mention for each description of an alliance that no gazetteer
+/// label covers: a determiner, one to three modifiers and a head noun of
+/// `lex:allianceHead` ("the Moscow-dominated alliance", "a Russian-led
+/// military bloc", "the six-nation pact"). It stands for the alliance in
+/// focus there, or, in a lead that names it only later, the first alliance
+/// named in the next three sentences. Modifiers are lower-case words or
+/// hyphenated compounds; a capitalised word ("the Western alliance") or a
+/// name before the head ("the NATO alliance", a mention already) makes no
+/// description.
+fn add_described_alliances(
+    text: &str,
+    sentences: &[Sentence],
+    mentions: &mut Vec<Mention>,
+    entities: &Entities<'_>,
+    alliance_at: &[Option<EntityRef>],
+) {
+    let phrases = &entities.gazetteer.phrases;
+    let named_after = |idx: usize| {
+        mentions
+            .iter()
+            .filter(|m| m.sentence > idx && m.sentence <= idx + 3)
+            .find(|m| {
+                entities.class(m.entity) == EntityClass::Alliance && m.kind == MentionKind::Name
+            })
+            .map(|m| m.entity)
+    };
+    let mut added = Vec::new();
+    for (idx, sentence) in sentences.iter().enumerate() {
+        for head in phrases.get("allianceHead") {
+            for span in find_words(text, sentence.span, head) {
+                let covered = mentions.iter().any(|m| m.span.overlaps(span));
+                // Lower case only: "the Pact" is a name.
+                if covered || !span.slice(text).starts_with(|c: char| c.is_lowercase()) {
+                    continue;
+                }
+                let Some(start) = description_start(text, sentence.span.start, span.start, phrases)
+                else {
+                    continue;
+                };
+                let target = alliance_at
+                    .get(idx)
+                    .copied()
+                    .flatten()
+                    .or_else(|| named_after(idx));
+                if let Some(entity) = target {
+                    added.push(Mention {
+                        span: Span::new(start, span.end),
+                        entity,
+                        kind: MentionKind::Anaphor,
+                        sentence: idx,
+                        modifier: false,
+                    });
+                }
+            }
+        }
+    }
+    if !added.is_empty() {
+        mentions.extend(added);
+        mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    }
+}
+
+/// Where a description of an alliance starts, for its head noun at `head`:
+/// the determiner before one to three modifiers.
+fn description_start(
+    text: &str,
+    sentence_start: usize,
+    head: usize,
+    phrases: &crate::mention::phrases::Phrasebook,
+) -> Option<usize> {
+    let before = &text[sentence_start..head];
+    let mut end = before.len();
+    for (modifiers, word) in before.split(' ').rev().skip(1).enumerate() {
+        let at = end.checked_sub(word.len() + 1)?;
+        end = at;
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        if bare.is_empty() || bare.len() != word.len() {
+            return None; // punctuation ends the phrase
+        }
+        if phrases.contains("allianceDeterminer", bare) {
+            return (modifiers > 0).then_some(sentence_start + at + 1);
+        }
+        let modifier = bare.contains('-') || bare.chars().all(char::is_lowercase);
+        if !modifier || modifiers == 3 {
+            return None;
+        }
+    }
+    None
+}
+
 /// Points each mention of a label that several treaties' articles share
 /// ("Article 4", "Article IV") at the article of the alliance its sentence
 /// names (the alliance, its treaty or one of its articles), else of the
@@ -449,8 +539,9 @@ impl<'a> Doc<'a> {
                     .map(|(e, _, _)| *e),
             );
         }
-        let mention_starts = sentence_starts(&mentions, sentences.len());
         let mut mentions = mentions;
+        add_described_alliances(text, &sentences, &mut mentions, &entities, &alliance_at);
+        let mention_starts = sentence_starts(&mentions, sentences.len());
         resolve_shared_articles(
             text,
             &mut mentions,

@@ -116,8 +116,14 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 );
                 claim.date = doc.date_near(idx, cue_span.start);
                 out.push(claim);
-                // An invocation is a request for help from the treaty's alliance.
-                if let (Some(state), Some(alliance)) = (
+                // Invoking a mutual-assistance clause asks the treaty's
+                // alliance for help (a consultation clause does not).
+                let asks_help = doc
+                    .entities
+                    .get(article.entity)
+                    .invocation_requests_assistance;
+                if let (true, Some(state), Some(alliance)) = (
+                    asks_help,
                     actor_state(doc, actor, person_state),
                     alliance_of_article(doc, article.entity, idx),
                 ) {
@@ -707,14 +713,8 @@ mod tests {
     fn a_shared_article_label_is_the_article_of_the_alliance_in_focus() {
         let nato = triples("NATO allies met in Brussels. Lithuania invoked Article 4 on Monday.");
         assert_eq!(nato[0].2, "Article 4 of the North Atlantic Treaty");
-        assert_eq!(
-            nato[1],
-            (
-                Relation::RequestedAssistance,
-                "Lithuania".into(),
-                "NATO".into()
-            )
-        );
+        // A consultation clause: invoking it asks for no help.
+        assert_eq!(nato.len(), 1);
         let csto = triples("The CSTO met in Yerevan. Armenia invoked Article 4 in September.");
         assert_eq!(csto[0].2, "Article 4");
         assert_eq!(csto[1].2, "CSTO");

@@ -110,6 +110,10 @@ pub struct Entity {
     /// For a person, the state they serve (`akg:nationality`, an entity
     /// id): the owner of a bare office title ("President Tokayev").
     pub nationality: Option<String>,
+    /// For a treaty article, whether invoking it asks the alliance for
+    /// help (`akg:invocationRequestsAssistance`): a mutual-assistance
+    /// clause, not a consultation clause.
+    pub invocation_requests_assistance: bool,
 }
 
 /// One label of the gazetteer.
@@ -413,6 +417,7 @@ pub(crate) mod tests {
             part_of: None,
             // The one person of the test gazetteer serves Armenia.
             nationality: (id == "Nikol_Pashinyan").then(|| "Armenia".to_string()),
+            invocation_requests_assistance: false,
         };
         let entities = vec![
             entity("Armenia", "Armenia", EntityClass::State),

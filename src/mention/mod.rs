@@ -100,6 +100,7 @@ impl<'g> Entities<'g> {
             class,
             part_of: None,
             nationality: None,
+            invocation_requests_assistance: false,
         });
         EntityRef(n + self.extra.len() - 1)
     }

@@ -162,6 +162,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let force_of = format!("{AKG}forceOf");
     let nationality = format!("{AKG}nationality");
     let phrase = format!("{AKG}phrase");
+    let requests_assistance = format!("{AKG}invocationRequestsAssistance");
     let mut phrases = crate::mention::phrases::Phrasebook::default();
     #[derive(Default)]
     struct Draft {
@@ -170,6 +171,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         labels: Vec<(String, LabelKind)>,
         part_of: Option<String>,
         nationality: Option<String>,
+        requests_assistance: bool,
     }
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     for quad in quads {
@@ -217,6 +219,9 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             (Term::NamedNode(target), p) if p == part_of || p == treaty_of || p == force_of => {
                 draft.part_of = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
+            (Term::Literal(l), p) if p == requests_assistance => {
+                draft.requests_assistance = l.value() == "true";
+            }
             (Term::NamedNode(target), p) if p == nationality => {
                 draft.nationality = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
@@ -236,6 +241,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             class,
             part_of: draft.part_of,
             nationality: draft.nationality,
+            invocation_requests_assistance: draft.requests_assistance,
         });
         for (text, kind) in draft.labels {
             labels.push(Label {
