@@ -123,3 +123,62 @@ fn unseen_style_quality_stays_above_its_floor() {
         s.table
     );
 }
+
+/// Real articles from other publishers (`../shared/dev-real`, beside the
+/// clone; third-party texts, never copied into the repository): the CSTO
+/// and NATO parts keep the quality reached on them. Skipped, with a line
+/// saying so, where the folder is absent.
+#[test]
+fn real_articles_keep_their_quality_floor() {
+    let dev = root().join("../shared/dev-real");
+    let (articles, gold) = (dev.join("articles"), dev.join("gold.tsv"));
+    if !articles.is_dir() || !gold.is_file() {
+        eprintln!("skipped: {} is absent", dev.display());
+        return;
+    }
+    let index = std::fs::read_to_string(dev.join("articles.tsv")).unwrap();
+    let ids: Vec<&str> = index
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    // d01–d24 are about the CSTO, d25–d36 about NATO.
+    let part = |alliance: &str| -> String {
+        ids.iter()
+            .filter(|id| {
+                let n: u32 = id[1..3].parse().unwrap_or(0);
+                (alliance == "CSTO") == (n <= 24)
+            })
+            .copied()
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let dir = crate::util::tempdir();
+    let store = dir.path().join("store");
+    ok(&store, &["build", articles.to_str().unwrap(), "--quiet"]);
+    // (part, precision floor, recall floor): a little under what they score.
+    for (alliance, min_p, min_r) in [("CSTO", "0.90", "0.75"), ("NATO", "0.92", "0.80")] {
+        let ids = part(alliance);
+        let out = crate::util::run(
+            &store,
+            &[
+                "eval",
+                gold.to_str().unwrap(),
+                "--min-quote-words",
+                "4",
+                "--articles",
+                &ids,
+                "--min-precision",
+                min_p,
+                "--min-recall",
+                min_r,
+            ],
+        );
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{alliance} part of dev-real below P {min_p} / R {min_r}:\n{table}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
