@@ -258,6 +258,16 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             // Only a year stated in the clause: "quit … in 2012", "seven years later".
             let date =
                 super::dates::nearest(&doc.dates[idx], cue.end).filter(|d| d.month.is_none());
+            // Left before the alliance became an organisation ("quit in
+            // 1999", or a year its context gives): left its treaty.
+            let left_in = date.or_else(|| doc.date_near(idx, cue.end)).map(|d| d.year);
+            let gazetteer = doc.entities.gazetteer;
+            let target = match (&doc.entities.get(target).founded, left_in) {
+                (Some((founded, treaty)), Some(year)) if year < *founded => {
+                    gazetteer.find_id(treaty).map_or(target, EntityRef)
+                }
+                _ => target,
+            };
             for leaver in leavers {
                 let mut claim = doc.claim(
                     Relation::FormerMemberOf,
@@ -533,6 +543,33 @@ mod tests {
             !members("Georgia, a former member of the CSTO, stayed away.")
                 .iter()
                 .any(|(_, r)| *r == Relation::MemberOf)
+        );
+    }
+
+    #[test]
+    fn leaving_before_the_alliance_was_an_organisation_is_leaving_its_treaty() {
+        let left = |text: &str| -> Vec<(String, String)> {
+            crate::extract::tests::claims_in(text)
+                .into_iter()
+                .filter(|c| c.relation == Relation::FormerMemberOf)
+                .map(|c| (c.subject, c.object))
+                .collect()
+        };
+        assert_eq!(
+            left("The CSTO is a bloc. Georgia quit the organisation in 1999."),
+            [(
+                "Georgia".to_string(),
+                "Collective Security Treaty".to_string()
+            )]
+        );
+        assert_eq!(
+            left("The CSTO is a bloc. Uzbekistan quit the organisation in 2012."),
+            [("Uzbekistan".to_string(), "CSTO".to_string())]
+        );
+        // The year from the sentence before.
+        assert_eq!(
+            left("The CSTO is a bloc. In 1999 the treaty came up for renewal. Georgia soon left the organisation."),
+            [("Georgia".to_string(), "Collective Security Treaty".to_string())]
         );
     }
 }

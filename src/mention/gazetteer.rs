@@ -114,6 +114,10 @@ pub struct Entity {
     /// help (`akg:invocationRequestsAssistance`): a mutual-assistance
     /// clause, not a consultation clause.
     pub invocation_requests_assistance: bool,
+    /// For an alliance constituted as an organisation after its treaty
+    /// (`akg:foundedIn`), that year and the treaty (`akg:predecessor`, an
+    /// entity id): a state that left before the year left the treaty.
+    pub founded: Option<(i32, String)>,
 }
 
 /// One label of the gazetteer.
@@ -418,6 +422,7 @@ pub(crate) mod tests {
             // The one person of the test gazetteer serves Armenia.
             nationality: (id == "Nikol_Pashinyan").then(|| "Armenia".to_string()),
             invocation_requests_assistance: false,
+            founded: None,
         };
         let entities = vec![
             entity("Armenia", "Armenia", EntityClass::State),

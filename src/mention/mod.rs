@@ -101,6 +101,7 @@ impl<'g> Entities<'g> {
             part_of: None,
             nationality: None,
             invocation_requests_assistance: false,
+            founded: None,
         });
         EntityRef(n + self.extra.len() - 1)
     }

@@ -163,6 +163,8 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let nationality = format!("{AKG}nationality");
     let phrase = format!("{AKG}phrase");
     let requests_assistance = format!("{AKG}invocationRequestsAssistance");
+    let founded_in = format!("{AKG}foundedIn");
+    let predecessor = format!("{AKG}predecessor");
     let mut phrases = crate::mention::phrases::Phrasebook::default();
     #[derive(Default)]
     struct Draft {
@@ -172,6 +174,8 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         part_of: Option<String>,
         nationality: Option<String>,
         requests_assistance: bool,
+        founded_in: Option<i32>,
+        predecessor: Option<String>,
     }
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     for quad in quads {
@@ -219,6 +223,12 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             (Term::NamedNode(target), p) if p == part_of || p == treaty_of || p == force_of => {
                 draft.part_of = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
+            (Term::Literal(l), p) if p == founded_in => {
+                draft.founded_in = l.value().get(..4).and_then(|y| y.parse().ok());
+            }
+            (Term::NamedNode(target), p) if p == predecessor => {
+                draft.predecessor = target.as_str().strip_prefix(ENT).map(str::to_string);
+            }
             (Term::Literal(l), p) if p == requests_assistance => {
                 draft.requests_assistance = l.value() == "true";
             }
@@ -242,6 +252,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             part_of: draft.part_of,
             nationality: draft.nationality,
             invocation_requests_assistance: draft.requests_assistance,
+            founded: draft.founded_in.zip(draft.predecessor),
         });
         for (text, kind) in draft.labels {
             labels.push(Label {
