@@ -202,6 +202,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     "the group",
                     "the csto",
                     "the treaty",
+                    "membership",
                     "the cst",
                     "csto",
                 ]
@@ -571,5 +572,18 @@ mod tests {
             left("The CSTO is a bloc. In 1999 the treaty came up for renewal. Georgia soon left the organisation."),
             [("Georgia".to_string(), "Collective Security Treaty".to_string())]
         );
+    }
+
+    #[test]
+    fn withdrawing_from_membership_is_leaving() {
+        let got = crate::extract::tests::claims_in(
+            "The CSTO is a bloc. Azerbaijan withdrew from membership in 1999.",
+        );
+        let left: Vec<(&str, &str)> = got
+            .iter()
+            .filter(|c| c.relation == Relation::FormerMemberOf)
+            .map(|c| (c.subject.as_str(), c.object.as_str()))
+            .collect();
+        assert_eq!(left, [("Azerbaijan", "Collective Security Treaty")]);
     }
 }
