@@ -9,6 +9,7 @@ mod cli;
 mod eval;
 mod fixtures;
 mod incremental;
+mod phrasing;
 mod provenance;
 mod quality;
 mod robustness;
