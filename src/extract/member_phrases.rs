@@ -194,16 +194,26 @@ fn possessive_lists(doc: &Doc<'_>, idx: usize, mentions: &[Mention], out: &mut V
         };
         // Up to two words (a number, an adjective) before the noun.
         let rest_start = sentence.end - rest.len();
-        let noun = phrases.get("memberNoun").iter().find_map(|noun| {
-            let lower = rest.to_lowercase();
-            let words_before: Vec<&str> = lower.split_whitespace().take(3).collect();
-            (0..=2).find_map(|skip| {
-                let prefix = words_before.get(..skip)?.join(" ");
-                let at = if skip == 0 { 0 } else { prefix.len() + 1 };
-                lower[at.min(lower.len())..]
-                    .starts_with(&format!("{noun} "))
-                    .then_some(at + noun.len())
+        // ASCII lower case keeps the byte offsets of `rest`.
+        let lower = rest.to_ascii_lowercase();
+        let word_starts: Vec<usize> = rest
+            .char_indices()
+            .filter(|&(i, c)| {
+                !c.is_whitespace()
+                    && rest[..i]
+                        .chars()
+                        .next_back()
+                        .is_none_or(char::is_whitespace)
             })
+            .map(|(i, _)| i)
+            .take(3)
+            .collect();
+        let noun = phrases.get("memberNoun").iter().find_map(|noun| {
+            let with_space = format!("{noun} ");
+            word_starts
+                .iter()
+                .find(|&&at| lower[at..].starts_with(&with_space))
+                .map(|&at| at + noun.len())
         });
         let Some(noun_end) = noun else { continue };
         let verb_end = rest_start + noun_end;

@@ -227,12 +227,7 @@ fn appeal_verbs<'m>(
             continue;
         };
         if alliance_of(doc, requester).is_some()
-            || helps_another(
-                doc,
-                mentions,
-                verb,
-                actor_state(doc, requester, person_state),
-            )
+            || helps_another(doc, idx, verb, actor_state(doc, requester, person_state))
         {
             continue;
         }
@@ -244,20 +239,13 @@ fn appeal_verbs<'m>(
 /// Whether the help asked for after `verb` goes elsewhere: "asked the
 /// alliance to help Turkey", "asked its allies to send a contingent there"
 /// (a state other than the requester's, or "there", within the call).
-fn helps_another(
-    doc: &Doc<'_>,
-    mentions: &[Mention],
-    verb: Span,
-    requester: Option<EntityRef>,
-) -> bool {
-    let sentence_end = doc.sentences[mentions.first().map_or(0, |m| m.sentence)]
-        .span
-        .end;
-    let after = &doc.text[verb.end..sentence_end.max(verb.end)];
+fn helps_another(doc: &Doc<'_>, idx: usize, verb: Span, requester: Option<EntityRef>) -> bool {
+    let after = &doc.text[verb.end..doc.sentences[idx].span.end];
     let window: Vec<String> = words(after).into_iter().take(HELP_WORDS).collect();
     if window.iter().any(|w| w == "there") {
         return true;
     }
+    let mentions = doc.mentions_in(idx);
     let window_end = verb.end + super::prefix(after, 120).len();
     mentions.iter().any(|m| {
         m.span.start >= verb.end
