@@ -878,6 +878,61 @@ fn service_queries_are_refused() {
 }
 
 // ---------------------------------------------------------------------------
+// 5. A damaged store
+// ---------------------------------------------------------------------------
+
+/// The files of the live generation whose names end with `suffix`, largest
+/// first.
+fn live_files(store: &Path, suffix: &str) -> Vec<PathBuf> {
+    let live = fs::read_to_string(store.join("CURRENT")).unwrap();
+    let mut files: Vec<(u64, PathBuf)> = fs::read_dir(store.join(live.trim()))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.to_string_lossy().ends_with(suffix))
+        .map(|path| (fs::metadata(&path).unwrap().len(), path))
+        .collect();
+    files.sort();
+    files.into_iter().rev().map(|(_, path)| path).collect()
+}
+
+/// RocksDB errors segfaulted (exit 139) after printing their message three
+/// times: Oxigraph frees RocksDB's `malloc`ed error string with Rust's
+/// allocator, which was mimalloc. Every command that opens the store must
+/// fail cleanly, naming the damaged file once.
+#[test]
+fn a_damaged_store_is_an_error_not_a_crash() {
+    let dir = tempdir();
+    let corpus = copies_corpus(&dir.path().join("corpus"), 5);
+    let corpus = corpus.to_str().unwrap();
+    for what in ["a truncated SST file", "a missing SST file"] {
+        let store = dir.path().join(what.replace(' ', "-"));
+        ok(&store, &["build", corpus, "--quiet"]);
+        let sst = live_files(&store, ".sst").remove(0);
+        if what.contains("truncated") {
+            let file = fs::File::options().write(true).open(&sst).unwrap();
+            file.set_len(1000).unwrap();
+        } else {
+            fs::remove_file(&sst).unwrap();
+        }
+        let name = sst.file_name().unwrap().to_str().unwrap().to_owned();
+        for args in [
+            &["query", "-e", "ASK { ?s ?p ?o }"][..],
+            &["facts"],
+            &["dump"],
+            &["build", corpus, "--quiet"],
+        ] {
+            let out = run(&store, args);
+            let context = format!("{what}, {args:?}");
+            assert_clean_failure(&out, &context);
+            let err = stderr(&out);
+            assert_eq!(err.lines().count(), 1, "{context}: {err}");
+            assert_eq!(err.matches(&name).count(), 1, "{context}: {err}");
+            assert!(err.contains("delete the store"), "{context}: {err}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // 6. User input in SPARQL
 // ---------------------------------------------------------------------------
 
