@@ -170,8 +170,8 @@ fn run() -> Result<ExitCode> {
                 timeout,
                 ..QueryOptions::default()
             };
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
+            // Not locked: the query writes from a thread of its own.
+            let mut out = BufWriter::new(io::stdout());
             query::run(&oxi, &sparql, &options, &mut out)?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
