@@ -35,11 +35,6 @@ use alliance_kg::rdf::ontology::{self, Ontology};
 use alliance_kg::segment::{sentences, Sentence};
 use criterion::{Criterion, SamplingMode, Throughput};
 
-/// The allocator of the `akg` binary (src/main.rs), so that the stages are
-/// measured as `akg build` runs them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Articles of the generated corpus used by default.
 const DEFAULT_GENERATED_ARTICLES: usize = 100;
 

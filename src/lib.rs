@@ -32,6 +32,8 @@
 //! - Every claim carries a span; `&article.text[span]` is its exact text.
 //! - Output is deterministic: articles, claims and quads are sorted.
 //! - Library code never prints; it writes to a given `io::Write`.
+//! - SPARQL text is measured (nesting, tokens) before any parser sees it,
+//!   and user queries run on a thread with a large stack ([`query`]).
 #![warn(missing_docs)]
 
 #[cfg(feature = "store")]

@@ -29,11 +29,6 @@ use cli::{
     RenderFormat, ReportFormat, ViewArgs,
 };
 
-/// Oxigraph's bulk loader allocates and frees a small buffer per index key
-/// (six per quad); glibc's allocator spent a fifth of a build on them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
@@ -42,11 +37,30 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
-                eprintln!("akg: {err:#}");
+                eprintln!("akg: {}", error_chain(&err));
             }
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by `: `, as `{err:#}` writes them, but
+/// without a cause whose text is already there: Oxigraph's storage error
+/// writes its source's text and also returns it as its source, and our
+/// errors write their source too, so RocksDB's message came out three times.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 /// Set by whoever prints the fatal error, [`main`] or [`query_deadline`],
@@ -156,8 +170,8 @@ fn run() -> Result<ExitCode> {
                 timeout,
                 ..QueryOptions::default()
             };
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
+            // Not locked: the query writes from a thread of its own.
+            let mut out = BufWriter::new(io::stdout());
             query::run(&oxi, &sparql, &options, &mut out)?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
@@ -585,4 +599,37 @@ fn cmd_build(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(err: anyhow::Error, expected: &str) {
+        assert_eq!(error_chain(&err), expected);
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    struct Repeats(#[source] io::Error);
+
+    #[test]
+    fn causes_already_written_are_left_out() {
+        let rocksdb = || io::Error::other("Corruption: bad block");
+        check(
+            anyhow::Error::new(Repeats(rocksdb()))
+                .context("the store failed: Corruption: bad block"),
+            "the store failed: Corruption: bad block",
+        );
+        check(
+            anyhow::Error::new(rocksdb()).context("cannot open x"),
+            "cannot open x: Corruption: bad block",
+        );
+        check(
+            anyhow::Error::new(Repeats(rocksdb()))
+                .context("cannot build")
+                .context("akg build"),
+            "akg build: cannot build: Corruption: bad block",
+        );
+    }
 }

@@ -23,8 +23,17 @@
 //!   giving rows (sorting or counting a cross product) can still overrun:
 //!   the binary stops the process at a hard deadline shortly after.
 //!
+//! - A query is refused before it is parsed if it nests deeper than
+//!   [`MAX_NESTING`] or has more than [`MAX_TOKENS`] tokens (the `shape`
+//!   module measures its text): Oxigraph's parser and optimizer recurse
+//!   along both, and a stack overflow aborts the whole process. Parsing and
+//!   evaluation run on a thread with a [`STACK_SIZE`] stack, many times what
+//!   the limits need, whatever thread the caller is on.
+//!
 //! This module never prints and never touches files: it reads a [`Store`]
 //! and writes to the writer it is given.
+
+mod shape;
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
@@ -63,6 +72,34 @@ const PREFIXES: [(&str, &str); 10] = [
 
 /// The most rows the table format shows; the other formats stream them all.
 pub const TABLE_ROW_LIMIT: usize = 10_000;
+
+/// The deepest a query may nest: open brackets (`(`, `[`, `{`) plus prefix
+/// operators (`!`, unary `-` and `+`) still waiting for their operand.
+///
+/// Oxigraph's parser recurses once per level, and its optimizer and
+/// evaluator again: 2.4 to 5 KiB of stack per level, so that 8 MiB (the
+/// main thread of `akg query`, the threads of `akg serve`) overflowed at
+/// 1,700 to 3,500 levels, and 2 MiB at 400 to 860. At 256 levels the costliest construct measured (`CONCAT(`,
+/// `COALESCE(`; also `(`, `{`, `[`, `EXISTS {`, sub-`SELECT`, `IF(`) needs
+/// 1.3 MB. Written queries nest a dozen deep.
+pub const MAX_NESTING: usize = 256;
+
+/// The most tokens (words, literals, IRIs, punctuation) a query may have
+/// outside `VALUES` blocks.
+///
+/// Oxigraph's optimizer recurses along chains of joins, unions and binary
+/// operators, up to 0.7 KiB of stack per token: 12,000 tokens of
+/// `?s ?p 1,1,1,…` (24 KB) overflowed 8 MiB. At 10,000 tokens
+/// the costliest chain measured (objects, `UNION`s, `/` paths; also `.`,
+/// `||`, `&&`, `+`, `OPTIONAL`, `MINUS`, `FILTER`, `BIND`) needs 7 MB.
+/// Values are read in a loop, so a `VALUES` block may be as long as the
+/// request allows.
+pub const MAX_TOKENS: usize = 10_000;
+
+/// The stack of the thread that parses and evaluates a query: a query at
+/// both [`MAX_NESTING`] and [`MAX_TOKENS`] needs about 8.3 MB, so this
+/// leaves a margin of seven. Only the pages a query touches are committed.
+pub const STACK_SIZE: usize = 64 << 20;
 
 /// Words that only occur in SPARQL updates, to tell an update from a
 /// malformed query.
@@ -206,12 +243,32 @@ pub enum QueryKind {
 /// ([`QueryError::Update`] for an update, [`QueryError::Syntax`] with the
 /// line and column otherwise).
 pub fn query_kind(sparql: &str) -> Result<QueryKind, QueryError> {
-    match spargebra::SparqlParser::new().parse_query(sparql) {
-        Ok(spargebra::Query::Select { .. }) => Ok(QueryKind::Select),
-        Ok(spargebra::Query::Ask { .. }) => Ok(QueryKind::Ask),
-        Ok(_) => Ok(QueryKind::Graph),
-        Err(_) => prepare(sparql, &[], true, None, None).map(|_| QueryKind::Select),
-    }
+    shape::check(sparql)?;
+    on_query_stack(
+        || match spargebra::SparqlParser::new().parse_query(sparql) {
+            Ok(spargebra::Query::Select { .. }) => Ok(QueryKind::Select),
+            Ok(spargebra::Query::Ask { .. }) => Ok(QueryKind::Ask),
+            Ok(_) => Ok(QueryKind::Graph),
+            Err(_) => prepare(sparql, &[], true, None, None).map(|_| QueryKind::Select),
+        },
+    )
+}
+
+/// Runs `work` on a thread with a [`STACK_SIZE`] stack and waits for it; a
+/// panic in `work` goes on in the caller.
+fn on_query_stack<T: Send>(
+    work: impl FnOnce() -> Result<T, QueryError> + Send,
+) -> Result<T, QueryError> {
+    thread::scope(|scope| {
+        let thread = thread::Builder::new()
+            .name("akg-query".to_owned())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, work)
+            .map_err(QueryError::Thread)?;
+        thread
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 impl Default for QueryOptions {
@@ -250,6 +307,31 @@ pub enum QueryError {
         /// 1-based column of the error, if the parser reported it.
         column: Option<usize>,
     },
+    /// The query nests deeper than [`MAX_NESTING`].
+    #[error(
+        "the query nests more than {limit} deep (brackets and prefix operators) at line {line}, \
+         column {column}; flatten it"
+    )]
+    TooDeep {
+        /// The limit, [`MAX_NESTING`].
+        limit: usize,
+        /// 1-based line where the limit was passed.
+        line: usize,
+        /// 1-based column (in characters) where the limit was passed.
+        column: usize,
+    },
+    /// The query has more tokens than [`MAX_TOKENS`].
+    #[error(
+        "the query has more than {limit} tokens; shorten it, or put long lists of terms \
+         in a VALUES block"
+    )]
+    TooLong {
+        /// The limit, [`MAX_TOKENS`].
+        limit: usize,
+    },
+    /// The thread that runs the query could not be started.
+    #[error("cannot start a thread for the query: {0}")]
+    Thread(#[source] io::Error),
     /// The text is a SPARQL update.
     #[error("updates are not allowed: the store is read-only; rebuild it with `akg build`")]
     Update,
@@ -339,7 +421,7 @@ pub fn run(
     store: &Store,
     sparql: &str,
     options: &QueryOptions,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<QueryStats, QueryError> {
     run_with_bindings(store, sparql, &[], options, out)
 }
@@ -355,7 +437,19 @@ pub fn run_with_bindings(
     sparql: &str,
     bindings: &[(&str, Term)],
     options: &QueryOptions,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
+) -> Result<QueryStats, QueryError> {
+    shape::check(sparql)?;
+    on_query_stack(|| evaluate(store, sparql, bindings, options, out))
+}
+
+/// The body of [`run_with_bindings`], on the query thread.
+fn evaluate(
+    store: &Store,
+    sparql: &str,
+    bindings: &[(&str, Term)],
+    options: &QueryOptions,
+    out: &mut (dyn Write + Send),
 ) -> Result<QueryStats, QueryError> {
     let token = CancellationToken::new();
     let prepared = prepare(
@@ -481,6 +575,7 @@ fn prepare(
     dataset: Option<&Dataset>,
     token: Option<&CancellationToken>,
 ) -> Result<PreparedSparqlQuery, QueryError> {
+    shape::check(sparql)?;
     let mut evaluator = SparqlEvaluator::new();
     if let Some(token) = token {
         evaluator = evaluator.with_cancellation_token(token.clone());

@@ -877,6 +877,135 @@ fn service_queries_are_refused() {
     }
 }
 
+/// Queries that overflowed the stack of Oxigraph's parser (brackets, `!`)
+/// or optimizer (long chains) and aborted `akg query` with exit 134.
+#[test]
+fn deeply_nested_and_overlong_queries_exit_2_with_one_line() {
+    let store = query_store();
+    let nested = format!(
+        "ASK {{ FILTER({}1{}) }}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let out = run(store, &["query", "-e", &nested]);
+    assert_clean_failure(&out, "10,000 brackets");
+    assert_eq!(
+        stderr(&out),
+        "akg: the query nests more than 256 deep (brackets and prefix operators) \
+         at line 1, column 268; flatten it\n"
+    );
+
+    let dir = tempdir();
+    let file = dir.path().join("query.rq");
+    let deep = "nests more than 256 deep";
+    let long = "has more than 10000 tokens";
+    for (what, query, message) in [
+        (
+            "10,000 groups",
+            format!("ASK {}{}", "{".repeat(10_000), "}".repeat(10_000)),
+            deep,
+        ),
+        (
+            "100,000 `!`",
+            format!("ASK {{ FILTER({}true) }}", "!".repeat(100_000)),
+            deep,
+        ),
+        (
+            "30,000 objects",
+            format!("ASK {{ ?s ?p {} }}", vec!["1"; 30_000].join(",")),
+            long,
+        ),
+        (
+            "10,000 UNIONs",
+            format!("ASK {{ {} }}", vec!["{}"; 10_000].join(" UNION ")),
+            long,
+        ),
+    ] {
+        fs::write(&file, &query).unwrap();
+        let out = run(store, &["query", file.to_str().unwrap()]);
+        assert_clean_failure(&out, what);
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        assert!(err.contains(message), "{what}: {err}");
+    }
+
+    // Inside the limits, a query runs on a stack of its own, whatever the
+    // main thread has: 250 levels of `CONCAT(` took 1.3 MB.
+    let concat = format!(
+        "ASK {{ FILTER({}'a'{} = 'a') }}",
+        "CONCAT(".repeat(250),
+        ")".repeat(250)
+    );
+    let out = Command::new("sh")
+        .current_dir(root())
+        .env_remove("AKG_STORE")
+        .arg("-c")
+        .arg("ulimit -s 512 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_akg"))
+        .arg("--store")
+        .arg(store)
+        .args(["query", "--format", "tsv", "-e", &concat])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, stderr(&out));
+    assert!(stdout(&out).contains("true"), "{}", stdout(&out));
+}
+
+// ---------------------------------------------------------------------------
+// 5. A damaged store
+// ---------------------------------------------------------------------------
+
+/// The files of the live generation whose names end with `suffix`, largest
+/// first.
+fn live_files(store: &Path, suffix: &str) -> Vec<PathBuf> {
+    let live = fs::read_to_string(store.join("CURRENT")).unwrap();
+    let mut files: Vec<(u64, PathBuf)> = fs::read_dir(store.join(live.trim()))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.to_string_lossy().ends_with(suffix))
+        .map(|path| (fs::metadata(&path).unwrap().len(), path))
+        .collect();
+    files.sort();
+    files.into_iter().rev().map(|(_, path)| path).collect()
+}
+
+/// RocksDB errors segfaulted (exit 139) after printing their message three
+/// times: Oxigraph frees RocksDB's `malloc`ed error string with Rust's
+/// allocator, which was mimalloc. Every command that opens the store must
+/// fail cleanly, naming the damaged file once.
+#[test]
+fn a_damaged_store_is_an_error_not_a_crash() {
+    let dir = tempdir();
+    let corpus = copies_corpus(&dir.path().join("corpus"), 5);
+    let corpus = corpus.to_str().unwrap();
+    for what in ["a truncated SST file", "a missing SST file"] {
+        let store = dir.path().join(what.replace(' ', "-"));
+        ok(&store, &["build", corpus, "--quiet"]);
+        let sst = live_files(&store, ".sst").remove(0);
+        if what.contains("truncated") {
+            let file = fs::File::options().write(true).open(&sst).unwrap();
+            file.set_len(1000).unwrap();
+        } else {
+            fs::remove_file(&sst).unwrap();
+        }
+        let name = sst.file_name().unwrap().to_str().unwrap().to_owned();
+        for args in [
+            &["query", "-e", "ASK { ?s ?p ?o }"][..],
+            &["facts"],
+            &["dump"],
+            &["build", corpus, "--quiet"],
+        ] {
+            let out = run(&store, args);
+            let context = format!("{what}, {args:?}");
+            assert_clean_failure(&out, &context);
+            let err = stderr(&out);
+            assert_eq!(err.lines().count(), 1, "{context}: {err}");
+            assert_eq!(err.matches(&name).count(), 1, "{context}: {err}");
+            assert!(err.contains("delete the store"), "{context}: {err}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // 6. User input in SPARQL
 // ---------------------------------------------------------------------------

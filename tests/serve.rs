@@ -432,6 +432,74 @@ fn oversized_requests_are_refused() {
     assert_eq!(get(&server, COUNT, JSON).status, 200);
 }
 
+/// `ASK { FILTER(((…1…))) }` with `depth` brackets around the 1.
+fn nested_ask(depth: usize) -> String {
+    format!(
+        "ASK {{ FILTER({}1{}) }}",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    )
+}
+
+/// 3,500 brackets (7 KB) overflowed the stack of Oxigraph's parser, and
+/// 8,000 objects of one subject (16 KB) that of its optimizer: the server
+/// aborted, whatever route the query came by.
+#[test]
+fn deeply_nested_and_overlong_queries_get_400_and_the_server_goes_on() {
+    let server = Server::start(seed_store(), &[]);
+    let nested = nested_ask(3_500);
+    let cross_origin_form = reply(
+        client()
+            .post(server.url("/sparql"))
+            .header("Origin", "http://attacker.example")
+            .header("Accept", JSON)
+            .send_form([("query", nested.as_str())]),
+    );
+    for refused in [
+        get(&server, &nested, JSON),
+        post_query(&server, &nested, JSON),
+        cross_origin_form,
+    ] {
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert!(
+            refused
+                .body
+                .contains("the query nests more than 256 deep (brackets and prefix operators) at line 1, column 268; flatten it"),
+            "{}",
+            refused.body
+        );
+    }
+    let chain = format!("ASK {{ ?s ?p {} }}", vec!["1"; 8_000].join(","));
+    let long = post_query(&server, &chain, JSON);
+    assert_eq!(long.status, 400, "{}", long.body);
+    assert!(
+        long.body.contains("more than 10000 tokens"),
+        "{}",
+        long.body
+    );
+
+    // Just inside the limits: answered (250 levels of `CONCAT(` take
+    // 1.3 MB of stack, the costliest nesting measured).
+    let concat = format!(
+        "ASK {{ FILTER({}'a'{} = 'a') }}",
+        "CONCAT(".repeat(250),
+        ")".repeat(250)
+    );
+    for deep in [
+        get(&server, &concat, JSON),
+        post_query(&server, &nested_ask(250), JSON),
+    ] {
+        assert_eq!(deep.status, 200, "{}", deep.body);
+        assert!(deep.body.contains("true"), "{}", deep.body);
+    }
+    let after = get(&server, COUNT, TSV);
+    assert_eq!(after.status, 200);
+    assert_eq!(
+        after.body,
+        ok(seed_store(), &["query", "-e", COUNT, "--format", "tsv"])
+    );
+}
+
 #[test]
 fn an_overloaded_server_answers_503_with_retry_after() {
     let server = Server::start(

@@ -632,6 +632,8 @@ async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, Respon
 fn query_error(err: &QueryError, limit: Duration) -> Response {
     let status = match err {
         QueryError::Syntax { .. }
+        | QueryError::TooDeep { .. }
+        | QueryError::TooLong { .. }
         | QueryError::Service { .. }
         | QueryError::InvalidGraph { .. }
         | QueryError::InvalidVariable { .. }
@@ -642,9 +644,10 @@ fn query_error(err: &QueryError, limit: Duration) -> Response {
         QueryError::WrongFormat { .. } | QueryError::UnknownFormat { .. } => {
             StatusCode::NOT_ACCEPTABLE
         }
-        QueryError::NotSelect | QueryError::Evaluation(_) | QueryError::Io(_) => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
+        QueryError::NotSelect
+        | QueryError::Evaluation(_)
+        | QueryError::Thread(_)
+        | QueryError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     text(status, &err.to_string())
 }
