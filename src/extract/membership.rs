@@ -249,7 +249,16 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                                     | "who"
                             )
                         });
-                    if !connectors_only || gap.contains('.') {
+                    // "to keep his distance from Moscow, Uzbekistan quit":
+                    // a preposition's object is no subject joined by a comma.
+                    let object_of_preposition = !gap.chars().any(char::is_alphabetic)
+                        && text[..m.span.start]
+                            .split_whitespace()
+                            .next_back()
+                            .is_some_and(|w| {
+                                w != "and" && doc.phrases().contains("listBreaker", w)
+                            });
+                    if !connectors_only || gap.contains('.') || object_of_preposition {
                         break;
                     }
                     leavers.push(m);
@@ -566,6 +575,18 @@ mod tests {
         assert_eq!(
             left("The CSTO is a bloc. Uzbekistan quit the organisation in 2012."),
             [("Uzbekistan".to_string(), "CSTO".to_string())]
+        );
+        // The treaty named before makes its alliance the one in focus; a
+        // state after a preposition is no second subject.
+        assert_eq!(
+            left(
+                "Georgia was a founding member of the Collective Security Treaty in 1992. \
+                 But in 1999, to keep away from Moscow, Georgia quit the organization."
+            ),
+            [(
+                "Georgia".to_string(),
+                "Collective Security Treaty".to_string()
+            )]
         );
         // The year from the sentence before.
         assert_eq!(

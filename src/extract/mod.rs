@@ -183,10 +183,12 @@ fn add_described_alliances(
         mentions
             .iter()
             .filter(|m| m.sentence > idx && m.sentence <= idx + 3)
-            .find(|m| {
-                entities.class(m.entity) == EntityClass::Alliance && m.kind == MentionKind::Name
+            .filter(|m| m.kind == MentionKind::Name)
+            .find_map(|m| match entities.class(m.entity) {
+                EntityClass::Alliance => Some(m.entity),
+                EntityClass::Treaty => entities.alliance_of(m.entity),
+                _ => None,
             })
-            .map(|m| m.entity)
     };
     let mut added = Vec::new();
     for (idx, sentence) in sentences.iter().enumerate() {
@@ -521,13 +523,21 @@ impl<'a> Doc<'a> {
         for sentence in &sentences {
             while cursor < mentions.len() && mentions[cursor].span.start < sentence.span.end {
                 let m = &mentions[cursor];
-                if entities.class(m.entity) == EntityClass::Alliance {
-                    match counts.iter_mut().find(|(e, _, _)| *e == m.entity) {
+                // A treaty's name makes its alliance salient too.
+                let alliance = match entities.class(m.entity) {
+                    EntityClass::Alliance => Some(m.entity),
+                    EntityClass::Treaty if m.kind == MentionKind::Name => {
+                        entities.alliance_of(m.entity)
+                    }
+                    _ => None,
+                };
+                if let Some(alliance) = alliance {
+                    match counts.iter_mut().find(|(e, _, _)| *e == alliance) {
                         Some(entry) => {
                             entry.1 += 1;
                             entry.2 = m.span.start;
                         }
-                        None => counts.push((m.entity, 1, m.span.start)),
+                        None => counts.push((alliance, 1, m.span.start)),
                     }
                 }
                 cursor += 1;

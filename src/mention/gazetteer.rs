@@ -295,6 +295,21 @@ impl Gazetteer {
         self.ids.get(id).copied()
     }
 
+    /// The alliance a name of entity `entity` makes salient: an alliance
+    /// itself, or the alliance of a treaty ("Uzbekistan was a founding
+    /// member of the Collective Security Treaty … it quit the
+    /// organisation").
+    pub fn alliance_named_by(&self, entity: usize) -> Option<usize> {
+        let e = &self.entities[entity];
+        match e.class {
+            EntityClass::Alliance => Some(entity),
+            EntityClass::Treaty => self
+                .find_id(e.part_of.as_deref()?)
+                .filter(|&a| self.entities[a].class == EntityClass::Alliance),
+            _ => None,
+        }
+    }
+
     /// Looks up an entity by any of its name labels, ignoring case and
     /// punctuation differences.
     pub fn lookup(&self, name: &str) -> Option<usize> {

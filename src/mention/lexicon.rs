@@ -364,6 +364,7 @@ const CUE_VERBS: &[&str] = &[
     "reported",
     "reports",
     "told",
+    "quoted",
 ];
 
 /// Capitalised words that never belong to a person's name.

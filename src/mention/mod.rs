@@ -368,13 +368,13 @@ pub fn find_mentions(
             if !named.contains(&entity) {
                 named.push(entity);
             }
-            if gazetteer.entities[entity].class == EntityClass::Alliance {
-                match alliance_names.iter_mut().find(|(e, _, _)| *e == entity) {
+            if let Some(alliance) = gazetteer.alliance_named_by(entity) {
+                match alliance_names.iter_mut().find(|(e, _, _)| *e == alliance) {
                     Some(entry) => {
                         entry.1 += 1;
                         entry.2 = hit.span.start;
                     }
-                    None => alliance_names.push((entity, 1, hit.span.start)),
+                    None => alliance_names.push((alliance, 1, hit.span.start)),
                 }
             }
         }
