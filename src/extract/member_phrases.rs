@@ -44,6 +44,7 @@ pub fn extract(doc: &Doc<'_>, idx: usize) -> Vec<Claim> {
     predicate_lists(doc, idx, mentions, &mut out);
     possessive_lists(doc, idx, mentions, &mut out);
     fellow_members(doc, idx, mentions, &mut out);
+    member_leads(doc, idx, mentions, &mut out);
     accessions(doc, idx, mentions, &mut out);
     out
 }
@@ -279,6 +280,80 @@ fn fellow_members(doc: &Doc<'_>, idx: usize, mentions: &[Mention], out: &mut Vec
     }
 }
 
+/// "As a member of NATO, Estonia …", "Under its membership of the CSTO,
+/// Armenia …", "As CSTO members, A and B …": a clause that opens with a
+/// membership lead (`lex:memberLead` before the alliance, or "as" before
+/// the alliance and a member noun) makes the states right after its comma
+/// members.
+fn member_leads(doc: &Doc<'_>, idx: usize, mentions: &[Mention], out: &mut Vec<Claim>) {
+    let text = doc.text;
+    let phrases = doc.phrases();
+    let sentence = doc.sentences[idx].span;
+    for m in mentions {
+        let Some(alliance) = alliance_named(doc, m) else {
+            continue;
+        };
+        let before = text[sentence.start..m.span.start].trim_end();
+        let after = &text[m.span.end..sentence.end];
+        // (where the lead starts, where its noun phrase ends)
+        let lead = phrases
+            .get("memberLead")
+            .iter()
+            .find_map(|l| {
+                let stem = strip_suffix_words(before, "the").unwrap_or(before);
+                strip_suffix_words(stem, l).map(|rest| (rest.len(), m.span.end))
+            })
+            .or_else(|| {
+                let rest = ["as a", "as an", "as"]
+                    .iter()
+                    .find_map(|l| strip_suffix_words(before, l))?;
+                let tail = after.trim_start();
+                let noun = phrases
+                    .get("memberNoun")
+                    .iter()
+                    .find(|n| starts_with_words(tail, n))?;
+                Some((
+                    rest.len(),
+                    m.span.end + (after.len() - tail.len()) + noun.len(),
+                ))
+            });
+        let Some((lead_start, noun_end)) = lead else {
+            continue;
+        };
+        let opening = text[sentence.start..sentence.start + lead_start].trim_end();
+        if !(opening.is_empty() || opening.ends_with([',', ';', ':', '—'])) {
+            continue;
+        }
+        // The comma that closes the lead, and the states right after it.
+        let Some(comma) = text[noun_end..sentence.end].find(',') else {
+            continue;
+        };
+        let gap = &text[noun_end..noun_end + comma];
+        // A possessive hangs another noun on the alliance ("As a member of
+        // NATO's staff,").
+        if words(gap).len() > 3 || gap.contains(['.', ';', '(', '\'', '’']) {
+            continue;
+        }
+        let list = states_after(doc, mentions, noun_end + comma + 1, 0, false);
+        if list.is_empty() {
+            continue;
+        }
+        let cue = Span::new(sentence.start + lead_start, noun_end);
+        push_members(doc, idx, &list, alliance, cue, "membership.lead", out);
+    }
+}
+
+/// `text` without the words of `phrase` at its end (ASCII case ignored),
+/// if it ends with them after a non-word character or at its start.
+fn strip_suffix_words<'t>(text: &'t str, phrase: &str) -> Option<&'t str> {
+    let at = text.len().checked_sub(phrase.len())?;
+    if !text.is_char_boundary(at) || !text[at..].eq_ignore_ascii_case(phrase) {
+        return None;
+    }
+    let rest = &text[..at];
+    (!rest.chars().next_back().is_some_and(char::is_alphanumeric)).then(|| rest.trim_end())
+}
+
 /// "Montenegro joined NATO in 2017", "the accessions of Finland and
 /// Sweden": dated by the year nearest the cue.
 fn accessions(doc: &Doc<'_>, idx: usize, mentions: &[Mention], out: &mut Vec<Claim>) {
@@ -382,6 +457,28 @@ mod tests {
 
     fn states(text: &str) -> Vec<String> {
         members(text).into_iter().map(|(s, _)| s).collect()
+    }
+
+    #[test]
+    fn a_membership_lead_makes_the_states_after_its_comma_members() {
+        assert_eq!(
+            members("As a member of NATO, Estonia can ask for consultations."),
+            [("Estonia".to_string(), "NATO".to_string())]
+        );
+        assert_eq!(
+            members("Under its membership of the CSTO, Armenia expects help from its allies."),
+            [("Armenia".to_string(), "CSTO".to_string())]
+        );
+        assert_eq!(
+            members("In 2020, as CSTO members, Belarus and Tajikistan sent no troops."),
+            [
+                ("Belarus".to_string(), "CSTO".to_string()),
+                ("Tajikistan".to_string(), "CSTO".to_string())
+            ]
+        );
+        // Not a lead that opens the clause, nor a state far past the comma.
+        assert!(members("Georgia was seen as a member of NATO, Estonia said.").is_empty());
+        assert!(members("As a member of NATO, the government of Estonia asked.").is_empty());
     }
 
     #[test]

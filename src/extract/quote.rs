@@ -397,6 +397,9 @@ fn after_pattern(
     if trimmed.len() == rest.len() && !rest.is_empty() {
         return None; // the quote runs on into the clause
     }
+    if let Some(s) = name_closing_line(doc, q) {
+        return Some(s);
+    }
     let window = Span::new(q.outer.end, window_end);
     let cue = cues(doc, window, quotes).into_iter().find(|c| {
         text[q.outer.end..c.start].split_whitespace().count() <= 6
@@ -474,6 +477,34 @@ fn after_pattern(
                 && !qualifies_title(text, m)
                 && (m.span.end <= cue.start
                     || text[cue.end..m.span.start].split_whitespace().count() <= 1)
+        })
+        .map(|m| Speaker {
+            entity: m.entity,
+            span: m.span,
+        })
+}
+
+/// A headline or caption that gives a quotation and then its speaker's
+/// name alone: `“We will not sign this document” Pashinyan`, `“…” — Nikol
+/// Pashinyan`.
+fn name_closing_line(doc: &Doc<'_>, q: &Quotation) -> Option<Speaker> {
+    let text = doc.text;
+    let line_end = text[q.outer.end..]
+        .find('\n')
+        .map_or(text.len(), |p| q.outer.end + p);
+    let rest = &text[q.outer.end..line_end];
+    let after_marks = rest.trim_start_matches(|c: char| c.is_whitespace() || "—–-:,".contains(c));
+    let name = after_marks.trim_end_matches(|c: char| c.is_whitespace() || c == '.');
+    if name.is_empty() {
+        return None;
+    }
+    let start = q.outer.end + (rest.len() - after_marks.len());
+    doc.mentions
+        .iter()
+        .find(|m| {
+            m.span.start == start
+                && m.span.len() == name.len()
+                && doc.class(m) == EntityClass::Person
         })
         .map(|m| Speaker {
             entity: m.entity,
@@ -1406,6 +1437,24 @@ mod tests {
             ]
         );
         assert!(got.iter().all(|(s, _)| s == "Kassym-Jomart Tokayev"));
+    }
+
+    #[test]
+    fn a_line_that_ends_in_a_name_after_a_quotation_is_that_persons() {
+        assert_eq!(
+            speakers(
+                "\"We are not ready to sign this paper today\" Pashinyan\n\nThe summit ended."
+            ),
+            ["Nikol Pashinyan"]
+        );
+        assert_eq!(
+            speakers("“The bloc has failed us all again” — Nikol Pashinyan\n"),
+            ["Nikol Pashinyan"]
+        );
+        // More after the name: no headline.
+        assert!(
+            speakers("\"We are not ready to sign this paper today\" Pashinyan left.\n").is_empty()
+        );
     }
 
     #[test]

@@ -194,6 +194,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             if let Some(claim) = apposition_after(doc, sentence_idx, sentence.span, m) {
                 out.push(claim);
             }
+            if let Some(claim) = appointed(doc, sentence_idx, sentence.span, m) {
+                out.push(claim);
+            }
         }
         out.extend(role_noun_relative(doc, sentence_idx, &out));
     }
@@ -637,8 +640,22 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
                 owner = owner.or_else(|| owner_of(doc, m));
                 rest = format!("{}{}", &rest[..pos], &rest[pos + len..]);
             }
-        } else if owner.is_none() {
-            owner = owner_of(doc, m);
+        } else {
+            if owner.is_none() {
+                owner = owner_of(doc, m);
+            }
+            // "secretary general of the organization": the entity it stands for.
+            if m.kind == MentionKind::Anaphor {
+                let label = &doc.entities.get(m.entity).label;
+                let surface = m.span.slice(text);
+                let bare = surface
+                    .strip_prefix("the ")
+                    .or_else(|| surface.strip_prefix("The "))
+                    .unwrap_or(surface);
+                if let Some(pos) = rest.rfind(bare) {
+                    rest = format!("{}{label}{}", &rest[..pos], &rest[pos + bare.len()..]);
+                }
+            }
         }
     }
     let words: Vec<&str> = rest
@@ -727,8 +744,10 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
         });
     let clause = &before[clause_start..end];
     // "A, President of X, B, Prime Minister of Y": a title right after a
-    // person and a comma is that person's apposition, not the next name's.
-    if clause_start > 0 {
+    // person and a comma is that person's apposition, not the next name's;
+    // but "A, and the Russian president, B" opens the list's next item.
+    let next_item = clause.trim_start().starts_with("and ");
+    if clause_start > 0 && !next_item {
         let comma =
             before[..clause_start].trim_end_matches(|c: char| c != ',' && c.is_whitespace());
         let previous_end = sentence.start + comma.trim_end_matches(',').trim_end().len();
@@ -797,21 +816,16 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
     }
     let abs_start = sentence.start + clause_start + words[start_idx].0;
     let phrase = Span::new(abs_start, sentence.start + end);
-    let (label, owner) = phrase_label(doc, idx, phrase)?;
-    let object = Object::Role {
-        title: label.clone(),
-        label,
-        of: owner,
-    };
-    Some(role_claim(
+    let evidence = Span::new(abs_start, person.span.end);
+    phrase_role_claim(
         doc,
         idx,
         person,
-        object,
-        Span::new(abs_start, person.span.end),
+        phrase,
+        evidence,
         "role.apposition_before_name",
         0.8,
-    ))
+    )
 }
 
 /// "X, a postdoctoral researcher at…", "X, who happens to be the CSTO’s
@@ -889,11 +903,14 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
             .iter()
             .take(3)
             .any(|w| lexicon::is_role_head(w) && !w.ends_with('s'));
+        // "A, Chairman of X and Chief of Y Z": the titles before the next
+        // comma run into another person's name: theirs, not A's.
         let start = person.span.end + opener_match.end();
+        let clause_len = rest.find([',', ';', '(', ':']).unwrap_or(rest.len());
         let holds_person = doc.mentions_in(idx).iter().any(|m| {
             doc.class(m) == EntityClass::Person
                 && m.span.start >= start
-                && m.span.start < start + phrase_text.len()
+                && m.span.start < start + clause_len.max(phrase_text.len())
         });
         if !head_early
             || holds_person
@@ -905,23 +922,105 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
     }
     let start = person.span.end + opener_match.end();
     let phrase = Span::new(start, start + phrase_text.len());
+    let evidence = Span::new(person.span.start, phrase.end);
+    let mut claim = phrase_role_claim(
+        doc,
+        idx,
+        person,
+        phrase,
+        evidence,
+        "role.apposition_after_name",
+        0.8,
+    )?;
+    claim.date = date;
+    Some(claim)
+}
+
+/// "The presidents appointed X secretary general of the organization", "X
+/// has been appointed chairman of the commission": a role stated by a verb
+/// of appointment (`lex:appointmentVerb`), right before the name (the name
+/// its object) or after it in the passive, and the title that follows.
+fn appointed(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Option<Claim> {
+    let text = doc.text;
+    let phrases = doc.phrases();
+    let is_verb = |w: &str| {
+        phrases.contains(
+            "appointmentVerb",
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'),
+        )
+    };
+    let before = &text[sentence.start..person.span.start];
+    let after = &text[person.span.end..sentence.end];
+    let complement = if before.split_whitespace().next_back().is_some_and(is_verb) {
+        after
+    } else {
+        // "X has been appointed …", "X was named …" (not "will be"), past
+        // an apposition ("X, Russian deputy prime minister, was named …").
+        let after = match after.strip_prefix(',') {
+            Some(rest) => &rest[rest.find(',')? + 1..],
+            None => after,
+        };
+        let mut words = after.split_whitespace();
+        let auxiliaries = ["has", "have", "had", "was", "were", "is", "been"];
+        let mut skipped = 0;
+        let mut verb = None;
+        for w in words.by_ref() {
+            if auxiliaries.contains(&w) && skipped < 2 {
+                skipped += 1;
+                continue;
+            }
+            verb = Some(w);
+            break;
+        }
+        let verb = verb.filter(|w| skipped > 0 && is_verb(w))?;
+        let at = after.find(&format!(" {verb} "))? + verb.len() + 1;
+        &after[at..]
+    };
+    let lead = complement.len() - complement.trim_start().len();
+    let mut body = complement.trim_start();
+    let mut start = sentence.end - complement.len() + lead;
+    if let Some(rest) = body.strip_prefix("as ") {
+        start += 3;
+        body = rest;
+    }
+    let end = [
+        ",", ";", ".", "(", " and ", " after ", " on ", " in ", " to ", " for a ", " until ",
+    ]
+    .iter()
+    .filter_map(|stop| body.find(stop))
+    .min()
+    .unwrap_or(body.len());
+    let title = &body[..end];
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let head_early = words.iter().take(4).any(|w| lexicon::is_role_head(w));
+    if words.is_empty() || words.len() > 12 || !head_early || words.iter().any(|w| is_verb(w)) {
+        return None;
+    }
+    let phrase = Span::new(start, start + title.trim_end().len());
+    let evidence = person.span.cover(phrase);
+    phrase_role_claim(doc, idx, person, phrase, evidence, "role.appointed", 0.75)
+}
+
+/// The claim that `person` holds the role that `phrase` names
+/// ([`phrase_label`]), found by `rule` in the words `evidence`.
+fn phrase_role_claim(
+    doc: &Doc<'_>,
+    idx: usize,
+    person: &Mention,
+    phrase: Span,
+    evidence: Span,
+    rule: &'static str,
+    confidence: f32,
+) -> Option<Claim> {
     let (label, owner) = phrase_label(doc, idx, phrase)?;
     let object = Object::Role {
         title: label.clone(),
         label,
         of: owner,
     };
-    let mut claim = role_claim(
-        doc,
-        idx,
-        person,
-        object,
-        Span::new(person.span.start, phrase.end),
-        "role.apposition_after_name",
-        0.8,
-    );
-    claim.date = date;
-    Some(claim)
+    Some(role_claim(
+        doc, idx, person, object, evidence, rule, confidence,
+    ))
 }
 
 /// "observed the lawmaker, who serves as first deputy chairman of …": the
@@ -996,6 +1095,7 @@ fn role_noun_relative(doc: &Doc<'_>, idx: usize, roles_so_far: &[Claim]) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claim::Relation;
 
     /// The role labels (and dates) found in `text`.
     fn roles(text: &str) -> Vec<(String, Option<String>)> {
@@ -1012,6 +1112,57 @@ mod tests {
 
     fn labels(text: &str) -> Vec<String> {
         roles(text).into_iter().map(|(label, _)| label).collect()
+    }
+
+    /// (person, role) pairs with the project's gazetteer.
+    fn held(text: &str) -> Vec<(String, String)> {
+        crate::extract::tests::claims_in(text)
+            .into_iter()
+            .filter(|c| c.relation == Relation::HoldsRole)
+            .map(|c| (c.subject, c.object))
+            .collect()
+    }
+
+    #[test]
+    fn a_verb_of_appointment_gives_its_object_the_title_after_it() {
+        assert_eq!(
+            held(
+                "The CSTO leaders met. They appointed Nikolai Bordyuzha secretary general of \
+                 the organization on Monday."
+            ),
+            [(
+                "Nikolai Bordyuzha".to_string(),
+                "Secretary General of the CSTO".to_string()
+            )]
+        );
+        let got = held("Sergei Shoigu was named as head of the CSTO mission in Armenia.");
+        assert_eq!(got[0].1, "Head of the CSTO mission");
+        // Not a future appointment, nor "named" as in "called".
+        assert!(held("Nikol Pashinyan will be appointed chairman of the council.").is_empty());
+        assert!(held("A man named Nikolai Bordyuzha said the plan failed.").is_empty());
+    }
+
+    #[test]
+    fn a_list_of_appositions_gives_each_name_its_own_title() {
+        let got = held(
+            "On Friday, the foreign minister of Kazakhstan, Murat Nurtleu, and the Russian \
+             president, Vladimir Putin, spoke by phone.",
+        );
+        assert!(got.contains(&(
+            "Vladimir Putin".to_string(),
+            "President of Russia".to_string()
+        )));
+        // A title run that ends in the next name is that name's.
+        let got = held(
+            "The session was attended by President of Tajikistan Emomali Rahmon, Chairman \
+             of the Cabinet of Ministers and Chief of Staff of the Kyrgyz Republic Akylbek \
+             Japarov and others.",
+        );
+        assert!(
+            !got.iter()
+                .any(|(p, r)| p == "Emomali Rahmon" && r.contains("Cabinet")),
+            "{got:?}"
+        );
     }
 
     #[test]
