@@ -15,23 +15,6 @@ use crate::span::Span;
 
 use super::{Cue, Doc};
 
-regex!(
-    trigger_re,
-    r"(?i)\b(?:clash(?:es|ed)?|fighting|fought|wars?|warfare|conflicts?|invasion|invaded|invade|attacks?\s+on|attacked|skirmish(?:es)?|hostilities|border\s+violence|shelling|shelled|bombard(?:ed|ment)|offensive|counteroffensive|counter-offensive|aggression|incursion|crossed\s+into|ceasefire|cease-fire)\b"
-);
-regex!(
-    deaths_re,
-    r"(?i)(?:(?:at\s+least|around|about|more\s+than|over|nearly|almost|some|up\s+to|roughly)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:people|soldiers|civilians|servicemen|troops|persons|lives|combatants)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:dead|killed|deaths|died|lost)\b"
-);
-regex!(
-    killed_re,
-    r"(?i)\bkill(?:ed|ing)\s+(?:at\s+least\s+|more\s+than\s+|over\s+|around\s+|about\s+|nearly\s+|some\s+)?(?P<k>\d{1,3}(?:,\d{3})+|\d+)\s+(?:people|soldiers|civilians|servicemen|troops|persons|combatants|service\s+members)"
-);
-regex!(
-    hypothetical_re,
-    r"\b(?:could|would|might|may|should|whether|unless|[Ii]f)\b"
-);
-
 const MILITARY_NOUNS: &[&str] = &[
     "troops",
     "forces",
@@ -129,7 +112,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         if (sides.len() < 2 && !recent_pair) || !doc.may_match(idx, Cue::Clash) {
             continue;
         }
-        for cue in trigger_re().find_iter(body) {
+        for cue in doc.cues().clash.find_iter(body) {
             let cue_span = Span::new(
                 sentence.span.start + cue.start(),
                 sentence.span.start + cue.end(),
@@ -137,7 +120,11 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             let clause_start = body[..cue.start()]
                 .rfind([';', '—'])
                 .map_or(0, |p| super::ceil_boundary(body, p + 1));
-            if hypothetical_re().is_match(&body[clause_start..cue.start()]) {
+            if doc
+                .cues()
+                .hypothetical
+                .is_match(&body[clause_start..cue.start()])
+            {
                 continue;
             }
             let cue_lower = cue.as_str().to_lowercase();
@@ -181,7 +168,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     confidence,
                 );
                 claim.date = doc.date_near(idx, cue_span.start);
-                claim.value = deaths(body).or_else(|| toll_next(doc, idx, subject, object));
+                claim.value = deaths(doc, body).or_else(|| toll_next(doc, idx, subject, object));
                 out.push(claim);
                 last_pair = Some((idx, subject, object));
             }
@@ -204,10 +191,10 @@ fn toll_next(doc: &Doc<'_>, idx: usize, a: EntityRef, b: EntityRef) -> Option<Va
         .mentions_in(idx + 1)
         .iter()
         .any(|m| is_side(doc, m) && m.entity != a && m.entity != b);
-    if other_state || trigger_re().is_match(body) {
+    if other_state || doc.cues().clash.is_match(body) {
         return None;
     }
-    deaths(body)
+    deaths(doc, body)
 }
 
 /// Alphabetical by label, as the gold schema records clashes.
@@ -219,14 +206,14 @@ fn ordered(doc: &Doc<'_>, a: EntityRef, b: EntityRef) -> (EntityRef, EntityRef) 
     }
 }
 
-fn deaths(body: &str) -> Option<Value> {
+fn deaths(doc: &Doc<'_>, body: &str) -> Option<Value> {
     // "killed more than 200 soldiers" first: "September 28 killed" is a date.
-    if let Some(k) = killed_re().captures(body).and_then(|c| c.name("k")) {
+    if let Some(k) = doc.cues().killed.captures(body).and_then(|c| c.name("k")) {
         if let Some(count) = super::parse_count(k.as_str()).filter(|n| *n > 0) {
             return Some(Value::Count(count));
         }
     }
-    for caps in deaths_re().captures_iter(body) {
+    for caps in doc.cues().deaths.captures_iter(body) {
         let Some(n) = caps.name("n").or_else(|| caps.name("k")) else {
             continue;
         };
@@ -443,7 +430,8 @@ fn sides_of(
         distinct.len() == 1 && context.is_some_and(|(a, b)| distinct[0] == a || distinct[0] == b);
     if distinct.is_empty() || one_of_context {
         let lower = body.to_lowercase();
-        if deaths(body).is_some() || lower.contains("the two ") || lower.contains("both sides") {
+        if deaths(doc, body).is_some() || lower.contains("the two ") || lower.contains("both sides")
+        {
             if let Some((a, b)) = context {
                 return vec![(*a, *b, "clash.context_pair", 0.55)];
             }

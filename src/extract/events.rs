@@ -16,23 +16,6 @@ use crate::span::Span;
 
 use super::{Cue, Doc};
 
-regex!(
-    cancel_re,
-    r"(?i)\b(?:called\s+off|cancel(?:l?ed|s)|scrapped|refused\s+to\s+host|pulled\s+out\s+of)\b[^.]{0,80}?\b(?:exercises?|drills?|manoeuvres|maneuvers)\b"
-);
-regex!(
-    support_re,
-    r"(?i)\b(?:provided\s+support\s+for|supports?|supported|backs|backed|is\s+actively\s+aiding|aiding)\b"
-);
-regex!(
-    base_re,
-    r"(?i)\b(?:\d+(?:st|nd|rd|th)\s+)?(?:military\s+)?(?:base|airbase|air\s+base)\b"
-);
-regex!(
-    vote_re,
-    r"(?i)\b(?P<pos>voted\s+(?:against|for|in\s+favou?r\s+of)|abstained)\b"
-);
-
 /// Extracts the other events.
 pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     let mut out = Vec::new();
@@ -45,7 +28,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let has_state_demonym = mentions
             .iter()
             .any(|m| m.kind == MentionKind::Demonym && doc.class(m) == EntityClass::State);
-        if let Some(cue) = super::find_iter_if(has_state_actor, cancel_re(), body).next() {
+        if let Some(cue) =
+            super::find_iter_if(has_state_actor, &doc.cues().cancelled_exercise, body).next()
+        {
             let cue_span = abs(cue.start(), cue.end());
             if let Some(actor) = mentions
                 .iter()
@@ -69,7 +54,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         }
         for cue in super::find_iter_if(
             has_state_actor && doc.may_match(idx, Cue::Support),
-            support_re(),
+            &doc.cues().support,
             body,
         ) {
             let cue_span = abs(cue.start(), cue.end());
@@ -112,7 +97,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         }
         for cue in super::find_iter_if(
             has_state_demonym && doc.may_match(idx, Cue::Base),
-            base_re(),
+            &doc.cues().base,
             body,
         ) {
             let cue_span = abs(cue.start(), cue.end());
@@ -143,7 +128,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         if !has_state_actor {
             continue;
         }
-        for caps in vote_re().captures_iter(body) {
+        for caps in doc.cues().vote.captures_iter(body) {
             let Some(pos) = caps.name("pos") else {
                 continue;
             };

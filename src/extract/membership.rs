@@ -19,21 +19,6 @@ use crate::span::Span;
 
 use super::{Cue, Doc};
 
-regex!(
-    member_cue,
-    r"(?i)\b(?:(?:current|core|full|six|five|other|fellow|founding|remaining)\s+)?(?:members?(?:\s+(?:states?|countries|nations))?|membership|alliance of|bloc of|consists of|comprising|made up of|groups|brings together|unites|partners in the (?:bloc|alliance|organi[sz]ation|group)|member-states?)\b"
-);
-
-regex!(
-    leave_cue,
-    r"(?i)\b(?:quit|quits|quitting|left|leaves|withdrew|withdrawn|withdrawing|pulled out|suspend(?:ed|ing|s)? (?:its |their )?(?:membership|participation)|exited|former members?|ex-members?|no longer (?:a )?members?|non-members?|ceased to be)\b"
-);
-
-regex!(
-    treaty_cue,
-    r"(?i)\b(?:signed|included|includes|signatories|signatory|joined|acceded to)\b"
-);
-
 /// A run of states listed with commas and "and": their mentions.
 fn state_list<'m>(
     doc: &Doc<'_>,
@@ -149,7 +134,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let has_state_actor = mentions.iter().any(|m| doc.is_state_actor(m));
         let leaves: Vec<Span> = super::find_iter_if(
             has_state_actor && doc.may_match(idx, Cue::Leave),
-            leave_cue(),
+            &doc.cues().leave,
             body,
         )
         .map(|m| {
@@ -295,7 +280,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         // Current members: lists after a membership cue.
         for cue in super::find_iter_if(
             has_state_actor && doc.may_match(idx, Cue::Member),
-            member_cue(),
+            &doc.cues().member,
             body,
         ) {
             let cue_span = Span::new(
@@ -394,7 +379,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         for m in mentions.iter().filter(|m| doc.is_state_actor(m)) {
             let after = &text[m.span.end..sentence.span.end];
             let possessive_partners = (after.starts_with("’s ") || after.starts_with("'s "))
-                && member_cue()
+                && doc
+                    .cues()
+                    .member
                     .find(super::prefix(after, 40))
                     .is_some_and(|c| {
                         c.as_str().to_lowercase().contains("partners")
@@ -410,7 +397,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 (before.ends_with("exception of ")
                     || before.ends_with("except ")
                     || before.ends_with("excluding "))
-                    && member_cue().is_match(after)
+                    && doc.cues().member.is_match(after)
             };
             if possessive_partners || exception {
                 out.push(doc.claim(
@@ -429,8 +416,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         let treaty = mentions
             .iter()
             .find(|m| doc.class(m) == EntityClass::Treaty);
-        let signing =
-            super::find_iter_if(treaty.is_some() && has_state_actor, treaty_cue(), body).next();
+        let signing = super::find_iter_if(
+            treaty.is_some() && has_state_actor,
+            &doc.cues().treaty_signed,
+            body,
+        )
+        .next();
         if let (Some(treaty), Some(cue)) = (treaty, signing) {
             let cue_span = Span::new(
                 sentence.span.start + cue.start(),

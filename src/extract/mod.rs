@@ -48,6 +48,7 @@ use std::collections::HashMap;
 
 use crate::claim::{Claim, Object, Relation};
 use crate::corpus::PartialDate;
+use crate::mention::patterns::CuePatterns;
 use crate::mention::{
     find_mentions, sentence_starts, Entities, EntityClass, EntityRef, Gazetteer, Mention,
     MentionKind,
@@ -371,103 +372,72 @@ impl CueSet {
     }
 }
 
-/// Words one of which every match of a cue family's regexes contains: for
-/// each alternative of the pattern, a piece of it that has no white space
-/// or optional part. Keep in step with the patterns.
-const CUE_WORDS: &[(&str, Cue)] = &[
-    ("clash", Cue::Clash),
-    ("fighting", Cue::Clash),
-    ("fought", Cue::Clash),
-    ("war", Cue::Clash),
-    ("conflict", Cue::Clash),
-    ("inva", Cue::Clash),
-    ("attack", Cue::Clash),
-    ("skirmish", Cue::Clash),
-    ("hostilities", Cue::Clash),
-    ("border", Cue::Clash),
-    ("shell", Cue::Clash),
-    ("bombard", Cue::Clash),
-    ("offensive", Cue::Clash),
-    ("aggression", Cue::Clash),
-    ("incursion", Cue::Clash),
-    ("crossed", Cue::Clash),
-    ("cease", Cue::Clash),
-    ("support", Cue::Support),
-    ("backs", Cue::Support),
-    ("backed", Cue::Support),
-    ("aiding", Cue::Support),
-    ("base", Cue::Base),
-    ("member", Cue::Member),
-    ("alliance", Cue::Member),
-    ("bloc", Cue::Member),
-    ("consists", Cue::Member),
-    ("comprising", Cue::Member),
-    ("made up", Cue::Member),
-    ("groups", Cue::Member),
-    ("brings", Cue::Member),
-    ("unites", Cue::Member),
-    ("partners", Cue::Member),
-    ("quit", Cue::Leave),
-    ("left", Cue::Leave),
-    ("leaves", Cue::Leave),
-    ("withdr", Cue::Leave),
-    ("pulled", Cue::Leave),
-    ("suspend", Cue::Leave),
-    ("exited", Cue::Leave),
-    ("member", Cue::Leave),
-    ("ceased", Cue::Leave),
-    ("call", Cue::Request),
-    ("request", Cue::Request),
-    ("appeal", Cue::Request),
-    ("appl", Cue::Request),
-    ("ask", Cue::Request),
-    ("sought", Cue::Request),
-];
-
 /// Characters that a case-insensitive regex matches as an ASCII letter: the
 /// Kelvin sign (`k`) and the long s (`s`). A sentence with one may match any
 /// cue regex.
 const CASE_FOLDS_TO_ASCII: [&str; 2] = ["\u{212A}", "\u{17F}"];
 
-/// Which cue families each sentence may match.
-fn find_cues(text: &str, sentences: &[Sentence]) -> Vec<CueSet> {
+/// Which cue families each sentence may match: those whose patterns
+/// match in it (each pattern runs once over the whole text, and marks every
+/// sentence a match overlaps, so none that a search of the sentence alone
+/// would match is missed), and the dates where a date word stands.
+fn find_cues(text: &str, sentences: &[Sentence], patterns: &CuePatterns) -> Vec<CueSet> {
     static AUTOMATON: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let automaton = AUTOMATON.get_or_init(|| {
         #[allow(clippy::expect_used)] // invariant: a few short literal words
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(
-                CUE_WORDS
-                    .iter()
-                    .map(|(word, _)| *word)
-                    .chain(dates::date_words())
-                    .chain(CASE_FOLDS_TO_ASCII),
-            )
-            .expect("cue words automaton")
+            .build(dates::date_words().chain(CASE_FOLDS_TO_ASCII))
+            .expect("date words automaton")
     });
     let mut cues = vec![CueSet::default(); sentences.len()];
-    // The sentence of each word: the first ending after its start. Words
-    // come by their end, so almost in order of start: a cursor moved either
-    // way finds it in a step or two, where a binary search took a dozen.
+    // The sentence of each span: the first ending after its start. Spans
+    // come almost in order of start: a cursor moved either way finds it in
+    // a step or two, where a binary search took a dozen.
     let mut idx = 0;
-    for found in automaton.find_overlapping_iter(text) {
-        let span = Span::new(found.start(), found.end());
+    let mut sentences_of = |span: Span| {
         while idx > 0 && sentences[idx - 1].span.end > span.start {
             idx -= 1;
         }
         while sentences.get(idx).is_some_and(|s| s.span.end <= span.start) {
             idx += 1;
         }
-        if !sentences.get(idx).is_some_and(|s| s.span.contains(span)) {
-            continue;
+        let first = idx;
+        let mut last = idx;
+        while sentences
+            .get(last + 1)
+            .is_some_and(|s| s.span.start < span.end)
+        {
+            last += 1;
         }
-        let pattern = found.pattern().as_usize();
-        match CUE_WORDS.get(pattern) {
-            Some(&(_, cue)) => cues[idx].insert(cue),
-            None if pattern < CUE_WORDS.len() + dates::DATE_WORD_COUNT => {
-                cues[idx].insert(Cue::Date);
+        first..(last + 1).min(sentences.len())
+    };
+    for found in automaton.find_overlapping_iter(text) {
+        let span = Span::new(found.start(), found.end());
+        let range = sentences_of(span);
+        let Some(at) = range.clone().find(|&i| sentences[i].span.contains(span)) else {
+            continue;
+        };
+        if found.pattern().as_usize() < dates::DATE_WORD_COUNT {
+            cues[at].insert(Cue::Date);
+        } else {
+            cues[at] = CueSet::ALL;
+        }
+    }
+    let families = [
+        (&patterns.clash, Cue::Clash),
+        (&patterns.support, Cue::Support),
+        (&patterns.base, Cue::Base),
+        (&patterns.member, Cue::Member),
+        (&patterns.leave, Cue::Leave),
+        (&patterns.request_verb, Cue::Request),
+        (&patterns.request_noun, Cue::Request),
+    ];
+    for (re, cue) in families {
+        for found in re.find_iter(text) {
+            for at in sentences_of(Span::new(found.start(), found.end().max(found.start() + 1))) {
+                cues[at].insert(cue);
             }
-            None => cues[idx] = CueSet::ALL,
         }
     }
     cues
@@ -479,7 +449,7 @@ impl<'a> Doc<'a> {
         let sentences = sentences(text);
         let mut entities = Entities::new(gazetteer);
         let mentions = find_mentions(text, &sentences, &mut entities);
-        let cues = find_cues(text, &sentences);
+        let cues = find_cues(text, &sentences, &gazetteer.cues);
         // The date regex runs only where it may match.
         let find_dates = |idx: usize, reference: Option<PartialDate>| {
             let span = sentences[idx].span;
@@ -583,6 +553,11 @@ impl<'a> Doc<'a> {
     /// The phrasing knowledge of the ontology (`ontology/phrasing.ttl`).
     pub fn phrases(&self) -> &'a crate::mention::phrases::Phrasebook {
         &self.entities.gazetteer.phrases
+    }
+
+    /// The cue patterns compiled from the phrasing.
+    pub fn cues(&self) -> &'a CuePatterns {
+        &self.entities.gazetteer.cues
     }
 
     /// The occurrences in sentence `idx` of the phrases of list `list`
@@ -1006,15 +981,16 @@ pub(crate) mod tests {
         Ok(())
     }
 
-    /// Each phrase, alone in an article, matches `re` and contains one of
-    /// the cue words of `cue`; and so does every sentence of the bundled
-    /// articles that matches `re`.
-    fn check_cue_words(cue: Cue, re: &regex::Regex, phrases: &[&str]) {
+    /// Each phrase, alone in an article, matches the pattern that `pick`
+    /// chooses and marks its sentence for `cue`; and so does every sentence
+    /// of the bundled articles that matches it.
+    fn check_cue_words(cue: Cue, pick: fn(&CuePatterns) -> &regex::Regex, phrases: &[&str]) {
         let gazetteer = crate::mention::gazetteer::tests::small();
+        let re = pick(&gazetteer.cues);
         for phrase in phrases {
             let doc = Doc::new(phrase, &gazetteer, None);
             assert!(re.is_match(phrase), "{cue:?}: {phrase:?} is no match");
-            assert!(doc.may_match(0, cue), "{cue:?}: no cue word in {phrase:?}");
+            assert!(doc.may_match(0, cue), "{cue:?}: not marked in {phrase:?}");
         }
         for (_path, text) in crate::bundled_texts() {
             let doc = Doc::new(&text, &gazetteer, None);
@@ -1022,7 +998,7 @@ pub(crate) mod tests {
                 let body = doc.sentence_text(idx);
                 assert!(
                     !re.is_match(body) || doc.may_match(idx, cue),
-                    "{cue:?}: no cue word in {body:?}"
+                    "{cue:?}: not marked in {body:?}"
                 );
             }
         }
@@ -1162,10 +1138,10 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn cue_words_cover_their_patterns() {
+    fn cue_families_mark_the_sentences_their_patterns_match() {
         check_cue_words(
             Cue::Clash,
-            clash::trigger_re(),
+            |p| &p.clash,
             &[
                 "Clashes erupted.",
                 "The fighting went on.",
@@ -1193,7 +1169,7 @@ pub(crate) mod tests {
         );
         check_cue_words(
             Cue::Support,
-            events::support_re(),
+            |p| &p.support,
             &[
                 "It provided support for them.",
                 "It supports them.",
@@ -1204,12 +1180,12 @@ pub(crate) mod tests {
         );
         check_cue_words(
             Cue::Base,
-            events::base_re(),
+            |p| &p.base,
             &["The 102nd Military Base.", "An airbase.", "The air base."],
         );
         check_cue_words(
             Cue::Member,
-            membership::member_cue(),
+            |p| &p.member,
             &[
                 "Its members are few.",
                 "Member states.",
@@ -1228,7 +1204,7 @@ pub(crate) mod tests {
         );
         check_cue_words(
             Cue::Leave,
-            membership::leave_cue(),
+            |p| &p.leave,
             &[
                 "It quit.",
                 "It quits.",
@@ -1262,17 +1238,20 @@ pub(crate) mod tests {
             "A call for military aid.",
             "An appeal for assistance.",
         ];
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let cues = &gazetteer.cues;
         for phrase in request_phrases {
-            let matches = request::request_verb_re().is_match(phrase)
-                || request::request_noun_re().is_match(phrase);
+            let matches = cues.request_verb.is_match(phrase) || cues.request_noun.is_match(phrase);
             assert!(matches, "{phrase:?} is no request");
         }
-        for re in [request::request_verb_re(), request::request_noun_re()] {
+        let picks: [fn(&CuePatterns) -> &regex::Regex; 2] =
+            [|p| &p.request_verb, |p| &p.request_noun];
+        for pick in picks {
             let phrases: Vec<&str> = request_phrases
                 .into_iter()
-                .filter(|p| re.is_match(p))
+                .filter(|p| pick(cues).is_match(p))
                 .collect();
-            check_cue_words(Cue::Request, re, &phrases);
+            check_cue_words(Cue::Request, pick, &phrases);
         }
     }
 

@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 
 use crate::claim::{Claim, Object, Relation};
-use crate::mention::{lexicon, slug, EntityClass, EntityRef, Mention, MentionKind};
+use crate::mention::{slug, EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 
 use super::Doc;
@@ -353,7 +353,10 @@ pub(super) fn inside_quotes(quotes: &[Quotation], pos: usize) -> bool {
 /// Cue verbs in `span` outside quotes, as word spans.
 fn cues(doc: &Doc<'_>, span: Span, quotes: &[Quotation]) -> Vec<Span> {
     let mut out: Vec<Span> = crate::mention::word_iter(doc.text, span)
-        .filter(|w| lexicon::is_cue_verb(w.text) && !inside_quotes(quotes, w.span.start))
+        .filter(|w| {
+            doc.entities.gazetteer.lexicon.is_cue_verb(w.text)
+                && !inside_quotes(quotes, w.span.start)
+        })
         .map(|w| w.span)
         .chain(
             super::find_words(doc.text, span, "according to")
@@ -474,7 +477,7 @@ fn after_pattern(
         .find(|m| {
             close(m)
                 && is_collective_actor(doc, m)
-                && !qualifies_title(text, m)
+                && !qualifies_title(doc, m)
                 && (m.span.end <= cue.start
                     || text[cue.end..m.span.start].split_whitespace().count() <= 1)
         })
@@ -793,19 +796,23 @@ fn collective_pronoun_cue(doc: &Doc<'_>, q: &Quotation) -> bool {
     let mut words = rest.split_whitespace();
     matches!(words.next(), Some("it" | "they" | "It" | "They"))
         && words.next().is_some_and(|w| {
-            lexicon::is_cue_verb(w.trim_end_matches(|c: char| !c.is_alphanumeric()))
+            doc.entities
+                .gazetteer
+                .lexicon
+                .is_cue_verb(w.trim_end_matches(|c: char| !c.is_alphanumeric()))
         })
 }
 
 /// Whether a mention only qualifies a title right after it: "U.S.
 /// Ambassador", "Russian President".
-fn qualifies_title(text: &str, m: &Mention) -> bool {
-    let next = text[m.span.end..]
+fn qualifies_title(doc: &Doc<'_>, m: &Mention) -> bool {
+    let next = doc.text[m.span.end..]
         .split_whitespace()
         .next()
         .unwrap_or("")
         .trim_matches(|c: char| !c.is_alphanumeric());
-    next.chars().next().is_some_and(char::is_uppercase) && lexicon::is_role_head(next)
+    next.chars().next().is_some_and(char::is_uppercase)
+        && doc.entities.gazetteer.lexicon.is_role_head(next)
 }
 
 fn is_collective_actor(doc: &Doc<'_>, m: &Mention) -> bool {
@@ -967,7 +974,10 @@ fn role_np_before(
         || words.len() > 3
         || !(acronym
             || words.iter().any(|w| {
-                lexicon::is_role_head(w.trim_start_matches("then-").trim_start_matches("former-"))
+                doc.entities
+                    .gazetteer
+                    .lexicon
+                    .is_role_head(w.trim_start_matches("then-").trim_start_matches("former-"))
             }))
     {
         return None;
@@ -1119,7 +1129,7 @@ fn title_case(word: &str) -> String {
 /// The last person whose role, given earlier, has this noun ("lawmaker").
 fn role_noun_speaker(doc: &Doc<'_>, noun: &str, before: usize, roles: &[Claim]) -> Option<Speaker> {
     let acronym = is_acronym(noun);
-    if !acronym && !lexicon::is_role_head(noun) {
+    if !acronym && !doc.entities.gazetteer.lexicon.is_role_head(noun) {
         return None;
     }
     let noun = noun.to_lowercase();

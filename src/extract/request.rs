@@ -23,39 +23,6 @@ use crate::span::Span;
 
 use super::{Cue, Doc};
 
-regex!(
-    invoke_re,
-    r"(?i)\b(?:formally\s+)?(?:invok(?:ed|es|e|ing)|appeal(?:ed|s)?\s+under|activat(?:ed|e|ing)|trigger(?:ed|s)?|(?:call(?:ed|s)?|request(?:ed|s)?|convened?|sought)\s+(?:[\w’'-]+\s+){1,7}?under)\b"
-);
-regex!(
-    request_verb_re,
-    r"(?i)\b(?:call(?:ed|s|ing)?\s+(?:on|for)\s+(?:the\s+)?(?:[\w’']+\s+){0,2}(?:assistance|help|aid|support|intervention|troops|peacekeepers)|request(?:ed|s|ing)?\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:help|assistance|aid|intervention|support|troops|deployment|peacekeepers)|appeal(?:ed|s|ing)?\s+to\s+(?:the\s+)?(?:CSTO|alliance|bloc|organi[sz]ation|group)|(?:officially\s+)?appl(?:ied|y|ies)\s+to\s+[^.]{0,40}?\bfor\s+(?:help|assistance)|ask(?:ed|s|ing)?\s+(?:[\w’'-]+,?\s+){1,5}?for\s+(?:\w+\s+)?(?:help|assistance|aid|troops|support|peacekeepers)\b|sought\s+(?:the\s+)?[\w’']+\s+(?:help|assistance))"
-);
-regex!(
-    request_noun_re,
-    r"(?i)\b(?:(?:official\s+)?request\s+for\s+(?:military\s+)?(?:help|assistance|aid|intervention|support)|call\s+for\s+(?:military\s+)?(?:help|assistance|aid)|appeal\s+(?:to\s+the\s+(?:CSTO|alliance|bloc)|for\s+(?:help|assistance)))"
-);
-regex!(
-    hypothetical_re,
-    r"\b(?:could|would|might|may|should|whether|unless|[Ii]f)\b"
-);
-regex!(
-    negation_re,
-    r"(?i)\b(?:did\s+not\s+do\s+so|failed\s+to|refused\s+to|never|did\s+not|didn’t|declined\s+to|not\s+to)\b"
-);
-regex!(
-    outcome_re,
-    r"(?i)(?P<ff>fact-finding|fact\s+finding|monitoring\s+mission)|(?P<declined>\bdeclined\b|\brejected\b|\brefused\b|turn(?:ed|ing|s)?\s+(?:(?:the|its|their|that|this)\s+)?(?:requests?\s+|pleas?\s+|appeals?\s+)?down|\bdenied\b|ruled\s+out)|(?P<ignored>deaf\s+ears|\bignored\b|remained\s+silent|no\s+response|went\s+unanswered|did\s+nothing)|(?P<granted>\bgranted\b|\banswered\b|\bdeployed\b|troops\s+landed|sent\s+(?:to|into)|sent\s+troops|\bintervened\b|swiftly|peacekeepers\s+arrived|approved|agreed\s+to\s+send)"
-);
-regex!(
-    deploy_re,
-    r"(?i)\b(?:deploy(?:ed|ment|ing|s)?(?:\s+of\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?(?:troops|forces|peacekeepers|soldiers))?|sen(?:t|d|ding)\s+(?:[\w’'-]+\s+){0,3}?(?:troops|peacekeepers|forces|soldiers|contingent|peacekeeping\s+force)|troops\s+landed|sent\s+(?:to|into)|stationed|peacekeeping[”\x22’]?\s+(?:operation|mission|force|forces|contingent))\b"
-);
-regex!(
-    troops_re,
-    r"(?i)\b(?:some|about|around|nearly|almost|over|more\s+than|up\s+to|roughly|approximately)?\s*(?P<n>\d{1,3}(?:[,.\s]\d{3})+|\d+)\s+(?:\w+\s+)?(?:soldiers|troops|peacekeepers|servicemen|personnel|military\s+personnel|paratroopers)\b"
-);
-
 /// Extracts invocations, requests and deployments.
 pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> Vec<Claim> {
     let mut out = Vec::new();
@@ -68,9 +35,9 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             .iter()
             .find(|m| doc.class(m) == EntityClass::TreatyArticle)
         {
-            for cue in invoke_re().find_iter(body) {
+            for cue in doc.cues().invoke.find_iter(body) {
                 let cue_span = abs(sentence.span, cue.start(), cue.end());
-                if is_hypothetical(body, cue.start()) || is_negated(body, cue.start()) {
+                if is_hypothetical(doc, body, cue.start()) || is_negated(doc, body, cue.start()) {
                     continue;
                 }
                 let before = &body[..cue.start()].to_lowercase();
@@ -157,8 +124,8 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 .any(|j| doc.mentions_in(j).iter().any(|m| is_actor(doc, m)));
         // A noun reading ("the call for help") wins over a verb reading of the same words.
         let noun_matches: Vec<regex::Match<'_>> =
-            super::find_iter_if(may_request, request_noun_re(), body).collect();
-        let verbs = super::find_iter_if(may_request, request_verb_re(), body)
+            super::find_iter_if(may_request, &doc.cues().request_noun, body).collect();
+        let verbs = super::find_iter_if(may_request, &doc.cues().request_verb, body)
             .filter(|v| {
                 !noun_matches
                     .iter()
@@ -170,9 +137,9 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
         let mut seen_requester: Vec<EntityRef> = Vec::new();
         for (cue, noun) in verbs.into_iter().chain(nouns) {
             let cue_span = abs(sentence.span, cue.start(), cue.end());
-            if is_hypothetical(body, cue.start())
+            if is_hypothetical(doc, body, cue.start())
                 || doc.is_hypothetical(idx, cue_span.start)
-                || is_negated(body, cue.start())
+                || is_negated(doc, body, cue.start())
             {
                 continue;
             }
@@ -239,9 +206,9 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 .iter()
                 .any(|m| doc.entities.alliance_of(m.entity).is_some())
         });
-        for cue in super::find_iter_if(alliance_near, deploy_re(), body) {
+        for cue in super::find_iter_if(alliance_near, &doc.cues().deploy, body) {
             let cue_span = abs(sentence.span, cue.start(), cue.end());
-            if is_hypothetical(body, cue.start()) || is_negated(body, cue.start()) {
+            if is_hypothetical(doc, body, cue.start()) || is_negated(doc, body, cue.start()) {
                 continue;
             }
             let lower_before = body[..cue.start()].to_lowercase();
@@ -323,7 +290,7 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 0.75,
             );
             claim.date = doc.date_near(idx, cue_span.start);
-            if let Some(caps) = troops_re().captures(body) {
+            if let Some(caps) = doc.cues().troops.captures(body) {
                 claim.value = caps
                     .name("n")
                     .and_then(|n| super::parse_count(n.as_str()))
@@ -358,17 +325,22 @@ fn claim_date(out: &[Claim]) -> Option<crate::corpus::PartialDate> {
 }
 
 /// A modal or condition in the clause before the cue.
-fn is_hypothetical(body: &str, cue: usize) -> bool {
+fn is_hypothetical(doc: &Doc<'_>, body: &str, cue: usize) -> bool {
     let clause_start = body[..cue]
         .rfind([',', ';', '—', '–'])
         .map_or(0, |p| super::ceil_boundary(body, p + 1));
     let clause = &body[clause_start..cue];
-    hypothetical_re().is_match(clause) || body[..cue].trim_start().to_lowercase().starts_with("if ")
+    doc.cues().hypothetical.is_match(clause)
+        || body[..cue].trim_start().to_lowercase().starts_with("if ")
 }
 
-pub(super) fn is_negated(body: &str, cue: usize) -> bool {
+pub(super) fn is_negated(doc: &Doc<'_>, body: &str, cue: usize) -> bool {
     let window_start = super::floor_boundary(body, cue.saturating_sub(24));
-    if negation_re().is_match(&body[window_start..cue]) {
+    if doc
+        .cues()
+        .request_negation
+        .is_match(&body[window_start..cue])
+    {
         return true;
     }
     let after = &body[cue..];
@@ -570,14 +542,16 @@ pub(super) fn outcome_after(doc: &Doc<'_>, idx: usize, from: usize) -> Option<&'
     let mut window = vec![Span::new(from, doc.sentences[idx].span.end)];
     for j in idx + 1..(idx + 3).min(doc.sentences.len()) {
         let body = doc.sentence_text(j);
-        if request_verb_re().is_match(body) || request_noun_re().is_match(body) && j > idx + 1 {
+        if doc.cues().request_verb.is_match(body)
+            || doc.cues().request_noun.is_match(body) && j > idx + 1
+        {
             break;
         }
         window.push(doc.sentences[j].span);
     }
     let mut found: Vec<&'static str> = Vec::new();
     for span in window {
-        for caps in outcome_re().captures_iter(span.slice(doc.text)) {
+        for caps in doc.cues().outcome.captures_iter(span.slice(doc.text)) {
             for (group, word) in [
                 ("ff", "fact-finding"),
                 ("declined", "declined"),
@@ -600,7 +574,7 @@ pub(super) fn outcome_after(doc: &Doc<'_>, idx: usize, from: usize) -> Option<&'
 fn operation_in(doc: &Doc<'_>, idx: usize) -> Option<EntityRef> {
     let body = doc.sentence_text(idx);
     let start = doc.sentences[idx].span.start;
-    let cue = operation_re().find(body)?;
+    let cue = doc.cues().operation.find(body)?;
     target_state(
         doc,
         doc.mentions_in(idx),
@@ -608,11 +582,6 @@ fn operation_in(doc: &Doc<'_>, idx: usize) -> Option<EntityRef> {
     )
     .map(|m| m.entity)
 }
-
-regex!(
-    operation_re,
-    r"(?i)\b(?:operation|intervention|mission|deployment|peacekeepers|contingent|troops|forces)\b"
-);
 
 /// The state a deployment goes to: after "to"/"in"/"into" following the cue.
 fn target_state<'m>(doc: &Doc<'_>, mentions: &'m [Mention], cue: Span) -> Option<&'m Mention> {

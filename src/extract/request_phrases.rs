@@ -160,7 +160,7 @@ fn noun_agents<'m>(doc: &'m Doc<'_>, idx: usize) -> Vec<Found<'m>> {
         });
         let Some(agent_from) = link else { continue };
         if doc.is_hypothetical(idx, noun.start)
-            || is_negated(doc.sentence_text(idx), noun.start - sentence.start)
+            || is_negated(doc, doc.sentence_text(idx), noun.start - sentence.start)
         {
             continue;
         }
@@ -219,7 +219,7 @@ fn appeal_verbs<'m>(
             continue;
         };
         if doc.is_hypothetical(idx, verb.start)
-            || is_negated(doc.sentence_text(idx), verb.start - sentence.start)
+            || is_negated(doc, doc.sentence_text(idx), verb.start - sentence.start)
         {
             continue;
         }

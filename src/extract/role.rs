@@ -13,7 +13,8 @@
 //! phrase ("the country’s" resolves to the last state named).
 
 use crate::claim::{Claim, Object, Relation};
-use crate::mention::{lexicon, EntityClass, EntityRef, Mention, MentionKind};
+use crate::mention::lexicon::Lexicon;
+use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 
 use super::Doc;
@@ -428,7 +429,10 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     while title_words.last().is_some_and(|w| w == "of" || w == "and") {
         title_words.pop();
     }
-    if !title_words.iter().any(|w| lexicon::is_role_head(w)) {
+    if !title_words
+        .iter()
+        .any(|w| doc.entities.gazetteer.lexicon.is_role_head(w))
+    {
         return None;
     }
     let title_start = words.get(start).map_or(person.span.start, |w| w.span.start);
@@ -463,7 +467,7 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         }
     }
     let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
-    let title = normalise_title(&body_title(&refs));
+    let title = normalise_title(&body_title(&doc.entities.gazetteer.lexicon, &refs));
     // "Kremlin spokesman": a seat of government stays as written.
     if let Some(surface) = metonym_owner {
         let label = format!("{surface} {}", title.to_lowercase());
@@ -561,7 +565,7 @@ fn office_case(words: &[&str]) -> String {
 }
 
 /// "Foreign Ministry spokesman" → "Spokesman for the Foreign Ministry".
-fn body_title(words: &[&str]) -> String {
+fn body_title(lexicon: &Lexicon, words: &[&str]) -> String {
     let bodies = [
         "ministry",
         "council",
@@ -571,7 +575,7 @@ fn body_title(words: &[&str]) -> String {
         "service",
     ];
     if let Some(pos) = words.iter().rposition(|w| bodies.contains(w)) {
-        if pos + 1 < words.len() && words[pos + 1..].iter().any(|w| lexicon::is_role_head(w)) {
+        if pos + 1 < words.len() && words[pos + 1..].iter().any(|w| lexicon.is_role_head(w)) {
             let head = title_case(&words[pos + 1..]);
             let body = title_case(&words[..=pos]);
             return format!("{head} for the {body}");
@@ -771,14 +775,15 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
         .collect();
     let head_idx = words.iter().position(|(_, w)| {
         let bare = w.trim_end_matches(['’', '\'', 's']);
-        lexicon::is_role_head(w) && !RANKS.contains(&bare.to_lowercase().as_str())
+        doc.entities.gazetteer.lexicon.is_role_head(w)
+            && !RANKS.contains(&bare.to_lowercase().as_str())
     })?;
     // "the leaders of the two states, A and B": a plural head names no
     // one person's role.
     let head_word = words[head_idx].1.to_lowercase();
-    let plural = head_word
-        .strip_suffix('s')
-        .is_some_and(|singular| singular.len() > 2 && lexicon::is_role_head(singular));
+    let plural = head_word.strip_suffix('s').is_some_and(|singular| {
+        singular.len() > 2 && doc.entities.gazetteer.lexicon.is_role_head(singular)
+    });
     if plural {
         return None;
     }
@@ -863,7 +868,7 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         && tail.iter().all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && !TITLE_WORDS.contains(&w.to_lowercase().as_str())
-                && !lexicon::is_role_head(w)
+                && !doc.entities.gazetteer.lexicon.is_role_head(w)
         })
         && !doc.mentions_in(idx).iter().any(|m| {
             m.span.end == person.span.end + opener_match.end() + phrase_text.len()
@@ -890,10 +895,12 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         }
     }
     let first_words: Vec<&str> = phrase_text.split_whitespace().take(6).collect();
-    if !first_words
-        .iter()
-        .any(|w| lexicon::is_role_head(w.trim_end_matches(['’', '\''])))
-    {
+    if !first_words.iter().any(|w| {
+        doc.entities
+            .gazetteer
+            .lexicon
+            .is_role_head(w.trim_end_matches(['’', '\'']))
+    }) {
         return None;
     }
     // A bare comma ("X, commander of the joint staff,") needs the role noun
@@ -902,7 +909,7 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         let head_early = first_words
             .iter()
             .take(3)
-            .any(|w| lexicon::is_role_head(w) && !w.ends_with('s'));
+            .any(|w| doc.entities.gazetteer.lexicon.is_role_head(w) && !w.ends_with('s'));
         // "A, Chairman of X and Chief of Y Z": the titles before the next
         // comma run into another person's name: theirs, not A's.
         let start = person.span.end + opener_match.end();
@@ -914,7 +921,9 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
         });
         if !head_early
             || holds_person
-            || first_words.iter().any(|w| lexicon::is_cue_verb(w))
+            || first_words
+                .iter()
+                .any(|w| doc.entities.gazetteer.lexicon.is_cue_verb(w))
             || phrase_text.split_whitespace().count() > 10
         {
             return None;
@@ -992,7 +1001,10 @@ fn appointed(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Opt
     .unwrap_or(body.len());
     let title = &body[..end];
     let words: Vec<&str> = title.split_whitespace().collect();
-    let head_early = words.iter().take(4).any(|w| lexicon::is_role_head(w));
+    let head_early = words
+        .iter()
+        .take(4)
+        .any(|w| doc.entities.gazetteer.lexicon.is_role_head(w));
     if words.is_empty() || words.len() > 12 || !head_early || words.iter().any(|w| is_verb(w)) {
         return None;
     }
@@ -1043,7 +1055,7 @@ fn role_noun_relative(doc: &Doc<'_>, idx: usize, roles_so_far: &[Claim]) -> Vec<
             let before = &body[..at];
             let noun = before.rsplit(' ').next().unwrap_or("");
             if !before[..before.len() - noun.len()].ends_with("the ")
-                || !lexicon::is_role_head(noun)
+                || !doc.entities.gazetteer.lexicon.is_role_head(noun)
             {
                 continue;
             }

@@ -155,8 +155,13 @@ pub struct Gazetteer {
     demonyms: Vec<Option<String>>,
     /// Entity id → index.
     ids: std::collections::HashMap<String, usize>,
-    /// The phrasing knowledge the rules read (`ontology/phrasing.ttl`).
+    /// The phrasing knowledge the rules read (`ontology/phrasing.ttl`);
+    /// set with [`Gazetteer::set_phrases`].
     pub phrases: super::phrases::Phrasebook,
+    /// The cue patterns compiled from `phrases`.
+    pub cues: super::patterns::CuePatterns,
+    /// The word lists of names and titles, from `phrases`.
+    pub lexicon: super::lexicon::Lexicon,
     /// Labels that name articles of several treaties ("Article 4"), lower
     /// case, with every entity they name: the alliance in focus decides.
     shared_articles: std::collections::HashMap<String, Vec<usize>>,
@@ -273,8 +278,30 @@ impl Gazetteer {
             demonyms,
             ids,
             phrases: super::phrases::Phrasebook::default(),
+            cues: super::patterns::CuePatterns::default(),
+            lexicon: super::lexicon::Lexicon::default(),
             shared_articles,
         })
+    }
+
+    /// Sets the phrasing knowledge, and compiles its cue patterns with the
+    /// names of this gazetteer's alliances.
+    pub fn set_phrases(
+        &mut self,
+        phrases: super::phrases::Phrasebook,
+    ) -> Result<(), super::patterns::PatternError> {
+        let alliance_names: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|l| {
+                l.kind == LabelKind::Name && self.entities[l.entity].class == EntityClass::Alliance
+            })
+            .map(|l| l.text.clone())
+            .collect();
+        self.cues = super::patterns::CuePatterns::compile(&phrases, &alliance_names)?;
+        self.lexicon = super::lexicon::Lexicon::from_phrases(&phrases);
+        self.phrases = phrases;
+        Ok(())
     }
 
     /// The entity's main demonym ("Kyrgyz" for Kyrgyzstan), if it has one.
@@ -482,10 +509,14 @@ pub(crate) mod tests {
         ];
         let mut gazetteer = Gazetteer::new(entities, labels).unwrap();
         // The project's phrasing: the rules read their words from it.
-        gazetteer.phrases = crate::rdf::ontology::load_embedded()
-            .unwrap()
-            .gazetteer
-            .phrases;
+        gazetteer
+            .set_phrases(
+                crate::rdf::ontology::load_embedded()
+                    .unwrap()
+                    .gazetteer
+                    .phrases,
+            )
+            .unwrap();
         gazetteer
     }
 

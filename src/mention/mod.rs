@@ -9,6 +9,7 @@
 
 pub mod gazetteer;
 pub mod lexicon;
+pub mod patterns;
 pub mod phrases;
 
 use std::sync::OnceLock;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use crate::segment::Sentence;
 use crate::span::Span;
 pub use gazetteer::{Entity, EntityClass, Gazetteer, Label, LabelKind};
+use lexicon::Lexicon;
 
 /// A reference to an entity: the gazetteer's, or one found in the article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -408,7 +410,9 @@ pub fn find_mentions(
         .zip(taken_starts.windows(2))
     {
         let taken_here = &taken[taken_range[0]..taken_range[1]];
-        for (span, label) in person_candidates(text, sentence.span, words, taken_here) {
+        for (span, label) in
+            person_candidates(&gazetteer.lexicon, text, sentence.span, words, taken_here)
+        {
             let entity = entities.intern(slug(&label), label, EntityClass::Person);
             mentions.push(Mention {
                 span,
@@ -512,6 +516,7 @@ fn overlaps_any(sorted: &[Span], span: Span) -> bool {
 /// Capitalised name runs in a sentence, given its `words`, that the context
 /// marks as people; `taken` are the gazetteer mentions, in text order.
 fn person_candidates(
+    lexicon: &Lexicon,
     text: &str,
     sentence: Span,
     words: &[Word<'_>],
@@ -523,7 +528,7 @@ fn person_candidates(
         let start = i;
         let mut j = i;
         while j < words.len()
-            && is_name_word(words[j].text)
+            && is_name_word(lexicon, words[j].text)
             && !overlaps_any(taken, words[j].span)
             && (j == start || {
                 let gap = &text[words[j - 1].span.end..words[j].span.start];
@@ -537,7 +542,7 @@ fn person_candidates(
         }
         if j - start >= 2 {
             let span = Span::new(words[start].span.start, words[j - 1].span.end);
-            if looks_like_person(text, sentence, words, start, j) {
+            if looks_like_person(lexicon, text, sentence, words, start, j) {
                 let label = span.slice(text).to_string();
                 out.push((span, label));
             }
@@ -549,11 +554,12 @@ fn person_candidates(
     out
 }
 
-fn is_name_word(word: &str) -> bool {
-    is_capitalised(word) && !lexicon::is_non_name_capital(word)
+fn is_name_word(lexicon: &Lexicon, word: &str) -> bool {
+    is_capitalised(word) && !lexicon.is_non_name_capital(word)
 }
 
 fn looks_like_person(
+    lexicon: &Lexicon,
     text: &str,
     sentence: Span,
     words: &[Word<'_>],
@@ -564,18 +570,18 @@ fn looks_like_person(
     if start > 0 {
         let prev = &words[start - 1];
         let gap = &text[prev.span.end..words[start].span.start];
-        if gap.trim().is_empty() && lexicon::is_title(prev.text) {
+        if gap.trim().is_empty() && lexicon.is_title(prev.text) {
             return true;
         }
     }
     // A speech verb right after or right before: "X said", "said X".
     if let Some(next) = words.get(end) {
         let gap = &text[words[end - 1].span.end..next.span.start];
-        if gap.trim().is_empty() && lexicon::is_cue_verb(next.text) {
+        if gap.trim().is_empty() && lexicon.is_cue_verb(next.text) {
             return true;
         }
     }
-    if start > 0 && lexicon::is_cue_verb(words[start - 1].text) {
+    if start > 0 && lexicon.is_cue_verb(words[start - 1].text) {
         return true;
     }
     // A role apposition after: "X, a researcher at…", "X is a journalist".
@@ -591,7 +597,7 @@ fn looks_like_person(
         let first: Vec<&str> = rest.split_whitespace().take(2).collect();
         if first
             .iter()
-            .any(|w| lexicon::is_role_head(w.trim_end_matches(',')) && !w.ends_with('s'))
+            .any(|w| lexicon.is_role_head(w.trim_end_matches(',')) && !w.ends_with('s'))
         {
             return true;
         }
@@ -612,7 +618,7 @@ fn looks_like_person(
         || after.starts_with(" is an ")
         || after.starts_with(" is the ")
         || after.starts_with(", who ");
-    if appositive && after_words.iter().any(|w| lexicon::is_role_head(w)) {
+    if appositive && after_words.iter().any(|w| lexicon.is_role_head(w)) {
         return true;
     }
     // A role apposition before: "The speaker of the parliament, X".
@@ -621,7 +627,7 @@ fn looks_like_person(
         let clause = clause.rsplit([',', ';', ':', '(']).next().unwrap_or(clause);
         if clause
             .split(|c: char| !c.is_alphanumeric() && c != '-')
-            .any(lexicon::is_role_head)
+            .any(|w| lexicon.is_role_head(w))
         {
             return true;
         }

@@ -4,12 +4,24 @@
 //! gazetteer), so an analyst who meets a new phrasing adds a word there and
 //! rebuilds: the rules in `extract/` stay general mechanism.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-/// Named lists of phrases, each phrase lower case with single spaces.
+/// A set of words, hashed with FxHash: the rules look words up by the
+/// thousand per article, and the default SipHash costs more than the rest
+/// of the lookup for fixed lists.
+pub type WordSet = HashSet<String, rustc_hash::FxBuildHasher>;
+
+/// Named lists of phrases, each phrase lower case with single spaces, and
+/// named lists of patterns (alternatives of a regular expression).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Phrasebook {
     lists: BTreeMap<String, Vec<String>>,
+    /// The same phrases as sets, lower case, for lookups.
+    sets: BTreeMap<String, WordSet>,
+    /// The phrases as written, for lists whose case matters ("Chancellor"
+    /// before a name, but not "chancellor").
+    written: BTreeMap<String, WordSet>,
+    patterns: BTreeMap<String, Vec<String>>,
 }
 
 impl Phrasebook {
@@ -20,12 +32,32 @@ impl Phrasebook {
         if !phrase.chars().any(char::is_alphanumeric) {
             return;
         }
+        self.written
+            .entry(list.to_string())
+            .or_default()
+            .insert(phrase.clone());
         let phrases = self.lists.entry(list.to_string()).or_default();
         let phrase = phrase.to_lowercase();
         if !phrases.contains(&phrase) {
-            phrases.push(phrase);
+            phrases.push(phrase.clone());
             // Longest first: "is made up of" before "made up of".
             phrases.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            self.sets
+                .entry(list.to_string())
+                .or_default()
+                .insert(phrase);
+        }
+    }
+
+    /// Adds `pattern`, one alternative of a regular expression, to the
+    /// pattern list `list` (in the order given; blank ones are ignored).
+    pub fn insert_pattern(&mut self, list: &str, pattern: &str) {
+        let pattern = pattern.trim();
+        if !pattern.is_empty() {
+            let patterns = self.patterns.entry(list.to_string()).or_default();
+            if !patterns.iter().any(|p| p == pattern) {
+                patterns.push(pattern.to_string());
+            }
         }
     }
 
@@ -34,9 +66,27 @@ impl Phrasebook {
         self.lists.get(list).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether `word` (compared ignoring ASCII case) is one of `list`.
+    /// The patterns of pattern list `list`, in the order given.
+    pub fn patterns(&self, list: &str) -> &[String] {
+        self.patterns.get(list).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `word` (compared ignoring case) is one of `list`.
     pub fn contains(&self, list: &str, word: &str) -> bool {
-        self.get(list).iter().any(|p| p.eq_ignore_ascii_case(word))
+        let Some(set) = self.sets.get(list) else {
+            return false;
+        };
+        if word.bytes().any(|b| b.is_ascii_uppercase()) || !word.is_ascii() {
+            set.contains(&word.to_lowercase())
+        } else {
+            set.contains(word)
+        }
+    }
+
+    /// The set of `list` as written, case and all (empty for an unknown
+    /// list).
+    pub fn written(&self, list: &str) -> WordSet {
+        self.written.get(list).cloned().unwrap_or_default()
     }
 
     /// The names of the lists.

@@ -39,6 +39,9 @@ pub enum OntologyError {
         /// The folder.
         path: PathBuf,
     },
+    /// A pattern list of the phrasing does not compile.
+    #[error(transparent)]
+    Pattern(#[from] crate::mention::patterns::PatternError),
     /// The gazetteer automaton could not be built.
     #[error("cannot build the gazetteer automaton: {0}")]
     Automaton(#[from] aho_corasick::BuildError),
@@ -162,6 +165,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let force_of = format!("{AKG}forceOf");
     let nationality = format!("{AKG}nationality");
     let phrase = format!("{AKG}phrase");
+    let pattern = format!("{AKG}pattern");
     let requests_assistance = format!("{AKG}invocationRequestsAssistance");
     let founded_in = format!("{AKG}foundedIn");
     let predecessor = format!("{AKG}predecessor");
@@ -186,6 +190,8 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         if let (Some(list), Term::Literal(l)) = (subject.as_str().strip_prefix(LEX), &quad.object) {
             if predicate == phrase {
                 phrases.insert(list, l.value());
+            } else if predicate == pattern {
+                phrases.insert_pattern(list, l.value());
             }
             continue;
         }
@@ -263,7 +269,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         }
     }
     let mut gazetteer = Gazetteer::new(entities, labels)?;
-    gazetteer.phrases = phrases;
+    gazetteer.set_phrases(phrases)?;
     Ok(gazetteer)
 }
 

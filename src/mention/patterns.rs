@@ -1,0 +1,249 @@
+//! Cue patterns: the regular expressions that find the triggers of the
+//! extraction rules ("quit the organization", "asked Moscow for help",
+//! "killed 12 soldiers"). Their words live in the pattern lists of
+//! `ontology/phrasing.ttl` (`akg:pattern`, each one alternative in the
+//! `regex` crate's syntax); what stays here is the shape that the rules
+//! read back (a captured number, a named outcome group), with `%list%`
+//! where a list's alternatives go. `%allianceName%` stands for every name of
+//! every alliance in the gazetteer, so a new alliance needs no pattern.
+//!
+//! They are compiled once, when the ontology is loaded.
+
+use regex::Regex;
+
+use super::phrases::Phrasebook;
+
+/// A pattern list that does not compile.
+#[derive(Debug, thiserror::Error)]
+#[error("the phrasing patterns of {template} do not compile ({message}); fix the akg:pattern lists it names in ontology/phrasing.ttl")]
+pub struct PatternError {
+    /// The pattern's template, with its list names.
+    pub template: &'static str,
+    /// The regex crate's message.
+    pub message: String,
+}
+
+/// The compiled cue patterns.
+#[derive(Clone, Debug)]
+pub struct CuePatterns {
+    /// An invocation of a treaty article: "invoked", "appealed under".
+    pub invoke: Regex,
+    /// A verb phrase of a request for help: "called on the bloc for help".
+    pub request_verb: Regex,
+    /// A noun phrase of a request: "a request for military assistance".
+    pub request_noun: Regex,
+    /// A modal or condition word ("could", "if"): case matters.
+    pub hypothetical: Regex,
+    /// A negation of a request: "failed to", "did not".
+    pub request_negation: Regex,
+    /// An outcome of a request, in the named groups `ff`, `declined`,
+    /// `ignored` and `granted`.
+    pub outcome: Regex,
+    /// A deployment: "deployed", "sent troops", "stationed".
+    pub deploy: Regex,
+    /// A number of troops, in the group `n`: "about 2,500 troops".
+    pub troops: Regex,
+    /// A noun for an operation or the forces of one.
+    pub operation: Regex,
+    /// A membership cue: "members", "made up of".
+    pub member: Regex,
+    /// A withdrawal cue: "quit", "suspended its membership".
+    pub leave: Regex,
+    /// A cue of a treaty's signatories: "signed", "acceded to".
+    pub treaty_signed: Regex,
+    /// A word of armed conflict: "clashes", "shelling".
+    pub clash: Regex,
+    /// A death toll, in the group `n`: "at least 24 people were killed".
+    pub deaths: Regex,
+    /// A death toll after the verb, in the group `k`: "killing 12 soldiers".
+    pub killed: Regex,
+    /// Cancelled exercises: "called off … drills".
+    pub cancelled_exercise: Regex,
+    /// Support of one state for another: "backs", "supported".
+    pub support: Regex,
+    /// A military base.
+    pub base: Regex,
+    /// A vote, in the group `pos`: "voted against", "abstained".
+    pub vote: Regex,
+}
+
+/// The templates, in the order of the fields of [`CuePatterns`].
+const TEMPLATES: [&str; 19] = [
+    r"(?i)\b(?:formally\s+)?(?:%invokeCue%)\b",
+    r"(?i)\b(?:%requestVerb%)",
+    r"(?i)\b(?:%requestNoun%)",
+    r"\b(?:%hypotheticalWord%)\b",
+    r"(?i)\b(?:%requestNegation%)\b",
+    r"(?i)(?P<ff>%outcomeFactFinding%)|(?P<declined>%outcomeDeclined%)|(?P<ignored>%outcomeIgnored%)|(?P<granted>%outcomeGranted%)",
+    r"(?i)\b(?:%deployCue%)\b",
+    r"(?i)\b(?:%approximately%)?\s*(?P<n>\d{1,3}(?:[,.\s]\d{3})+|\d+)\s+(?:\w+\s+)?(?:%troopNoun%)\b",
+    r"(?i)\b(?:%operationNoun%)\b",
+    r"(?i)\b(?:(?:%memberQualifier%)\s+)?(?:%memberCue%)\b",
+    r"(?i)\b(?:%leaveCue%)\b",
+    r"(?i)\b(?:%treatyCue%)\b",
+    r"(?i)\b(?:%clashCue%)\b",
+    r"(?i)(?:(?:%approximately%)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:%casualtyNoun%)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:%deathWord%)\b",
+    r"(?i)\b(?:%killVerb%)\s+(?:(?:%approximately%)\s+)?(?P<k>\d{1,3}(?:,\d{3})+|\d+)\s+(?:%casualtyNoun%)",
+    r"(?i)\b(?:%cancelVerb%)\b[^.]{0,80}?\b(?:%exerciseNoun%)\b",
+    r"(?i)\b(?:%supportVerb%)\b",
+    r"(?i)\b(?:\d+(?:st|nd|rd|th)\s+)?(?:military\s+)?(?:%baseNoun%)\b",
+    r"(?i)\b(?P<pos>%voteCue%)\b",
+];
+
+/// A pattern that matches nothing: an empty or unknown list.
+const NOTHING: &str = r"[^\s\S]";
+
+impl CuePatterns {
+    /// Compiles the patterns from `phrases` and the names of the alliances.
+    pub fn compile(phrases: &Phrasebook, alliance_names: &[String]) -> Result<Self, PatternError> {
+        let mut names: Vec<String> = alliance_names.iter().map(|n| regex::escape(n)).collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        let names = if names.is_empty() {
+            NOTHING.to_string()
+        } else {
+            names.join("|")
+        };
+        let mut compiled = Vec::with_capacity(TEMPLATES.len());
+        for template in TEMPLATES {
+            let pattern = expand(template, phrases, &names, 0);
+            let re = Regex::new(&ascii_boundaries(&pattern)).map_err(|e| PatternError {
+                template,
+                message: e.to_string(),
+            })?;
+            compiled.push(re);
+        }
+        let mut it = compiled.into_iter();
+        let mut next = || it.next().unwrap_or_else(never);
+        Ok(CuePatterns {
+            invoke: next(),
+            request_verb: next(),
+            request_noun: next(),
+            hypothetical: next(),
+            request_negation: next(),
+            outcome: next(),
+            deploy: next(),
+            troops: next(),
+            operation: next(),
+            member: next(),
+            leave: next(),
+            treaty_signed: next(),
+            clash: next(),
+            deaths: next(),
+            killed: next(),
+            cancelled_exercise: next(),
+            support: next(),
+            base: next(),
+            vote: next(),
+        })
+    }
+}
+
+impl Default for CuePatterns {
+    /// Patterns that match nothing: no phrasing loaded.
+    fn default() -> Self {
+        #[allow(clippy::expect_used)] // invariant: tested; empty lists leave the templates valid
+        CuePatterns::compile(&Phrasebook::default(), &[]).expect("templates compile")
+    }
+}
+
+/// A regex that matches nothing.
+fn never() -> Regex {
+    #[allow(clippy::expect_used)] // invariant: a constant pattern that compiles
+    Regex::new(NOTHING).expect("the empty class compiles")
+}
+
+/// `template` with each `%list%` replaced by the alternatives of that
+/// pattern list (themselves expanded, three levels deep at most) and
+/// `%allianceName%` by `names`.
+fn expand(template: &str, phrases: &Phrasebook, names: &str, depth: usize) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('%') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('%') else { break };
+        let name = &after[..close];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            out.push_str(&rest[..=open]);
+            rest = after;
+            continue;
+        }
+        out.push_str(&rest[..open]);
+        let alternatives = if name == "allianceName" {
+            names.to_string()
+        } else {
+            let list = phrases.patterns(name);
+            if list.is_empty() || depth >= 3 {
+                NOTHING.to_string()
+            } else {
+                list.iter()
+                    .map(|p| expand(p, phrases, names, depth + 1))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            }
+        };
+        out.push_str("(?:");
+        out.push_str(&alternatives);
+        out.push(')');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Rewrites `\b` as the ASCII word boundary `(?-u:\b)`: a Unicode `\b`
+/// stops the regex crate's lazy DFA at the first non-ASCII character (every
+/// curly quote and dash of a news article). Around English cue words and
+/// digits the two agree.
+fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_fill_their_places_and_an_empty_list_matches_nothing() {
+        let mut phrases = Phrasebook::default();
+        phrases.insert_pattern("leaveCue", "quit");
+        phrases.insert_pattern("leaveCue", r"pulled\s+out");
+        phrases.insert_pattern("memberCue", "members?");
+        phrases.insert_pattern(
+            "requestVerb",
+            r"appeal(?:ed)?\s+to\s+(?:the\s+)?%allianceName%",
+        );
+        let patterns = CuePatterns::compile(&phrases, &["Southern Pact".to_string()]).unwrap();
+        assert!(patterns.leave.is_match("Georgia pulled  out in 1999"));
+        assert!(!patterns.leave.is_match("a quitter"));
+        assert!(patterns.member.is_match("a Member"));
+        assert!(patterns
+            .request_verb
+            .is_match("it appealed to the Southern Pact"));
+        assert!(!patterns.clash.is_match("clashes"));
+        assert!(!patterns.clash.is_match(""));
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_is_named() {
+        let mut phrases = Phrasebook::default();
+        phrases.insert_pattern("clashCue", "clash(");
+        let err = CuePatterns::compile(&phrases, &[]).unwrap_err();
+        assert!(err.to_string().contains("%clashCue%"), "{err}");
+    }
+
+    #[test]
+    fn the_project_phrasing_compiles() {
+        let gazetteer = crate::rdf::ontology::load_embedded().unwrap().gazetteer;
+        let p = &gazetteer.cues;
+        assert!(p.leave.is_match("Uzbekistan suspended its membership"));
+        assert!(p.request_verb.is_match("Armenia appealed to the CSTO"));
+        let caps = p.troops.captures("about 2,500 troops").unwrap();
+        assert_eq!(&caps["n"], "2,500");
+        assert!(p
+            .outcome
+            .captures("the bloc turned the request down")
+            .unwrap()
+            .name("declined")
+            .is_some());
+    }
+}
