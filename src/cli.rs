@@ -337,7 +337,7 @@ fn parse_binding(text: &str) -> Result<(String, String), String> {
             Ok((name.to_owned(), value.to_owned()))
         }
         _ => Err(format!(
-            "{text:?} is not a binding; give NAME=VALUE, e.g. alliance=NATO or asOf=2010-06-01"
+            "{text:?} is not a binding; give NAME=VALUE, e.g. asOf=2010-06-01"
         )),
     }
 }
