@@ -225,9 +225,24 @@ pub enum AnalysisError {
     },
 }
 
-/// Runs the analysis. `alliance` names the alliance (case-insensitive);
-/// by default it is the one with the most members.
-pub fn analyze(network: &Network, alliance: Option<&str>) -> Result<Analysis, AnalysisError> {
+/// The alliance a user asked for: the name as given, and the IRIs of the
+/// entities it is a label or alias of (`trace::entities_named`), so that
+/// "North Atlantic Alliance" finds the node labelled "NATO".
+#[derive(Clone, Debug, Default)]
+pub struct AllianceName<'a> {
+    /// The name as given; it also matches a node's label, ignoring case.
+    pub name: &'a str,
+    /// The IRIs the name resolves to in the store.
+    pub iris: Vec<String>,
+}
+
+/// Runs the analysis. `alliance` names the alliance (by an IRI it resolves
+/// to, or its label, ignoring case); by default it is the one with the most
+/// members.
+pub fn analyze(
+    network: &Network,
+    alliance: Option<&AllianceName<'_>>,
+) -> Result<Analysis, AnalysisError> {
     let alliance_node = choose_alliance(network, alliance)?;
     let alliance = alliance_node.map(|node| member_conflicts(network, node));
     let entities = centrality(network);
@@ -277,7 +292,7 @@ fn members(network: &Network, alliance: NodeIndex) -> BTreeSet<NodeIndex> {
 
 fn choose_alliance(
     network: &Network,
-    name: Option<&str>,
+    name: Option<&AllianceName<'_>>,
 ) -> Result<Option<NodeIndex>, AnalysisError> {
     let g = &network.graph;
     let alliances: Vec<(NodeIndex, usize)> = g
@@ -288,14 +303,21 @@ fn choose_alliance(
         .collect();
     match name {
         Some(name) => {
-            let wanted = name.to_lowercase();
-            let found = g.node_indices().find(|&n| {
-                g[n].kind == EntityType::Alliance && g[n].label.to_lowercase() == wanted
-            });
+            let wanted = name.name.trim().to_lowercase();
+            let is_alliance = |n: &NodeIndex| g[*n].kind == EntityType::Alliance;
+            let found = g
+                .node_indices()
+                .filter(is_alliance)
+                .find(|&n| name.iris.contains(&g[n].iri))
+                .or_else(|| {
+                    g.node_indices()
+                        .filter(is_alliance)
+                        .find(|&n| g[n].label.to_lowercase() == wanted)
+                });
             match found {
                 Some(node) => Ok(Some(node)),
                 None => Err(AnalysisError::NoAlliance {
-                    name: name.to_owned(),
+                    name: name.name.to_owned(),
                     known: alliances
                         .iter()
                         .map(|(n, _)| g[*n].label.as_str())
@@ -1123,14 +1145,22 @@ mod tests {
         );
         assert_eq!((b.balanced, b.frustration_index), (false, 1));
         assert!(b.camps[0].contains(&"Pact".to_owned()));
-        assert!(analyze(&network, Some("nato")).is_err());
+        let named = |name: &'static str, iris: &[&str]| AllianceName {
+            name,
+            iris: iris.iter().map(|iri| iri.to_string()).collect(),
+        };
+        let chosen = |name: AllianceName<'_>| {
+            analyze(&network, Some(&name)).map(|a| a.alliance.map(|m| m.alliance))
+        };
+        assert!(chosen(named("nato", &[])).is_err());
+        assert_eq!(chosen(named("pact", &[])).unwrap().as_deref(), Some("Pact"));
+        // An alias resolves to the node's IRI; the label need not match.
+        let pact_iri = network.graph[network.find("Pact").unwrap()].iri.clone();
         assert_eq!(
-            analyze(&network, Some("pact"))
+            chosen(named("The Pact Organisation", &[&pact_iri]))
                 .unwrap()
-                .alliance
-                .unwrap()
-                .alliance,
-            "Pact"
+                .as_deref(),
+            Some("Pact")
         );
     }
 }

@@ -65,6 +65,12 @@ pub enum Command {
         /// Stop the query after this many seconds (0: no limit).
         #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
         timeout: f64,
+        /// Bind ?NAME to VALUE before evaluation (repeatable): `<IRI>`,
+        /// `ent:Name`, or a plain string such as `NATO` or `2010-06-01`.
+        /// ?NAME must be in the SELECT clause; the value is never spliced
+        /// into the query text. Saved queries say which names they take.
+        #[arg(long, value_name = "NAME=VALUE", value_parser = parse_binding)]
+        bind: Vec<(String, String)>,
     },
     /// Print one row per claim: article, relation, subject, object, date,
     /// value, evidence.
@@ -319,6 +325,19 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         Ok(seconds) if seconds >= 0.0 => Ok(seconds),
         _ => Err(format!(
             "{text:?} is not a number of seconds; give 0 or more, e.g. 30 or 0.5 (0: no limit)"
+        )),
+    }
+}
+
+/// `NAME=VALUE`, split at the first `=`; a leading `?` or `$` is dropped.
+fn parse_binding(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            let name = name.trim().trim_start_matches(['?', '$']);
+            Ok((name.to_owned(), value.to_owned()))
+        }
+        _ => Err(format!(
+            "{text:?} is not a binding; give NAME=VALUE, e.g. asOf=2010-06-01"
         )),
     }
 }

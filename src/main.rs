@@ -8,7 +8,7 @@ mod cli;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -145,37 +145,8 @@ fn run() -> Result<ExitCode> {
             execute,
             format,
             timeout,
-        } => {
-            let sparql = match (file, execute) {
-                (Some(path), None) => std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read query file {}", path.display()))?,
-                (None, Some(text)) => text,
-                _ => anyhow::bail!("give a query file or -e 'SPARQL'; see 'akg query --help'"),
-            };
-            let oxi = store.open_read()?;
-            let format = match format {
-                Some(f) => output_format(f),
-                None if io::stdout().is_terminal() => OutputFormat::Table,
-                None => OutputFormat::Tsv,
-            };
-            // 0, or more than a Duration holds (inf), is no limit.
-            let timeout = Duration::try_from_secs_f64(timeout)
-                .ok()
-                .filter(|timeout| !timeout.is_zero());
-            if let Some(timeout) = timeout {
-                query_deadline(timeout);
-            }
-            let options = QueryOptions {
-                format,
-                timeout,
-                ..QueryOptions::default()
-            };
-            // Not locked: the query writes from a thread of its own.
-            let mut out = BufWriter::new(io::stdout());
-            query::run(&oxi, &sparql, &options, &mut out)?;
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
+            bind,
+        } => cmd_query(&store, file, execute, format, timeout, &bind),
         Command::Facts { format } => {
             let oxi = store.open_read()?;
             let rows = facts::fact_rows(&oxi)?;
@@ -252,8 +223,19 @@ fn run() -> Result<ExitCode> {
             alliance,
             format,
         } => {
-            let network = Network::load(&store.open_read()?, &view_filter(view))?;
-            let result = analysis::analyze(&network, alliance.as_deref())?;
+            let oxi = store.open_read()?;
+            let network = Network::load(&oxi, &view_filter(view))?;
+            let alliance = match alliance.as_deref() {
+                Some(name) => Some(analysis::AllianceName {
+                    name,
+                    iris: trace::entities_named(&oxi, name)?
+                        .into_iter()
+                        .map(|iri| iri.into_string())
+                        .collect(),
+                }),
+                None => None,
+            };
+            let result = analysis::analyze(&network, alliance.as_ref())?;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             match format {
@@ -351,6 +333,54 @@ fn run() -> Result<ExitCode> {
         }
         Command::Eval(args) => cmd_eval(&store, &args),
     }
+}
+
+/// `akg query`: one query from a file or `-e`, with `--bind` values, to
+/// standard output.
+fn cmd_query(
+    store: &StoreDir,
+    file: Option<PathBuf>,
+    execute: Option<String>,
+    format: Option<QueryFormat>,
+    timeout: f64,
+    bind: &[(String, String)],
+) -> Result<ExitCode> {
+    let sparql = match (file, execute) {
+        (Some(path), None) => std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read query file {}", path.display()))?,
+        (None, Some(text)) => text,
+        _ => anyhow::bail!("give a query file or -e 'SPARQL'; see 'akg query --help'"),
+    };
+    let bindings = bind
+        .iter()
+        .map(|(name, value)| {
+            let term = query::binding_term(value).with_context(|| format!("--bind {name}"))?;
+            Ok((name.as_str(), term))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let oxi = store.open_read()?;
+    let format = match format {
+        Some(f) => output_format(f),
+        None if io::stdout().is_terminal() => OutputFormat::Table,
+        None => OutputFormat::Tsv,
+    };
+    // 0, or more than a Duration holds (inf), is no limit.
+    let timeout = Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|timeout| !timeout.is_zero());
+    if let Some(timeout) = timeout {
+        query_deadline(timeout);
+    }
+    let options = QueryOptions {
+        format,
+        timeout,
+        ..QueryOptions::default()
+    };
+    // Not locked: the query writes from a thread of its own.
+    let mut out = BufWriter::new(io::stdout());
+    query::run_with_bindings(&oxi, &sparql, &bindings, &options, &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `akg eval`: scores the store's claims against a gold file; exit code 1

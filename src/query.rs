@@ -44,7 +44,7 @@ use std::time::Duration;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNode, Term, Variable};
+use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
     CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, QuerySolutionIter,
@@ -369,6 +369,14 @@ pub enum QueryError {
         /// The name as given.
         name: String,
     },
+    /// A binding's value is not a valid term.
+    #[error("{value:?} is not a valid IRI ({message}); give <IRI>, prefix:name or a plain value")]
+    InvalidBinding {
+        /// The value as given.
+        value: String,
+        /// Why it is not valid.
+        message: String,
+    },
     /// A bound variable does not appear in the query's `SELECT` clause.
     #[error("variable ?{name} is bound but not selected; add it to the SELECT clause")]
     BindingNotSelected {
@@ -542,6 +550,33 @@ pub fn values_clause(bindings: &[(&str, Term)]) -> Result<String, QueryError> {
         names.join(" "),
         terms.join(" ")
     ))
+}
+
+/// The term a command-line binding (`akg query --bind NAME=VALUE`) gives:
+/// `<iri>` is that IRI, `ent:Local` (any prefix of the saved queries) the
+/// IRI it abbreviates, and anything else a plain string literal, so
+/// `--bind alliance=NATO` and `--bind asOf=2010-06-01` bind strings the
+/// query compares with `STR` or `LCASE`.
+pub fn binding_term(value: &str) -> Result<Term, QueryError> {
+    let invalid = |message: String| QueryError::InvalidBinding {
+        value: value.to_owned(),
+        message,
+    };
+    if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+        return NamedNode::new(iri)
+            .map(Term::from)
+            .map_err(|err| invalid(err.to_string()));
+    }
+    let expanded = value.split_once(':').and_then(|(prefix, local)| {
+        let (_, namespace) = PREFIXES.iter().find(|(known, _)| *known == prefix)?;
+        Some(format!("{namespace}{local}"))
+    });
+    match expanded {
+        Some(iri) => NamedNode::new(iri)
+            .map(Term::from)
+            .map_err(|err| invalid(err.to_string())),
+        None => Ok(Literal::new_simple_literal(value).into()),
+    }
 }
 
 /// Shows a term compactly, as the table format does: `ent:Armenia` and

@@ -385,7 +385,24 @@ pub fn parse_relation(name: &str) -> Result<Relation, TraceError> {
 /// The entities whose preferred label (or else alternative label) is
 /// `name`, ignoring case.
 fn resolve(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
+    let found = entities_named(store, name)?;
+    if found.is_empty() {
+        return Err(TraceError::NoEntity {
+            name: name.to_owned(),
+            suggestions: suggestions(store, name.trim())?,
+        });
+    }
+    Ok(found)
+}
+
+/// The entities whose preferred label is `name`, ignoring case, or else
+/// those whose alternative label it is; none for an empty or unknown name.
+/// The name reaches SPARQL as a bound value only.
+pub fn entities_named(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
     let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Ok(Vec::new());
+    }
     let bindings = [("name", Literal::new_simple_literal(trimmed).into())];
     let (_, rows) = select(
         store,
@@ -409,12 +426,6 @@ fn resolve(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
     } else {
         preferred
     };
-    if found.is_empty() || trimmed.is_empty() {
-        return Err(TraceError::NoEntity {
-            name: name.to_owned(),
-            suggestions: suggestions(store, trimmed)?,
-        });
-    }
     Ok(found.into_iter().collect())
 }
 

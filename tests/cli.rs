@@ -30,10 +30,11 @@ fn members_query_lists_the_six_members_with_sources() {
         seed_store(),
         &["query", "queries/members.rq", "--format", "tsv"],
     );
+    // Columns: alliance, state, reports, sources.
     let states: Vec<&str> = out
         .lines()
         .skip(1)
-        .map(|l| l.split('\t').next().unwrap_or(""))
+        .map(|l| l.split('\t').nth(1).unwrap_or(""))
         .collect();
     for member in [
         "Armenia",

@@ -51,11 +51,12 @@ fn outside(quads: &[String], article: &str) -> Vec<String> {
 /// Russia's membership reports (summed article counts of its facts) per `members.rq`.
 fn russia_reports(store: &Path) -> u32 {
     let members = ok(store, &["query", "queries/members.rq", "--format", "tsv"]);
+    // Columns: alliance, state, reports, sources.
     let row = members
         .lines()
-        .find(|l| l.starts_with("\"Russia\""))
+        .find(|l| l.split('\t').nth(1) == Some("\"Russia\"@en"))
         .unwrap_or_else(|| panic!("no Russia row:\n{members}"));
-    let cell = row.split('\t').nth(1).unwrap_or_default();
+    let cell = row.split('\t').nth(2).unwrap_or_default();
     cell.trim_matches('"')
         .split('"')
         .next()

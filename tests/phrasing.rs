@@ -28,22 +28,18 @@ fn members(corpus: &std::path::Path, ontology: &std::path::Path) -> Vec<String> 
 #[test]
 fn a_membership_verb_added_to_the_phrase_list_finds_new_members() {
     let dir = crate::util::tempdir();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("a.txt"),
-        "Leaders met in Minsk.\n\nThe CSTO federates Armenia, Belarus and Tajikistan under one command.\n",
-    )
-    .unwrap();
+    let corpus = crate::util::write_corpus(
+        dir.path(),
+        &[(
+            "a.txt",
+            "Leaders met in Minsk.\n\nThe CSTO federates Armenia, Belarus and Tajikistan under one command.\n",
+        )],
+    );
     // The project's ontology as it is: "federates" is no membership verb.
     let stock = dir.path().join("stock");
     let taught = dir.path().join("taught");
     for target in [&stock, &taught] {
-        std::fs::create_dir(target).unwrap();
-        for entry in std::fs::read_dir(root().join("ontology")).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
-        }
+        crate::util::copy_files(&root().join("ontology"), target);
     }
     assert!(members(&corpus, &stock).is_empty());
     // One phrase more, as an analyst would write it.

@@ -5,6 +5,7 @@
 
 mod util;
 
+mod alliances;
 mod cli;
 mod eval;
 mod fixtures;

@@ -66,3 +66,25 @@ pub fn unseen_store() -> &'static Path {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
+
+/// A corpus folder `dir/corpus` with one file per (name, text).
+pub fn write_corpus(dir: &Path, articles: &[(&str, &str)]) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for (name, text) in articles {
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    corpus
+}
+
+/// Copies the files of `from` (not its subfolders) into `to`, made if
+/// missing: a copy of ontology/ to extend, as an analyst would.
+pub fn copy_files(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}

@@ -439,18 +439,19 @@ fn conflicts_show_the_september_2022_death_tolls() {
 #[test]
 fn conflicts_between_two_articles() {
     let dir = tempdir();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    std::fs::write(
-        corpus.join("a1.txt"),
-        "Border fighting flares again\n\nFighting on the Armenia-Azerbaijan border in September 2022 left at least 99 people dead, officials said.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        corpus.join("a2.txt"),
-        "A deadly week in the Caucasus\n\nClashes between Armenia and Azerbaijan killed more than 200 soldiers in September 2022, according to both governments.\n",
-    )
-    .unwrap();
+    let corpus = crate::util::write_corpus(
+        dir.path(),
+        &[
+            (
+                "a1.txt",
+                "Border fighting flares again\n\nFighting on the Armenia-Azerbaijan border in September 2022 left at least 99 people dead, officials said.\n",
+            ),
+            (
+                "a2.txt",
+                "A deadly week in the Caucasus\n\nClashes between Armenia and Azerbaijan killed more than 200 soldiers in September 2022, according to both governments.\n",
+            ),
+        ],
+    );
     let store = dir.path().join("store");
     ok(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
     let table = ok(&store, &["conflicts"]);

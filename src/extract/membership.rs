@@ -14,6 +14,7 @@
 //!   the state a current member gives *former member of* the treaty.
 
 use crate::claim::{Claim, Object, Relation};
+use crate::corpus::PartialDate;
 use crate::mention::{EntityClass, EntityRef, Mention};
 use crate::span::Span;
 
@@ -173,10 +174,13 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     && matches!(doc.class(m), EntityClass::Alliance | EntityClass::Treaty)
             });
             let target = named_target.map(|m| m.entity).unwrap_or(alliance);
-            // "left the Collective Security Treaty": named right after the cue.
-            let names_target = named_target
-                .is_some_and(|m| text[cue.end..m.span.start].split_whitespace().count() <= 3);
-            let about_membership = names_target || cue_text.contains("member") || {
+            // "left the Collective Security Treaty": named right after the cue,
+            // or one of the words that stand for an alliance or treaty.
+            let words_to_target =
+                named_target.map(|m| text[cue.end..m.span.start].split_whitespace().count());
+            // Within the first four words: "quit the X", "pulled out of the X".
+            let target_near = words_to_target.is_some_and(|n| n <= 4);
+            let about_membership = target_near || cue_text.contains("member") || {
                 let after = &text[cue.end..sentence.span.end];
                 let after_lower = after.to_lowercase();
                 [
@@ -185,11 +189,8 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     "the bloc",
                     "the alliance",
                     "the group",
-                    "the csto",
                     "the treaty",
                     "membership",
-                    "the cst",
-                    "csto",
                 ]
                 .iter()
                 .any(|t| {
@@ -250,9 +251,13 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     next_start = m.span.start;
                 }
             }
-            // Only a year stated in the clause: "quit … in 2012", "seven years later".
-            let date =
-                super::dates::nearest(&doc.dates[idx], cue.end).filter(|d| d.month.is_none());
+            // Only a year stated in the clause: "quit … in 2012", "seven years
+            // later"; one after the cue first ("A, a member since 2005, quit
+            // in 2019" left in 2019).
+            let date = clause_dates(doc, idx, *cue)
+                .next()
+                .or_else(|| super::dates::nearest(&doc.dates[idx], cue.end))
+                .filter(|d| d.month.is_none());
             // Left before the alliance became an organisation ("quit in
             // 1999", or a year its context gives): left its treaty.
             let left_in = date.or_else(|| doc.date_near(idx, cue.end)).map(|d| d.year);
@@ -361,9 +366,10 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             if list.is_empty() {
                 continue;
             }
+            let joined_on = accession_date(doc, idx, cue_span);
             for m in list {
                 let span = m.span.cover(cue_span);
-                out.push(doc.claim(
+                let mut claim = doc.claim(
                     Relation::MemberOf,
                     m.entity,
                     Object::Entity(alliance),
@@ -371,7 +377,9 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     span,
                     "membership.list",
                     0.85,
-                ));
+                );
+                claim.date = joined_on;
+                out.push(claim);
                 current_members.push(m.entity);
             }
         }
@@ -493,17 +501,83 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         .map(|c| (c.sentence, c.subject))
         .collect();
     out.retain(|c| c.relation != Relation::MemberOf || !former.contains(&(c.sentence, c.subject)));
-    // One claim per state, alliance and sentence, however many rules found it.
+    // One claim per state, alliance and sentence, however many rules found
+    // it: the first, with the first date any of them gives (one rule finds
+    // the list, another the accession's year).
     let mut seen: Vec<(usize, Relation, EntityRef, Object)> = Vec::new();
-    out.retain(|c| {
-        let key = (c.sentence, c.relation, c.subject, c.object.clone());
-        let new = !seen.contains(&key);
-        if new {
-            seen.push(key);
+    let mut kept: Vec<Claim> = Vec::new();
+    for claim in out {
+        let key = (
+            claim.sentence,
+            claim.relation,
+            claim.subject,
+            claim.object.clone(),
+        );
+        match seen.iter().position(|k| *k == key) {
+            Some(at) => {
+                kept[at].date = kept[at].date.or(claim.date);
+            }
+            None => {
+                seen.push(key);
+                kept.push(claim);
+            }
         }
-        new
-    });
-    out
+    }
+    kept
+}
+
+/// The date of an accession that a membership cue states: "A became the
+/// 29th member of X in 2017" (the first date of the clause after the cue,
+/// when "became", "becomes" or "become" stands just before it), "A, a member
+/// of X since 1952" (a date right after "since" in that clause). A
+/// membership stated without either ("A is a member") has no date: it says
+/// nothing about when A joined.
+fn accession_date(doc: &Doc<'_>, idx: usize, cue: Span) -> Option<PartialDate> {
+    let text = doc.text;
+    let sentence = doc.sentences[idx].span;
+    let before_start = super::ceil_boundary(text, cue.start.saturating_sub(32).max(sentence.start));
+    let before = text[before_start..cue.start].to_lowercase();
+    let became = before
+        .split_whitespace()
+        .any(|w| matches!(w, "became" | "becomes" | "become"));
+    if became && !doc.is_hypothetical(idx, cue.start) {
+        return clause_dates(doc, idx, cue).next();
+    }
+    doc.dates[idx]
+        .iter()
+        .filter(|d| d.span.start >= cue.end && d.span.end <= clause_end(doc, idx, cue))
+        .find(|d| {
+            text[cue.end..d.span.start]
+                .to_lowercase()
+                .trim_end()
+                .ends_with(" since")
+        })
+        .map(|d| d.date)
+}
+
+/// Where the clause after a cue ends: at the next comma, semicolon, dash,
+/// parenthesis or coordinating "and", "but", "while", else with the sentence.
+fn clause_end(doc: &Doc<'_>, idx: usize, cue: Span) -> usize {
+    let after = &doc.text[cue.end..doc.sentences[idx].span.end];
+    cue.end
+        + [",", ";", " — ", " – ", "(", " and ", " but ", " while "]
+            .iter()
+            .filter_map(|stop| after.find(stop))
+            .min()
+            .unwrap_or(after.len())
+}
+
+/// The dates of the clause after a cue, in text order.
+fn clause_dates<'d>(
+    doc: &'d Doc<'_>,
+    idx: usize,
+    cue: Span,
+) -> impl Iterator<Item = PartialDate> + 'd {
+    let end = clause_end(doc, idx, cue);
+    doc.dates[idx]
+        .iter()
+        .filter(move |d| d.span.start >= cue.end && d.span.end <= end)
+        .map(|d| d.date)
 }
 
 #[cfg(test)]
@@ -518,6 +592,54 @@ mod tests {
             .into_iter()
             .map(|c| (doc.entities.get(c.subject).id.clone(), c.relation))
             .collect()
+    }
+
+    /// The member-of claims of `text`: state and date.
+    fn dated_members(text: &str) -> Vec<(String, Option<String>)> {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let doc = Doc::new(text, &gazetteer, None);
+        extract(&doc)
+            .into_iter()
+            .filter(|c| c.relation == Relation::MemberOf)
+            .map(|c| {
+                let state = doc.entities.get(c.subject).id.clone();
+                (state, c.date.map(|d| d.to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_accession_stated_with_the_membership_dates_it() {
+        let dated = |state: &str, date: &str| vec![(state.to_string(), Some(date.to_string()))];
+        assert_eq!(
+            dated_members("Armenia became the fourth member of the CSTO in 2006, diplomats said."),
+            dated("Armenia", "2006")
+        );
+        assert_eq!(
+            dated_members("Armenia, a member of the CSTO since 1994, stayed away."),
+            dated("Armenia", "1994")
+        );
+        // Without an accession the date of the clause is no joining date.
+        assert_eq!(
+            dated_members("Armenia is a member of the CSTO, which met in 2010."),
+            [("Armenia".to_string(), None)]
+        );
+        assert_eq!(
+            dated_members("Armenia is a member of the CSTO in 2024."),
+            [("Armenia".to_string(), None)]
+        );
+    }
+
+    #[test]
+    fn leaving_takes_the_year_after_its_cue() {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let text = "The CSTO met. Armenia, a member since 2005, quit the bloc in 2019.";
+        let doc = Doc::new(text, &gazetteer, None);
+        let left: Vec<(Relation, Option<String>)> = extract(&doc)
+            .into_iter()
+            .map(|c| (c.relation, c.date.map(|d| d.to_string())))
+            .collect();
+        assert_eq!(left, [(Relation::FormerMemberOf, Some("2019".to_string()))]);
     }
 
     #[test]

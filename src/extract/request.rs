@@ -145,8 +145,8 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             }
             // "asked X for help" is a request to the alliance only when X
             // names it ("asked its CSTO partners", "asked Moscow and the
-            // CSTO"): "asked Moscow for help" is not.
-            if !noun && !asks_the_alliance(doc, idx, cue_span) {
+            // CSTO"): "asked Moscow for help" is not; so for "appealed to X".
+            if !asks_the_alliance(doc, idx, cue_span) {
                 continue;
             }
             let Some(alliance) = addressee(doc, idx, cue_span) else {
@@ -418,24 +418,24 @@ fn previous_actor<'d>(doc: &'d Doc<'_>, idx: usize) -> Option<&'d Mention> {
     })
 }
 
-/// For an "ask … for help" cue: whether what is asked names an alliance (a
-/// mention, or the words "alliance", "bloc", "organisation"). Other cues
-/// pass.
+/// For an "ask … for help" or "appeal to X" cue: whether what is asked
+/// names an alliance (a mention that starts in the cue, or the words
+/// "alliance", "bloc", "organisation"; for an appeal also "group"). Other
+/// cues pass.
 fn asks_the_alliance(doc: &Doc<'_>, idx: usize, cue: Span) -> bool {
-    let cue_text = cue.slice(doc.text);
-    if !cue_text
-        .get(..3)
-        .is_some_and(|w| w.eq_ignore_ascii_case("ask"))
-    {
+    let cue_text = cue.slice(doc.text).to_ascii_lowercase();
+    let appeal = cue_text.starts_with("appeal") && cue_text.contains(" to ");
+    if !cue_text.starts_with("ask") && !appeal {
         return true;
     }
-    let cue_text = cue_text.to_ascii_lowercase();
-    doc.mentions_in(idx)
-        .iter()
-        .any(|m| cue.contains(m.span) && doc.class(m) == EntityClass::Alliance)
-        || ["alliance", "bloc", "organization", "organisation"]
-            .iter()
-            .any(|w| cue_text.contains(w))
+    let words: &[&str] = if appeal {
+        &["alliance", "bloc", "organization", "organisation", "group"]
+    } else {
+        &["alliance", "bloc", "organization", "organisation"]
+    };
+    doc.mentions_in(idx).iter().any(|m| {
+        m.span.start >= cue.start && m.span.start < cue.end && doc.class(m) == EntityClass::Alliance
+    }) || words.iter().any(|w| cue_text.contains(w))
 }
 
 /// Whether the text after a person's name makes the actor their government
@@ -661,6 +661,16 @@ mod tests {
         assert_eq!(outcomes, ["declined"]);
         // Asking a state is no request to the alliance.
         assert!(requests("The CSTO met. Armenia asked Moscow for help.").is_empty());
+        // An appeal names the alliance it goes to, by any name.
+        assert_eq!(
+            requests("The CSTO met. Armenia appealed to the CSTO on Friday."),
+            want
+        );
+        assert_eq!(
+            requests("The CSTO met. Armenia appealed to the bloc on Friday."),
+            want
+        );
+        assert!(requests("The CSTO met. Armenia appealed to Moscow on Friday.").is_empty());
     }
 
     /// The (relation, subject, object) triples of `text`, with the

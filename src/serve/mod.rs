@@ -637,6 +637,7 @@ fn query_error(err: &QueryError, limit: Duration) -> Response {
         | QueryError::Service { .. }
         | QueryError::InvalidGraph { .. }
         | QueryError::InvalidVariable { .. }
+        | QueryError::InvalidBinding { .. }
         | QueryError::BindingNotSelected { .. } => StatusCode::BAD_REQUEST,
         QueryError::Update => return update_refused(),
         QueryError::Timeout { .. } => return timeout_response(limit),
