@@ -15,7 +15,8 @@ use crate::segment::{sentences, Sentence};
 use crate::span::Span;
 
 use super::dates::{self, DateMention};
-use super::{ascii_boundaries, ceil_boundary, find_cues, find_words, quote, Cue, CueSet};
+use super::quote;
+use super::text::{ascii_boundaries, ceil_boundary, find_cues, find_words, Cue, CueSet};
 
 /// An analysed article.
 #[derive(Debug)]
