@@ -359,27 +359,77 @@ impl<'a> Doc<'a> {
             .map(|d| d.date)
     }
 
-    /// A claim with its evidence filled from sentence `idx`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn claim(
-        &self,
-        relation: Relation,
-        subject: EntityRef,
-        object: Object,
-        idx: usize,
-        span: Span,
-        rule: &'static str,
-        confidence: f32,
-    ) -> Claim {
-        Claim {
+    /// Starts the claim that `subject` stands in `relation` to `object`.
+    /// [`ClaimDraft::at`] says where the text states it and
+    /// [`PlacedDraft::rule`] by which rule, which gives the [`Claim`]:
+    ///
+    /// ```text
+    /// doc.claim(Relation::MemberOf, state, Object::Entity(alliance))
+    ///     .at(idx, state_span.cover(cue))
+    ///     .rule("membership.list", 0.85)
+    /// ```
+    ///
+    /// Each step returns a different type, so none can be left out. Date and
+    /// value start empty; the evidence is sentence `idx`.
+    pub fn claim(&self, relation: Relation, subject: EntityRef, object: Object) -> ClaimDraft<'_> {
+        ClaimDraft {
+            sentences: &self.sentences,
             relation,
             subject,
             object,
+        }
+    }
+}
+
+/// What a claim states, before where and by which rule ([`Doc::claim`]).
+#[derive(Debug)]
+#[must_use = "a draft makes no claim: add .at(sentence, span).rule(rule, confidence)"]
+pub struct ClaimDraft<'d> {
+    sentences: &'d [Sentence],
+    relation: Relation,
+    subject: EntityRef,
+    object: Object,
+}
+
+impl ClaimDraft<'_> {
+    /// States the claim in sentence `sentence`, by the words `span`.
+    pub fn at(self, sentence: usize, span: Span) -> PlacedDraft {
+        PlacedDraft {
+            relation: self.relation,
+            subject: self.subject,
+            object: self.object,
+            sentence,
+            span,
+            evidence: self.sentences[sentence].span,
+        }
+    }
+}
+
+/// A claim with what it states and where, before the rule that found it
+/// ([`ClaimDraft::at`]).
+#[derive(Debug)]
+#[must_use = "a draft makes no claim: add .rule(rule, confidence)"]
+pub struct PlacedDraft {
+    relation: Relation,
+    subject: EntityRef,
+    object: Object,
+    sentence: usize,
+    span: Span,
+    evidence: Span,
+}
+
+impl PlacedDraft {
+    /// The claim, found by `rule` with `confidence`.
+    pub fn rule(self, rule: &'static str, confidence: f32) -> Claim {
+        Claim {
+            relation: self.relation,
+            subject: self.subject,
+            object: self.object,
             date: None,
             value: None,
-            span,
-            sentence: idx,
-            evidence: self.sentences[idx].span,
+            span: self.span,
+            sentence: self.sentence,
+            evidence: self.evidence,
             rule,
             confidence,
         }
@@ -776,6 +826,30 @@ mod tests {
         // A paragraph that opens with a quotation takes the date of the
         // paragraph before, which introduced it.
         assert_eq!(context_of(text, date, "We will see"), "2023-03");
+    }
+
+    #[test]
+    fn a_claim_draft_fills_the_evidence_from_its_sentence() {
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let text = "First one. Then the second sentence.";
+        let doc = Doc::new(text, &gazetteer, None);
+        let span = Span::new(16, 22);
+        let claim = doc
+            .claim(Relation::Said, EntityRef(1), Object::Quote("second".into()))
+            .at(1, span)
+            .rule("test.rule", 0.5);
+        assert_eq!(
+            (claim.relation, claim.subject, &claim.object),
+            (
+                Relation::Said,
+                EntityRef(1),
+                &Object::Quote("second".into())
+            )
+        );
+        assert_eq!((claim.sentence, claim.span), (1, span));
+        assert_eq!(claim.evidence.slice(text), "Then the second sentence.");
+        assert_eq!((claim.rule, claim.confidence), ("test.rule", 0.5));
+        assert_eq!((claim.date, claim.value), (None, None));
     }
 
     /// The dates of every sentence are those that the date regex finds in

@@ -54,15 +54,14 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             {
                 let label = exercise_name(doc.text, cue_span)
                     .unwrap_or_else(|| "military exercises".to_string());
-                let mut claim = doc.claim(
-                    Relation::CancelledExercise,
-                    actor.entity,
-                    Object::Label(label),
-                    idx,
-                    actor.span.cover(cue_span),
-                    "event.exercise_cancelled",
-                    0.75,
-                );
+                let mut claim = doc
+                    .claim(
+                        Relation::CancelledExercise,
+                        actor.entity,
+                        Object::Label(label),
+                    )
+                    .at(idx, actor.span.cover(cue_span))
+                    .rule("event.exercise_cancelled", 0.75);
                 claim.date = doc.date_near(idx, cue_span.start);
                 out.push(claim);
             }
@@ -98,15 +97,15 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             });
             if let (Some(actor), Some(target)) = (actor, target) {
                 if actor.entity != target.entity && text_between_words(doc, actor, cue_span) <= 4 {
-                    out.push(doc.claim(
-                        Relation::Supported,
-                        actor.entity,
-                        Object::Entity(target.entity),
-                        idx,
-                        actor.span.cover(cue_span).cover(target.span),
-                        "event.supports_war",
-                        0.6,
-                    ));
+                    out.push(
+                        doc.claim(
+                            Relation::Supported,
+                            actor.entity,
+                            Object::Entity(target.entity),
+                        )
+                        .at(idx, actor.span.cover(cue_span).cover(target.span))
+                        .rule("event.supports_war", 0.6),
+                    );
                 }
             }
         }
@@ -129,15 +128,15 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     && !m.modifier
             });
             if let (Some(owner), Some(host)) = (owner, host) {
-                out.push(doc.claim(
-                    Relation::HostsBaseOf,
-                    host.entity,
-                    Object::Entity(owner.entity),
-                    idx,
-                    owner.span.cover(cue_span),
-                    "event.military_base",
-                    0.6,
-                ));
+                out.push(
+                    doc.claim(
+                        Relation::HostsBaseOf,
+                        host.entity,
+                        Object::Entity(owner.entity),
+                    )
+                    .at(idx, owner.span.cover(cue_span))
+                    .rule("event.military_base", 0.6),
+                );
             }
         }
         if !has_state_actor {
@@ -167,15 +166,14 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 .filter(|m| cue_span.start - m.span.end <= 120)
                 .collect();
             for m in voters {
-                let mut claim = doc.claim(
-                    Relation::VotedOnUnResolution,
-                    m.entity,
-                    Object::Label(position.to_string()),
-                    idx,
-                    m.span.cover(cue_span),
-                    "event.un_vote",
-                    0.6,
-                );
+                let mut claim = doc
+                    .claim(
+                        Relation::VotedOnUnResolution,
+                        m.entity,
+                        Object::Label(position.to_string()),
+                    )
+                    .at(idx, m.span.cover(cue_span))
+                    .rule("event.un_vote", 0.6);
                 claim.date = doc.date_near(idx, cue_span.start);
                 out.push(claim);
             }

@@ -24,7 +24,7 @@ pub mod role;
 
 mod doc;
 
-pub use doc::Doc;
+pub use doc::{ClaimDraft, Doc, PlacedDraft};
 pub use text::{
     ascii_boundaries, ceil_boundary, find_iter_if, find_words, floor_boundary, parse_count, prefix,
     Cue,
