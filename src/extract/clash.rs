@@ -158,15 +158,10 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 }
                 pairs_here.push((a, b));
                 let (subject, object) = ordered(doc, a, b);
-                let mut claim = doc.claim(
-                    Relation::ClashedWith,
-                    subject,
-                    Object::Entity(object),
-                    idx,
-                    cue_span,
-                    rule,
-                    confidence,
-                );
+                let mut claim = doc
+                    .claim(Relation::ClashedWith, subject, Object::Entity(object))
+                    .at(idx, cue_span)
+                    .rule(rule, confidence);
                 claim.date = doc.date_near(idx, cue_span.start);
                 claim.value = deaths(doc, body).or_else(|| toll_next(doc, idx, subject, object));
                 out.push(claim);

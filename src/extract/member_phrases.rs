@@ -72,15 +72,11 @@ fn push_members(
     out: &mut Vec<Claim>,
 ) {
     for m in list {
-        out.push(doc.claim(
-            Relation::MemberOf,
-            m.entity,
-            Object::Entity(alliance),
-            idx,
-            m.span.cover(cue),
-            rule,
-            0.8,
-        ));
+        out.push(
+            doc.claim(Relation::MemberOf, m.entity, Object::Entity(alliance))
+                .at(idx, m.span.cover(cue))
+                .rule(rule, 0.8),
+        );
     }
 }
 

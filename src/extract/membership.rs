@@ -269,15 +269,14 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 _ => target,
             };
             for leaver in leavers {
-                let mut claim = doc.claim(
-                    Relation::FormerMemberOf,
-                    leaver.entity,
-                    Object::Entity(target),
-                    idx,
-                    leaver.span.cover(*cue),
-                    "membership.leave",
-                    0.75,
-                );
+                let mut claim = doc
+                    .claim(
+                        Relation::FormerMemberOf,
+                        leaver.entity,
+                        Object::Entity(target),
+                    )
+                    .at(idx, leaver.span.cover(*cue))
+                    .rule("membership.leave", 0.75);
                 claim.date = date;
                 out.push(claim);
             }
@@ -369,15 +368,10 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
             let joined_on = accession_date(doc, idx, cue_span);
             for m in list {
                 let span = m.span.cover(cue_span);
-                let mut claim = doc.claim(
-                    Relation::MemberOf,
-                    m.entity,
-                    Object::Entity(alliance),
-                    idx,
-                    span,
-                    "membership.list",
-                    0.85,
-                );
+                let mut claim = doc
+                    .claim(Relation::MemberOf, m.entity, Object::Entity(alliance))
+                    .at(idx, span)
+                    .rule("membership.list", 0.85);
                 claim.date = joined_on;
                 out.push(claim);
                 current_members.push(m.entity);
@@ -408,15 +402,11 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     && doc.cues().member.is_match(after)
             };
             if possessive_partners || exception {
-                out.push(doc.claim(
-                    Relation::MemberOf,
-                    m.entity,
-                    Object::Entity(alliance),
-                    idx,
-                    m.span,
-                    "membership.partners",
-                    0.7,
-                ));
+                out.push(
+                    doc.claim(Relation::MemberOf, m.entity, Object::Entity(alliance))
+                        .at(idx, m.span)
+                        .rule("membership.partners", 0.7),
+                );
                 current_members.push(m.entity);
             }
         }
@@ -448,15 +438,14 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                         .collect()
                 };
                 for m in signers {
-                    let mut claim = doc.claim(
-                        Relation::FormerMemberOf,
-                        m.entity,
-                        Object::Entity(treaty.entity),
-                        idx,
-                        m.span.cover(cue_span),
-                        "membership.treaty_signatory_not_member",
-                        0.6,
-                    );
+                    let mut claim = doc
+                        .claim(
+                            Relation::FormerMemberOf,
+                            m.entity,
+                            Object::Entity(treaty.entity),
+                        )
+                        .at(idx, m.span.cover(cue_span))
+                        .rule("membership.treaty_signatory_not_member", 0.6);
                     claim.date = None;
                     treaty_candidates.push(claim);
                 }
@@ -476,15 +465,18 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 .rev()
                 .find(|m| m.span.end <= abs && doc.is_state_actor(m))
             {
-                treaty_candidates.push(doc.claim(
-                    Relation::FormerMemberOf,
-                    m.entity,
-                    Object::Entity(treaty.entity),
-                    idx,
-                    Span::new(abs, abs + "it also signed".len().min(body.len() - pos)),
-                    "membership.treaty_signatory_not_member",
-                    0.55,
-                ));
+                treaty_candidates.push(
+                    doc.claim(
+                        Relation::FormerMemberOf,
+                        m.entity,
+                        Object::Entity(treaty.entity),
+                    )
+                    .at(
+                        idx,
+                        Span::new(abs, abs + "it also signed".len().min(body.len() - pos)),
+                    )
+                    .rule("membership.treaty_signatory_not_member", 0.55),
+                );
             }
         }
     }

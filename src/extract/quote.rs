@@ -284,15 +284,14 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
             }
         };
         last = Some((last_sentence, speaker, date));
-        let mut claim = doc.claim(
-            Relation::Said,
-            speaker.entity,
-            Object::Quote(inner.to_string()),
-            first,
-            q.inner,
-            rule,
-            confidence,
-        );
+        let mut claim = doc
+            .claim(
+                Relation::Said,
+                speaker.entity,
+                Object::Quote(inner.to_string()),
+            )
+            .at(first, q.inner)
+            .rule(rule, confidence);
         claim.evidence = start_sentence.cover(end_sentence);
         claim.date = date;
         out.push(claim);

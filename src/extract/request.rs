@@ -72,15 +72,10 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                 } else {
                     actor.entity
                 };
-                let mut claim = doc.claim(
-                    Relation::Invoked,
-                    invoker,
-                    Object::Entity(article.entity),
-                    idx,
-                    span,
-                    "invocation.verb_treaty_article",
-                    0.85,
-                );
+                let mut claim = doc
+                    .claim(Relation::Invoked, invoker, Object::Entity(article.entity))
+                    .at(idx, span)
+                    .rule("invocation.verb_treaty_article", 0.85);
                 claim.date = doc.date_near(idx, cue_span.start);
                 out.push(claim);
                 // Invoking a mutual-assistance clause asks the treaty's
@@ -95,15 +90,14 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                     alliance_of_article(doc, article.entity, idx),
                 ) {
                     let outcome = outcome_after(doc, idx, cue_span.end);
-                    let mut request = doc.claim(
-                        Relation::RequestedAssistance,
-                        state,
-                        Object::Entity(alliance),
-                        idx,
-                        span,
-                        "request.by_invocation",
-                        0.8,
-                    );
+                    let mut request = doc
+                        .claim(
+                            Relation::RequestedAssistance,
+                            state,
+                            Object::Entity(alliance),
+                        )
+                        .at(idx, span)
+                        .rule("request.by_invocation", 0.8);
                     request.date = claim_date(&out);
                     request.value = outcome.map(Value::Outcome);
                     if outcome == Some("granted") {
@@ -179,19 +173,21 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
             } else {
                 cue_span
             };
-            let mut claim = doc.claim(
-                Relation::RequestedAssistance,
-                state,
-                Object::Entity(alliance),
-                idx,
-                span,
-                if noun {
-                    "request.noun_phrase"
-                } else {
-                    "request.verb"
-                },
-                0.8,
-            );
+            let mut claim = doc
+                .claim(
+                    Relation::RequestedAssistance,
+                    state,
+                    Object::Entity(alliance),
+                )
+                .at(idx, span)
+                .rule(
+                    if noun {
+                        "request.noun_phrase"
+                    } else {
+                        "request.verb"
+                    },
+                    0.8,
+                );
             claim.date = doc.date_near(idx, cue_span.start);
             claim.value = outcome.map(Value::Outcome);
             if outcome == Some("granted") {
@@ -280,15 +276,10 @@ pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> V
                         .map(|(_, s)| *s)
                 });
             let Some(target) = target else { continue };
-            let mut claim = doc.claim(
-                Relation::DeployedTo,
-                alliance,
-                Object::Entity(target),
-                idx,
-                cue_span,
-                "deployment.alliance_troops_to_state",
-                0.75,
-            );
+            let mut claim = doc
+                .claim(Relation::DeployedTo, alliance, Object::Entity(target))
+                .at(idx, cue_span)
+                .rule("deployment.alliance_troops_to_state", 0.75);
             claim.date = doc.date_near(idx, cue_span.start);
             if let Some(caps) = doc.cues().troops.captures(body) {
                 claim.value = caps

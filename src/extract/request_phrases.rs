@@ -63,15 +63,14 @@ pub fn extract(
                 continue;
             }
             let outcome = outcome_after(doc, idx, doc.sentences[idx].span.start);
-            let mut claim = doc.claim(
-                Relation::RequestedAssistance,
-                state,
-                Object::Entity(alliance),
-                idx,
-                requester.span.cover(cue),
-                rule,
-                0.75,
-            );
+            let mut claim = doc
+                .claim(
+                    Relation::RequestedAssistance,
+                    state,
+                    Object::Entity(alliance),
+                )
+                .at(idx, requester.span.cover(cue))
+                .rule(rule, 0.75);
             claim.date = doc.date_near(idx, cue.start);
             claim.value = outcome.map(Value::Outcome);
             out.push(claim);

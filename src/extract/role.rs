@@ -346,15 +346,9 @@ fn role_claim(
     rule: &'static str,
     confidence: f32,
 ) -> Claim {
-    doc.claim(
-        Relation::HoldsRole,
-        person.entity,
-        object,
-        idx,
-        span,
-        rule,
-        confidence,
-    )
+    doc.claim(Relation::HoldsRole, person.entity, object)
+        .at(idx, span)
+        .rule(rule, confidence)
 }
 
 /// "Kazakh Defense Minister Ruslan Zhaksylykov", "Armenia’s Prime Minister X".
