@@ -16,7 +16,7 @@
 //!   takes the first claim not yet taken that matches it: greedy, not an
 //!   optimal assignment.
 //! - Names match when they [`fold`] to the same text (accents, case,
-//!   punctuation and the alias table [`ALIASES`]), or when every content
+//!   punctuation and the alias table [`aliases`]), or when every content
 //!   word of the shorter is in the longer and the shorter has two words or
 //!   the longer at most three ([`name_match`]). Quotes match when their
 //!   content words overlap strongly ([`quote_match`]), roles when most
@@ -61,32 +61,19 @@ pub const CORE_RELATIONS: [&str; 8] = [
     "holds_role",
 ];
 
-/// evalfacts.py's alias table: a folded name and the folded canonical name
-/// it stands for.
-pub const ALIASES: &[(&str, &str)] = &[
-    ("collective security treaty organization", "csto"),
-    ("collective security treaty organisation", "csto"),
-    ("the csto", "csto"),
-    ("article 4 of the collective security treaty", "article 4"),
-    ("nikol pashinian", "nikol pashinyan"),
-    ("pashinyan", "nikol pashinyan"),
-    ("pashinian", "nikol pashinyan"),
-    ("qasym zhomart toqaev", "kassym jomart tokayev"),
-    ("tokayev", "kassym jomart tokayev"),
-    ("kassym jomart tokaev", "kassym jomart tokayev"),
-    ("japarov", "sadyr japarov"),
-    ("sadyr zhaparov", "sadyr japarov"),
-    ("alexander lukashenko", "alexander lukashenko"),
-    ("aleksandr lukashenko", "alexander lukashenko"),
-    ("emomali rahmon", "emomali rahmon"),
-    ("kyrgyz republic", "kyrgyzstan"),
-    ("kirghizia", "kyrgyzstan"),
-    ("russian federation", "russia"),
-    ("republic of armenia", "armenia"),
-    ("republic of kazakhstan", "kazakhstan"),
-    ("vladimir putin", "vladimir putin"),
-    ("putin", "vladimir putin"),
-];
+/// evalfacts.py's alias table (`ontology/gold-aliases.tsv`): a folded
+/// name and the folded canonical name it stands for.
+pub fn aliases() -> &'static [(String, String)] {
+    static TABLE: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("../ontology/gold-aliases.tsv")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once('\t'))
+            .map(|(alias, name)| (alias.to_string(), name.to_string()))
+            .collect()
+    })
+}
 
 /// Words that never count as content words.
 const STOP_WORDS: [&str; 12] = [
@@ -317,7 +304,7 @@ fn column_positions(header: &str, path: &Path) -> Result<[usize; 7], GoldError> 
 
 /// evalfacts.py's `fold`: NFKD, combining marks dropped, lower case, the
 /// ASCII letters and digits only (every other character separates words),
-/// the words joined by one space, then looked up in [`ALIASES`].
+/// the words joined by one space, then looked up in [`aliases`].
 pub fn fold(name: &str) -> String {
     let bare: String = name
         .nfkd()
@@ -329,7 +316,7 @@ pub fn fold(name: &str) -> String {
         .filter(|word| !word.is_empty())
         .collect();
     let folded = words.join(" ");
-    match ALIASES.iter().find(|(alias, _)| *alias == folded) {
+    match aliases().iter().find(|(alias, _)| *alias == folded) {
         Some((_, canonical)) => (*canonical).to_owned(),
         None => folded,
     }

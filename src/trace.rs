@@ -200,25 +200,10 @@ pub enum Highlight {
     Brackets,
 }
 
-/// Titles of roles that act for their state.
-const LEADER_TITLES: &[&str] = &[
-    "president",
-    "prime minister",
-    "premier",
-    "leader",
-    "head of state",
-    "head of government",
-    "chancellor",
-    "king",
-    "emir",
-    "foreign minister",
-    "minister of foreign affairs",
-    "defense minister",
-    "defence minister",
-    "minister of defense",
-    "minister of defence",
-];
-
+/// The titles of roles that act for their state (`lex:leaderTitle` of the
+/// phrasing, in the store's ontology graph).
+const LEADER_TITLES_QUERY: &str = "SELECT DISTINCT ?title WHERE {
+  <https://w3id.org/alliance-kg/lexicon/leaderTitle> akg:phrase ?title }";
 const RESOLVE_QUERY: &str = "
 SELECT ?e ?prop ?name WHERE {
   VALUES ?prop { skos:prefLabel skos:altLabel }
@@ -509,6 +494,16 @@ impl Context<'_> {
   OPTIONAL {{ ?role skos:prefLabel ?role_label }} }}"
         );
         let (_, roles) = select(self.store, &query, &[])?;
+        let (_, titles) = select(
+            self.store,
+            &format!("{SPARQL_PREFIXES}{LEADER_TITLES_QUERY}"),
+            &[],
+        )?;
+        let leader_titles: Vec<String> = titles
+            .iter()
+            .filter_map(|row| cell(row, 0))
+            .map(|t| t.to_lowercase())
+            .collect();
         // Person IRI → article id → the smallest role claim there.
         let mut holders: BTreeMap<String, BTreeMap<String, Via>> = BTreeMap::new();
         for role_row in &roles {
@@ -516,7 +511,7 @@ impl Context<'_> {
                 continue;
             };
             let title = cell(role_row, 1).unwrap_or_default().to_lowercase();
-            if !LEADER_TITLES.iter().any(|t| title.starts_with(t)) {
+            if !leader_titles.iter().any(|t| title.starts_with(t.as_str())) {
                 continue;
             }
             let role_name = cell(role_row, 2).unwrap_or_else(|| title.clone());
@@ -819,6 +814,7 @@ mod tests {
 <https://w3id.org/alliance-kg/graph/ontology> {
   ent:Armenia a akg:State ; skos:prefLabel "Armenia" ; skos:altLabel "Republic of Armenia" .
   ent:Article_4 a akg:TreatyArticle ; skos:prefLabel "Article 4" .
+  <https://w3id.org/alliance-kg/lexicon/leaderTitle> akg:phrase "president", "prime minister" .
 }
 <https://w3id.org/alliance-kg/graph/a1> {
   art:a1 a akg:Article ; dcterms:identifier "a1" ; schema:headline "Headline" ; schema:publisher "Pub" .

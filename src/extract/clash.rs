@@ -15,63 +15,6 @@ use crate::span::Span;
 
 use super::{Cue, Doc};
 
-const MILITARY_NOUNS: &[&str] = &[
-    "troops",
-    "forces",
-    "army",
-    "military",
-    "soldiers",
-    "territory",
-    "border",
-    "positions",
-    "side",
-    "missiles",
-    "artillery",
-    "drones",
-    "guards",
-    "servicemen",
-    "attacks",
-    "attack",
-    "strikes",
-    "shelling",
-    "offensive",
-    "aggression",
-    "invasion",
-    "counteroffensive",
-];
-
-/// Collective nouns after a demonym that make it a side: "Kyrgyz officials".
-const GROUP_NOUNS: &[&str] = &[
-    "officials",
-    "authorities",
-    "government",
-    "leadership",
-    "side",
-    "president",
-    "border",
-    "guards",
-];
-
-/// Objects that make "fighting" a campaign, not a clash: "fighting threats".
-const NON_CLASH_OBJECTS: &[&str] = &[
-    "threats",
-    "terrorism",
-    "terrorists",
-    "trafficking",
-    "drug",
-    "drugs",
-    "corruption",
-    "crime",
-    "extremism",
-    "extremists",
-    "poverty",
-    "disinformation",
-    "smuggling",
-    "fires",
-    "covid",
-    "the",
-];
-
 /// True for a mention that can be a side of a clash.
 fn is_side(doc: &Doc<'_>, m: &Mention) -> bool {
     if doc.is_state_actor(m) {
@@ -89,9 +32,12 @@ fn is_side(doc: &Doc<'_>, m: &Mention) -> bool {
             let rest = doc.text[m.span.end..].trim_start();
             let noun = rest.split_whitespace().nth(2).unwrap_or("");
             let noun: String = noun.chars().take_while(|c| c.is_alphabetic()).collect();
-            return MILITARY_NOUNS.contains(&noun.as_str()) || GROUP_NOUNS.contains(&noun.as_str());
+            return doc.phrases().contains_as_written("militaryNoun", &noun)
+                || doc.phrases().contains_as_written("sideGroupNoun", &noun);
         }
-        return MILITARY_NOUNS.contains(&next) || GROUP_NOUNS.contains(&next);
+        // Lower case: "the Kyrgyz president", not the title "Kyrgyz President X".
+        return doc.phrases().contains_as_written("militaryNoun", next)
+            || doc.phrases().contains_as_written("sideGroupNoun", next);
     }
     false
 }
@@ -134,7 +80,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     .chars()
                     .take_while(|c| c.is_alphabetic())
                     .collect();
-                if NON_CLASH_OBJECTS.contains(&next.to_lowercase().as_str()) {
+                if doc.phrases().contains("nonClashObject", &next) {
                     continue;
                 }
             }

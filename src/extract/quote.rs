@@ -36,57 +36,6 @@ pub struct Quotation {
     pub outer: Span,
 }
 
-/// Nouns that make a demonym a collective speaker: "Kazakh authorities".
-const GROUP_NOUNS: &[&str] = &[
-    "authorities",
-    "officials",
-    "official",
-    "government",
-    "leadership",
-    "commentator",
-    "commentators",
-    "analyst",
-    "analysts",
-    "diplomat",
-    "diplomats",
-    "media",
-    "sources",
-    "source",
-    "lawmakers",
-    "lawmaker",
-    "officers",
-    "military",
-    "side",
-    "experts",
-    "expert",
-    "observers",
-    "ministry",
-    "president",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "delegation",
-    "leaders",
-    "parliament",
-    "presidency",
-    "embassy",
-];
-
-/// Words before a cue verb that make it passive: no speaker.
-const PASSIVE: &[&str] = &[
-    "was",
-    "were",
-    "been",
-    "be",
-    "being",
-    "is",
-    "are",
-    "sometimes",
-    "often",
-    "widely",
-    "once",
-];
-
 /// The marks that may open or close a quotation.
 const QUOTE_MARKS: [char; 6] = ['“', '«', '„', '"', '”', '»'];
 
@@ -535,7 +484,7 @@ fn before_pattern(
             continue;
         }
         let prev = previous_word(text, cue.start).to_lowercase();
-        if PASSIVE.contains(&prev.as_str()) {
+        if doc.phrases().contains("passiveMarker", &prev) {
             return fallback;
         }
         let Some(found) = speaker_before_cue(
@@ -572,7 +521,7 @@ fn speaker_before_cue(
 ) -> Option<Speaker> {
     let text = doc.text;
     let prev = previous_word(text, cue.start).to_lowercase();
-    if PASSIVE.contains(&prev.as_str()) {
+    if doc.phrases().contains("passiveMarker", &prev) {
         return None;
     }
     let cue_text = cue.slice(text).to_lowercase();
@@ -763,7 +712,10 @@ fn speaker_of_speech_before(
     }
     let cue = *cues(doc, span, quotes).last()?;
     if !doc.phrases().contains("speechVerb", cue.slice(text))
-        || PASSIVE.contains(&previous_word(text, cue.start).to_lowercase().as_str())
+        || doc.phrases().contains(
+            "passiveMarker",
+            previous_word(text, cue.start).to_lowercase().as_str(),
+        )
     {
         return None;
     }
@@ -911,7 +863,7 @@ fn group_speaker(doc: &mut Doc<'_>, window: Span, cue: Span) -> Option<Speaker> 
                     break;
                 }
                 consumed += 1 + word.len();
-                let is_noun = GROUP_NOUNS.contains(&word.to_lowercase().as_str());
+                let is_noun = doc.phrases().contains("groupNoun", &word);
                 let word_len = word.len();
                 words.push(word);
                 if is_noun {

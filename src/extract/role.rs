@@ -13,158 +13,12 @@
 //! phrase ("the country’s" resolves to the last state named).
 
 use crate::claim::{Claim, Object, Relation};
-use crate::mention::lexicon::Lexicon;
+use crate::mention::phrases::Phrasebook;
+use crate::mention::Gazetteer;
 use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 
 use super::Doc;
-
-/// Words that may stand in a title run before a name.
-const TITLE_WORDS: &[&str] = &[
-    "prime",
-    "minister",
-    "foreign",
-    "defense",
-    "defence",
-    "interior",
-    "deputy",
-    "first",
-    "vice",
-    "secretary",
-    "general",
-    "chief",
-    "of",
-    "staff",
-    "ministry",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "security",
-    "council",
-    "state",
-    "president",
-    "premier",
-    "chairman",
-    "chairwoman",
-    "speaker",
-    "leader",
-    "lawmaker",
-    "commander",
-    "head",
-    "ambassador",
-    "envoy",
-    "analyst",
-    "researcher",
-    "expert",
-    "journalist",
-    "official",
-    "diplomat",
-    "director",
-    "adviser",
-    "advisor",
-    "senior",
-    "top",
-    "former",
-    "acting",
-    "interim",
-    "then",
-    "current",
-    "contested",
-    "hawkish",
-    "veteran",
-    "longtime",
-    "long-time",
-    "embattled",
-    "new",
-    "newly",
-    "elected",
-    "outgoing",
-    "incoming",
-    "authoritarian",
-    "military",
-    "national",
-    "parliament",
-    "parliamentary",
-    "opposition",
-    "affairs",
-    "emergency",
-    "emergencies",
-    "justice",
-    "economy",
-    "finance",
-    "trade",
-    "presidential",
-    "press",
-    "secretary-general",
-    "commander-in-chief",
-    "army",
-    "border",
-    "service",
-    "guard",
-    "committee",
-    "duma",
-    "the",
-    "and",
-    "economic",
-    "policy",
-    "chancellor",
-    "mayor",
-    "governor",
-    "aide",
-    "representative",
-    "commissioner",
-    "supreme",
-    "allied",
-    "joint",
-    "force",
-    "forces",
-    "armed",
-    "defence-minister",
-];
-
-/// Ranks and honorifics: they qualify a name but are no role of their own.
-const RANKS: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "col",
-    "gen",
-    "colonel",
-    "colonel-general",
-    "lt",
-    "lieutenant",
-    "major",
-    "maj",
-    "general",
-    "admiral",
-    "adm",
-    "marshal",
-    "captain",
-    "capt",
-    "sgt",
-    "sergeant",
-    "sir",
-    "lord",
-    "lady",
-    "madam",
-];
-
-/// Adjectives to drop from a role label.
-const DROP: &[&str] = &[
-    "contested",
-    "hawkish",
-    "veteran",
-    "longtime",
-    "long-time",
-    "embattled",
-    "authoritarian",
-    "the",
-    "then",
-    "current",
-    "newly",
-];
 
 fn opener_re() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -392,7 +246,7 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
             }
             break;
         }
-        if TITLE_WORDS.contains(&lower.as_str()) || RANKS.contains(&lower.as_str()) {
+        if doc.phrases().contains("titleWord", &lower) || doc.phrases().contains("rank", &lower) {
             start -= 1;
             continue;
         }
@@ -403,7 +257,7 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         .filter(|w| {
             let lower = w.text.to_lowercase();
             !doc.mentions_in(idx).iter().any(|m| m.span.contains(w.span))
-                && !DROP.contains(&lower.as_str())
+                && !doc.phrases().contains("roleDropWord", &lower)
         })
         .map(|w| w.text)
         .collect();
@@ -411,7 +265,7 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     let mut title_words: Vec<String> = run
         .iter()
         .filter(|w| {
-            !RANKS.contains(&w.to_lowercase().as_str())
+            !doc.phrases().contains("rank", w)
                 || w.eq_ignore_ascii_case("general")
                     && run.iter().any(|x| x.eq_ignore_ascii_case("secretary"))
         })
@@ -461,7 +315,7 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         }
     }
     let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
-    let title = normalise_title(&body_title(&doc.entities.gazetteer.lexicon, &refs));
+    let title = normalise_title(&body_title(doc.entities.gazetteer, &refs));
     // "Kremlin spokesman": a seat of government stays as written.
     if let Some(surface) = metonym_owner {
         let label = format!("{surface} {}", title.to_lowercase());
@@ -515,33 +369,10 @@ fn normalise_title(title: &str) -> String {
     }
 }
 
-/// Words of an office that a label capitalises wherever they stand
-/// ("Secretary General of the CSTO", "Prime Minister of Armenia"), so that
-/// "prime minister" and "Prime Minister" name one role. Occupations
-/// ("security analyst", "researcher") keep the case they were written in.
-const OFFICE_WORDS: &[&str] = &[
-    "prime",
-    "minister",
-    "deputy",
-    "vice",
-    "secretary",
-    "general",
-    "chief",
-    "president",
-    "premier",
-    "chairman",
-    "chairwoman",
-    "speaker",
-    "commander",
-    "ambassador",
-    "foreign",
-    "defense",
-];
-
 /// The label of a role phrase: its first letter and every office word
 /// capitalised ("first" too before an office word), the rest as written.
-fn office_case(words: &[&str]) -> String {
-    let is_office = |w: &str| OFFICE_WORDS.contains(&w.to_lowercase().as_str());
+fn office_case(phrases: &Phrasebook, words: &[&str]) -> String {
+    let is_office = |w: &str| phrases.contains("officeWord", w);
     words
         .iter()
         .enumerate()
@@ -559,16 +390,12 @@ fn office_case(words: &[&str]) -> String {
 }
 
 /// "Foreign Ministry spokesman" → "Spokesman for the Foreign Ministry".
-fn body_title(lexicon: &Lexicon, words: &[&str]) -> String {
-    let bodies = [
-        "ministry",
-        "council",
-        "committee",
-        "duma",
-        "parliament",
-        "service",
-    ];
-    if let Some(pos) = words.iter().rposition(|w| bodies.contains(w)) {
+fn body_title(gazetteer: &Gazetteer, words: &[&str]) -> String {
+    if let Some(pos) = words
+        .iter()
+        .rposition(|w| gazetteer.phrases.contains("titleBody", w))
+    {
+        let lexicon = &gazetteer.lexicon;
         if pos + 1 < words.len() && words[pos + 1..].iter().any(|w| lexicon.is_role_head(w)) {
             let head = title_case(&words[pos + 1..]);
             let body = title_case(&words[..=pos]);
@@ -658,7 +485,7 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
     }
     let words: Vec<&str> = rest
         .split_whitespace()
-        .filter(|w| !DROP.contains(&w.to_lowercase().as_str()) || *w == "the")
+        .filter(|w| !doc.phrases().contains("roleDropWord", w) || *w == "the")
         .collect();
     let mut words = words;
     while words.first().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
@@ -678,7 +505,7 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
         if let Some(m) = demonym {
             if words[1..]
                 .iter()
-                .all(|w| TITLE_WORDS.contains(&w.to_lowercase().as_str()))
+                .all(|w| doc.phrases().contains("titleWord", w))
             {
                 possessor = Some(doc.entities.get(m.entity).label.clone());
                 owner = Some(m.entity);
@@ -686,7 +513,7 @@ fn phrase_label(doc: &Doc<'_>, idx: usize, phrase: Span) -> Option<(String, Opti
             }
         }
     }
-    let mut label = normalise_title(&office_case(&words));
+    let mut label = normalise_title(&office_case(doc.phrases(), &words));
     if let Some(p) = possessor {
         label = format!("{label} of {p}");
     }
@@ -719,7 +546,7 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
     let mut head = trimmed;
     loop {
         let last_word = head.rsplit(' ').next().unwrap_or("");
-        if !last_word.is_empty() && RANKS.contains(&last_word.to_lowercase().as_str()) {
+        if !last_word.is_empty() && doc.phrases().contains("rank", last_word) {
             head = head[..head.len() - last_word.len()].trim_end();
         } else {
             break;
@@ -769,8 +596,7 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
         .collect();
     let head_idx = words.iter().position(|(_, w)| {
         let bare = w.trim_end_matches(['’', '\'', 's']);
-        doc.entities.gazetteer.lexicon.is_role_head(w)
-            && !RANKS.contains(&bare.to_lowercase().as_str())
+        doc.entities.gazetteer.lexicon.is_role_head(w) && !doc.phrases().contains("rank", bare)
     })?;
     // "the leaders of the two states, A and B": a plural head names no
     // one person's role.
@@ -861,7 +687,7 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
     if tail.len() == 2
         && tail.iter().all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
-                && !TITLE_WORDS.contains(&w.to_lowercase().as_str())
+                && !doc.phrases().contains("titleWord", w)
                 && !doc.entities.gazetteer.lexicon.is_role_head(w)
         })
         && !doc.mentions_in(idx).iter().any(|m| {
@@ -1190,7 +1016,9 @@ mod tests {
 
     #[test]
     fn office_words_are_capitalised_occupations_are_not() {
-        let case = |words: &str| office_case(&words.split(' ').collect::<Vec<_>>());
+        let gazetteer = crate::mention::gazetteer::tests::small();
+        let case =
+            |words: &str| office_case(&gazetteer.phrases, &words.split(' ').collect::<Vec<_>>());
         assert_eq!(
             case("Secretary general of the CSTO"),
             "Secretary General of the CSTO"

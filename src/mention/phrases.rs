@@ -83,6 +83,12 @@ impl Phrasebook {
         }
     }
 
+    /// Whether `word` is one of `list` as written there, case and all
+    /// ("president" but not "President").
+    pub fn contains_as_written(&self, list: &str, word: &str) -> bool {
+        self.written.get(list).is_some_and(|set| set.contains(word))
+    }
+
     /// The set of `list` as written, case and all (empty for an unknown
     /// list).
     pub fn written(&self, list: &str) -> WordSet {
