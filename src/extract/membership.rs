@@ -110,379 +110,551 @@ fn is_member_apposition(doc: &Doc<'_>, gap: Span) -> bool {
         .all(|w| doc.phrases().contains("appositionWord", w))
 }
 
-/// Extracts membership claims.
+/// Extracts membership claims: sentence by sentence, rule by rule, then
+/// the end-of-article reconciliation.
 pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     let mut out = Vec::new();
-    let text = doc.text;
-    let mut current_members: Vec<EntityRef> = Vec::new();
-    let mut treaty_candidates: Vec<Claim> = Vec::new();
-    for (idx, sentence) in doc.sentences.iter().enumerate() {
-        let body = sentence.span.slice(text);
-        let mentions = doc.mentions_in(idx);
-        let phrased = super::member_phrases::extract(doc, idx);
-        current_members.extend(phrased.iter().map(|c| c.subject));
-        out.extend(phrased);
-        let Some(alliance) = doc.alliance_for(idx) else {
+    let mut article = ArticleMembership::default();
+    for idx in 0..doc.sentences.len() {
+        phrased_members(doc, idx, &mut article, &mut out);
+        let Some(sentence) = AllianceSentence::new(doc, idx) else {
             continue;
         };
+        let leaves = leave_cues(doc, &sentence);
+        former_members(doc, &sentence, &leaves, &mut out);
+        listed_members(doc, &sentence, &leaves, &mut article, &mut out);
+        partners(doc, &sentence, &mut article, &mut out);
+        let treaty = sentence
+            .mentions
+            .iter()
+            .find(|m| doc.class(m) == EntityClass::Treaty);
+        if let Some(treaty) = treaty {
+            treaty_signatories(doc, &sentence, treaty, &mut article);
+            it_signed(doc, &sentence, treaty, &mut article);
+        }
+    }
+    reconcile(out, article)
+}
+
+/// What the article has said so far that the end-of-article
+/// reconciliation needs.
+#[derive(Default)]
+struct ArticleMembership {
+    /// The states it calls current members.
+    current_members: Vec<EntityRef>,
+    /// Treaty signatories, kept for the end: former members of the treaty
+    /// unless the article calls them current members.
+    treaty_candidates: Vec<Claim>,
+}
+
+/// Sentence `idx`, which speaks of the alliance in focus, as the rules
+/// read it.
+struct AllianceSentence<'d> {
+    idx: usize,
+    span: Span,
+    body: &'d str,
+    mentions: &'d [Mention],
+    /// The alliance it speaks of.
+    alliance: EntityRef,
+    /// Whether a state acts in it: every rule but "it signed" needs one,
+    /// and skips its cue searches without (for speed only).
+    has_state_actor: bool,
+}
+
+impl<'d> AllianceSentence<'d> {
+    /// None when sentence `idx` speaks of no alliance, or of another than
+    /// the one in focus.
+    fn new(doc: &'d Doc<'_>, idx: usize) -> Option<Self> {
+        let alliance = doc.alliance_for(idx)?;
         // Membership is about the alliance the article is about, not one it
         // mentions in passing ("NATO member France" in a CSTO story).
         if doc.focus_alliance(idx) != Some(alliance) {
+            return None;
+        }
+        let mentions = doc.mentions_in(idx);
+        Some(AllianceSentence {
+            idx,
+            span: doc.sentences[idx].span,
+            body: doc.sentence_text(idx),
+            mentions,
+            alliance,
+            has_state_actor: mentions.iter().any(|m| doc.is_state_actor(m)),
+        })
+    }
+
+    /// The absolute span of a cue found in the sentence.
+    fn cue_span(&self, cue: &regex::Match<'_>) -> Span {
+        Span::new(self.span.start + cue.start(), self.span.start + cue.end())
+    }
+}
+
+/// The members that `member_phrases` finds, in any sentence.
+fn phrased_members(
+    doc: &Doc<'_>,
+    idx: usize,
+    article: &mut ArticleMembership,
+    out: &mut Vec<Claim>,
+) {
+    let phrased = super::member_phrases::extract(doc, idx);
+    article
+        .current_members
+        .extend(phrased.iter().map(|c| c.subject));
+    out.extend(phrased);
+}
+
+/// The leave cues of the sentence, as absolute spans.
+fn leave_cues(doc: &Doc<'_>, sentence: &AllianceSentence<'_>) -> Vec<Span> {
+    super::find_iter_if(
+        sentence.has_state_actor && doc.may_match(sentence.idx, Cue::Leave),
+        &doc.cues().leave,
+        sentence.body,
+    )
+    .map(|m| sentence.cue_span(&m))
+    .collect()
+}
+
+/// Former members: a leave cue with a state as its subject or object.
+fn former_members(
+    doc: &Doc<'_>,
+    sentence: &AllianceSentence<'_>,
+    leaves: &[Span],
+    out: &mut Vec<Claim>,
+) {
+    let (text, idx, mentions) = (doc.text, sentence.idx, sentence.mentions);
+    for cue in leaves {
+        let cue_text = cue.slice(text).to_lowercase();
+        if doc.is_hypothetical(idx, cue.start) {
             continue;
         }
-        // Every rule below but "it signed" needs a state actor in the
-        // sentence: without one, skip the cue searches (for speed only).
-        let has_state_actor = mentions.iter().any(|m| doc.is_state_actor(m));
-        let leaves: Vec<Span> = super::find_iter_if(
-            has_state_actor && doc.may_match(idx, Cue::Leave),
-            &doc.cues().leave,
-            body,
-        )
-        .map(|m| {
-            Span::new(
-                sentence.span.start + m.start(),
-                sentence.span.start + m.end(),
-            )
-        })
-        .collect();
-        // Former members: a leave cue with a state as its subject or object.
-        for cue in &leaves {
-            let cue_text = cue.slice(text).to_lowercase();
-            if doc.is_hypothetical(idx, cue.start) {
-                continue;
-            }
-            let state = if cue_text.starts_with("former")
-                || cue_text.starts_with("ex-")
-                || cue_text.starts_with("non")
-            {
-                // "former member Azerbaijan"
-                state_list(doc, mentions, cue.end, 1).first().copied()
-            } else {
-                // "Uzbekistan … quit again", "Tashkent …, having quit": the nearest state before.
-                mentions
-                    .iter()
-                    .rev()
-                    .find(|m| m.span.end <= cue.start && doc.is_state_actor(m))
-            };
-            let Some(state) = state else { continue };
-            if cue_text.starts_with("non") {
-                continue;
-            }
-            // "withdraw from the group" must be about an alliance or treaty.
-            let named_target = mentions.iter().find(|m| {
-                m.span.start >= cue.end
-                    && matches!(doc.class(m), EntityClass::Alliance | EntityClass::Treaty)
-            });
-            let target = named_target.map(|m| m.entity).unwrap_or(alliance);
-            // "left the Collective Security Treaty": named right after the cue,
-            // or one of the words that stand for an alliance or treaty.
-            let words_to_target =
-                named_target.map(|m| text[cue.end..m.span.start].split_whitespace().count());
-            // Within the first four words: "quit the X", "pulled out of the X".
-            let target_near = words_to_target.is_some_and(|n| n <= 4);
-            let about_membership = target_near || cue_text.contains("member") || {
-                let after = &text[cue.end..sentence.span.end];
-                let after_lower = after.to_lowercase();
-                [
-                    "the organization",
-                    "the organisation",
-                    "the bloc",
-                    "the alliance",
-                    "the group",
-                    "the treaty",
-                    "membership",
-                ]
-                .iter()
-                .any(|t| {
-                    after_lower.trim_start().starts_with(t)
-                        || after_lower
-                            .split_whitespace()
-                            .take(4)
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                            .contains(t)
-                }) || after_lower.trim_start().starts_with("again")
-                    || after_lower.trim_start().starts_with("in ")
-            };
-            if !about_membership {
-                continue;
-            }
-            // "Azerbaijan, which together with Georgia and Uzbekistan left …":
-            // states chained to the subject by connectors leave with it.
-            let mut leavers = vec![state];
-            if !cue_text.starts_with("former") && !cue_text.starts_with("ex-") {
-                let before: Vec<&Mention> = mentions
-                    .iter()
-                    .filter(|m| m.span.end <= state.span.start && doc.is_state_actor(m))
-                    .collect();
-                let mut next_start = state.span.start;
-                for m in before.iter().rev() {
-                    let gap = text[m.span.end..next_start].to_lowercase();
-                    let connectors_only = gap
-                        .split(|c: char| !c.is_alphabetic())
-                        .filter(|w| !w.is_empty())
-                        .all(|w| {
-                            matches!(
-                                w,
-                                "which"
-                                    | "together"
-                                    | "with"
-                                    | "along"
-                                    | "and"
-                                    | "as"
-                                    | "well"
-                                    | "both"
-                                    | "who"
-                            )
-                        });
-                    // "to keep his distance from Moscow, Uzbekistan quit":
-                    // a preposition's object is no subject joined by a comma.
-                    let object_of_preposition = !gap.chars().any(char::is_alphabetic)
-                        && text[..m.span.start]
-                            .split_whitespace()
-                            .next_back()
-                            .is_some_and(|w| {
-                                w != "and" && doc.phrases().contains("listBreaker", w)
-                            });
-                    if !connectors_only || gap.contains('.') || object_of_preposition {
-                        break;
-                    }
-                    leavers.push(m);
-                    next_start = m.span.start;
-                }
-            }
-            // Only a year stated in the clause: "quit … in 2012", "seven years
-            // later"; one after the cue first ("A, a member since 2005, quit
-            // in 2019" left in 2019).
-            let date = clause_dates(doc, idx, *cue)
-                .next()
-                .or_else(|| super::dates::nearest(&doc.dates[idx], cue.end))
-                .filter(|d| d.month.is_none());
-            // Left before the alliance became an organisation ("quit in
-            // 1999", or a year its context gives): left its treaty.
-            let left_in = date.or_else(|| doc.date_near(idx, cue.end)).map(|d| d.year);
-            let gazetteer = doc.entities.gazetteer;
-            let target = match (&doc.entities.get(target).founded, left_in) {
-                (Some((founded, treaty)), Some(year)) if year < *founded => {
-                    gazetteer.find_id(treaty).map_or(target, EntityRef)
-                }
-                _ => target,
-            };
-            for leaver in leavers {
-                let mut claim = doc
-                    .claim(
-                        Relation::FormerMemberOf,
-                        leaver.entity,
-                        Object::Entity(target),
-                    )
-                    .at(idx, leaver.span.cover(*cue))
-                    .rule("membership.leave", 0.75);
-                claim.date = date;
-                out.push(claim);
-            }
+        let Some(state) = leaving_state(doc, mentions, *cue, &cue_text) else {
+            continue;
+        };
+        if cue_text.starts_with("non") {
+            continue;
         }
-        // Current members: lists after a membership cue.
-        for cue in super::find_iter_if(
-            has_state_actor && doc.may_match(idx, Cue::Member),
-            &doc.cues().member,
-            body,
-        ) {
-            let cue_span = Span::new(
-                sentence.span.start + cue.start(),
-                sentence.span.start + cue.end(),
-            );
-            let cue_text = cue.as_str().to_lowercase();
-            if leaves.iter().any(|l| {
-                l.overlaps(cue_span) || (l.end <= cue_span.start && cue_span.start - l.end < 3)
-            }) {
-                continue;
+        let Some(target) = left_target(doc, sentence, *cue, &cue_text) else {
+            continue;
+        };
+        let leavers = with_co_leavers(doc, mentions, state, &cue_text);
+        // Only a year stated in the clause: "quit … in 2012", "seven years
+        // later"; one after the cue first ("A, a member since 2005, quit
+        // in 2019" left in 2019).
+        let date = clause_dates(doc, idx, *cue)
+            .next()
+            .or_else(|| super::dates::nearest(&doc.dates[idx], cue.end))
+            .filter(|d| d.month.is_none());
+        // Left before the alliance became an organisation ("quit in
+        // 1999", or a year its context gives): left its treaty.
+        let left_in = date.or_else(|| doc.date_near(idx, cue.end)).map(|d| d.year);
+        let gazetteer = doc.entities.gazetteer;
+        let target = match (&doc.entities.get(target).founded, left_in) {
+            (Some((founded, treaty)), Some(year)) if year < *founded => {
+                gazetteer.find_id(treaty).map_or(target, EntityRef)
             }
-            let mut list = state_list(doc, mentions, cue_span.end, 5);
-            // "A remains a member alongside B and C": the states after the
-            // cue join those before it.
-            let joined = ["alongside ", "along with ", "together with "]
-                .iter()
-                .any(|l| {
-                    text[cue_span.end..sentence.span.end]
-                        .trim_start()
-                        .starts_with(l)
-                });
-            // "A, B and C are members": a list right before the cue.
-            if (list.is_empty() || joined) && !cue_text.contains("partners") {
-                let before: Vec<&Mention> = mentions
-                    .iter()
-                    .filter(|m| m.span.end <= cue_span.start)
-                    .collect();
-                if let Some(last) = before.last() {
-                    let gap = &text[last.span.end..cue_span.start];
-                    let gap_l = gap.to_lowercase();
-                    if doc.is_state_actor(last)
-                        && (gap_l.contains(" are ")
-                            || gap_l.contains(" is ")
-                            || gap_l.contains(" remains ")
-                            || gap_l.contains(" remained ")
-                            || gap_l.contains(" stays ")
-                            || gap_l.contains("’s ")
-                            || gap_l.contains("'s ")
-                            || gap_l.trim() == "’s"
-                            || gap_l.trim() == "'s"
-                            // An apposition: "Kyrgyzstan and Tajikistan, both
-                            // members of …", "Armenia, a founding member".
-                            || gap_l.contains(" became ")
-                            || gap_l.contains(" becomes ")
-                            || is_member_apposition(doc, Span::new(last.span.end, cue_span.start)))
-                        && gap.split_whitespace().count() <= 5
-                        && !super::coordination::denies_membership(doc.phrases(), gap)
-                    {
-                        let start = before
-                            .iter()
-                            .rposition(|m| !doc.is_state_actor(m))
-                            .map_or(0, |p| p + 1);
-                        let run: Vec<&Mention> = before[start..].to_vec();
-                        let first = run
-                            .iter()
-                            .position(|m| m.span.start >= last.span.start.saturating_sub(200))
-                            .unwrap_or(0);
-                        let mut before_list = state_list(doc, mentions, run[first].span.start, 0);
-                        before_list.retain(|m| m.span.end <= cue_span.start);
-                        before_list.append(&mut list);
-                        list = before_list;
-                    }
-                }
-            }
-            // "partners in the bloc, only Belarus": the state after "only"/"except".
-            if list.is_empty() {
-                let after = &text[cue_span.end..sentence.span.end];
-                for marker in [" only ", "except ", "exception of "] {
-                    if let Some(pos) = after.find(marker) {
-                        if pos < 40 {
-                            list = state_list(doc, mentions, cue_span.end + pos + marker.len(), 0);
-                            break;
-                        }
-                    }
-                }
-            }
-            if list.is_empty() {
-                continue;
-            }
-            let joined_on = accession_date(doc, idx, cue_span);
-            for m in list {
-                let span = m.span.cover(cue_span);
-                let mut claim = doc
-                    .claim(Relation::MemberOf, m.entity, Object::Entity(alliance))
-                    .at(idx, span)
-                    .rule("membership.list", 0.85);
-                claim.date = joined_on;
-                out.push(claim);
-                current_members.push(m.entity);
-            }
+            _ => target,
+        };
+        for leaver in leavers {
+            let mut claim = doc
+                .claim(
+                    Relation::FormerMemberOf,
+                    leaver.entity,
+                    Object::Entity(target),
+                )
+                .at(idx, leaver.span.cover(*cue))
+                .rule("membership.leave", 0.75);
+            claim.date = date;
+            out.push(claim);
         }
-        // "the Kremlin’s five partners in the bloc" / "with the exception of Belarus, not a single CSTO member"
-        for m in mentions.iter().filter(|m| doc.is_state_actor(m)) {
-            let after = &text[m.span.end..sentence.span.end];
-            let possessive_partners = (after.starts_with("’s ") || after.starts_with("'s "))
-                && doc
-                    .cues()
-                    .member
-                    .find(super::prefix(after, 40))
-                    .is_some_and(|c| {
-                        c.as_str().to_lowercase().contains("partners")
-                            || c.as_str().to_lowercase().starts_with("fellow")
-                    });
-            let exception = {
-                // Only the few words before the mention matter.
-                let start = super::ceil_boundary(
-                    text,
-                    m.span.start.saturating_sub(24).max(sentence.span.start),
-                );
-                let before = &text[start..m.span.start].to_lowercase();
-                (before.ends_with("exception of ")
-                    || before.ends_with("except ")
-                    || before.ends_with("excluding "))
-                    && doc.cues().member.is_match(after)
-            };
-            if possessive_partners || exception {
-                out.push(
-                    doc.claim(Relation::MemberOf, m.entity, Object::Entity(alliance))
-                        .at(idx, m.span)
-                        .rule("membership.partners", 0.7),
-                );
-                current_members.push(m.entity);
-            }
-        }
-        // Treaty signatories: kept for the end, once current members are known.
-        let treaty = mentions
+    }
+}
+
+/// The state a leave cue is about: the one right after "former member",
+/// else the nearest before the cue.
+fn leaving_state<'m>(
+    doc: &Doc<'_>,
+    mentions: &'m [Mention],
+    cue: Span,
+    cue_text: &str,
+) -> Option<&'m Mention> {
+    if cue_text.starts_with("former") || cue_text.starts_with("ex-") || cue_text.starts_with("non")
+    {
+        // "former member Azerbaijan"
+        state_list(doc, mentions, cue.end, 1).first().copied()
+    } else {
+        // "Uzbekistan … quit again", "Tashkent …, having quit": the nearest state before.
+        mentions
             .iter()
-            .find(|m| doc.class(m) == EntityClass::Treaty);
-        let signing = super::find_iter_if(
-            treaty.is_some() && has_state_actor,
-            &doc.cues().treaty_signed,
-            body,
-        )
-        .next();
-        if let (Some(treaty), Some(cue)) = (treaty, signing) {
-            let cue_span = Span::new(
-                sentence.span.start + cue.start(),
-                sentence.span.start + cue.end(),
-            );
-            let past = !body.contains(" will ") && !body.contains(" would ");
-            if past {
-                let signers: Vec<&Mention> = if cue.as_str().starts_with("includ") {
-                    state_list(doc, mentions, cue_span.end, 1)
-                } else {
-                    mentions
-                        .iter()
-                        .rev()
-                        .find(|m| m.span.end <= cue_span.start && doc.is_state_actor(m))
-                        .into_iter()
-                        .collect()
-                };
-                for m in signers {
-                    let mut claim = doc
-                        .claim(
-                            Relation::FormerMemberOf,
-                            m.entity,
-                            Object::Entity(treaty.entity),
-                        )
-                        .at(idx, m.span.cover(cue_span))
-                        .rule("membership.treaty_signatory_not_member", 0.6);
-                    claim.date = None;
-                    treaty_candidates.push(claim);
-                }
+            .rev()
+            .find(|m| m.span.end <= cue.start && doc.is_state_actor(m))
+    }
+}
+
+/// What a leave cue leaves: the alliance or treaty named after it, else the
+/// sentence's alliance; None when the cue is not about membership.
+fn left_target(
+    doc: &Doc<'_>,
+    sentence: &AllianceSentence<'_>,
+    cue: Span,
+    cue_text: &str,
+) -> Option<EntityRef> {
+    let text = doc.text;
+    // "withdraw from the group" must be about an alliance or treaty.
+    let named_target = sentence.mentions.iter().find(|m| {
+        m.span.start >= cue.end
+            && matches!(doc.class(m), EntityClass::Alliance | EntityClass::Treaty)
+    });
+    let target = named_target.map(|m| m.entity).unwrap_or(sentence.alliance);
+    // "left the Collective Security Treaty": named right after the cue,
+    // or one of the words that stand for an alliance or treaty.
+    let words_to_target =
+        named_target.map(|m| text[cue.end..m.span.start].split_whitespace().count());
+    // Within the first four words: "quit the X", "pulled out of the X".
+    let target_near = words_to_target.is_some_and(|n| n <= 4);
+    let about_membership = target_near || cue_text.contains("member") || {
+        let after = &text[cue.end..sentence.span.end];
+        let after_lower = after.to_lowercase();
+        [
+            "the organization",
+            "the organisation",
+            "the bloc",
+            "the alliance",
+            "the group",
+            "the treaty",
+            "membership",
+        ]
+        .iter()
+        .any(|t| {
+            after_lower.trim_start().starts_with(t)
+                || after_lower
+                    .split_whitespace()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .contains(t)
+        }) || after_lower.trim_start().starts_with("again")
+            || after_lower.trim_start().starts_with("in ")
+    };
+    about_membership.then_some(target)
+}
+
+/// The leaving state and, unless the cue is "former member", the states
+/// chained to it by connectors before it: "Azerbaijan, which together with
+/// Georgia and Uzbekistan left …".
+fn with_co_leavers<'m>(
+    doc: &Doc<'_>,
+    mentions: &'m [Mention],
+    state: &'m Mention,
+    cue_text: &str,
+) -> Vec<&'m Mention> {
+    let text = doc.text;
+    let mut leavers = vec![state];
+    if !cue_text.starts_with("former") && !cue_text.starts_with("ex-") {
+        let before: Vec<&Mention> = mentions
+            .iter()
+            .filter(|m| m.span.end <= state.span.start && doc.is_state_actor(m))
+            .collect();
+        let mut next_start = state.span.start;
+        for m in before.iter().rev() {
+            let gap = text[m.span.end..next_start].to_lowercase();
+            let connectors_only = gap
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    matches!(
+                        w,
+                        "which"
+                            | "together"
+                            | "with"
+                            | "along"
+                            | "and"
+                            | "as"
+                            | "well"
+                            | "both"
+                            | "who"
+                    )
+                });
+            // "to keep his distance from Moscow, Uzbekistan quit":
+            // a preposition's object is no subject joined by a comma.
+            let object_of_preposition = !gap.chars().any(char::is_alphabetic)
+                && text[..m.span.start]
+                    .split_whitespace()
+                    .next_back()
+                    .is_some_and(|w| w != "and" && doc.phrases().contains("listBreaker", w));
+            if !connectors_only || gap.contains('.') || object_of_preposition {
+                break;
             }
+            leavers.push(m);
+            next_start = m.span.start;
         }
-        // "it also signed the Collective Security Treaty": "it" is the last state named.
-        let signed = treaty.and_then(|treaty| {
-            body.find("it also signed")
-                .or_else(|| body.find("it signed"))
-                .map(|pos| (treaty, pos))
+    }
+    leavers
+}
+
+/// Current members: lists after a membership cue (or right before it).
+fn listed_members(
+    doc: &Doc<'_>,
+    sentence: &AllianceSentence<'_>,
+    leaves: &[Span],
+    article: &mut ArticleMembership,
+    out: &mut Vec<Claim>,
+) {
+    let idx = sentence.idx;
+    for cue in super::find_iter_if(
+        sentence.has_state_actor && doc.may_match(idx, Cue::Member),
+        &doc.cues().member,
+        sentence.body,
+    ) {
+        let cue_span = sentence.cue_span(&cue);
+        let cue_text = cue.as_str().to_lowercase();
+        if leaves.iter().any(|l| {
+            l.overlaps(cue_span) || (l.end <= cue_span.start && cue_span.start - l.end < 3)
+        }) {
+            continue;
+        }
+        let list = member_list(doc, sentence, cue_span, &cue_text);
+        if list.is_empty() {
+            continue;
+        }
+        let joined_on = accession_date(doc, idx, cue_span);
+        for m in list {
+            let span = m.span.cover(cue_span);
+            let mut claim = doc
+                .claim(
+                    Relation::MemberOf,
+                    m.entity,
+                    Object::Entity(sentence.alliance),
+                )
+                .at(idx, span)
+                .rule("membership.list", 0.85);
+            claim.date = joined_on;
+            out.push(claim);
+            article.current_members.push(m.entity);
+        }
+    }
+}
+
+/// The states a membership cue lists: after it, before it, or after an
+/// "only" or "except" that follows it.
+fn member_list<'m>(
+    doc: &Doc<'_>,
+    sentence: &AllianceSentence<'m>,
+    cue_span: Span,
+    cue_text: &str,
+) -> Vec<&'m Mention> {
+    let text = doc.text;
+    let mentions = sentence.mentions;
+    let mut list = state_list(doc, mentions, cue_span.end, 5);
+    // "A remains a member alongside B and C": the states after the
+    // cue join those before it.
+    let joined = ["alongside ", "along with ", "together with "]
+        .iter()
+        .any(|l| {
+            text[cue_span.end..sentence.span.end]
+                .trim_start()
+                .starts_with(l)
         });
-        if let Some((treaty, pos)) = signed {
-            let abs = sentence.span.start + pos;
-            if let Some(m) = doc
-                .mentions
-                .iter()
-                .rev()
-                .find(|m| m.span.end <= abs && doc.is_state_actor(m))
-            {
-                treaty_candidates.push(
-                    doc.claim(
-                        Relation::FormerMemberOf,
-                        m.entity,
-                        Object::Entity(treaty.entity),
-                    )
-                    .at(
-                        idx,
-                        Span::new(abs, abs + "it also signed".len().min(body.len() - pos)),
-                    )
-                    .rule("membership.treaty_signatory_not_member", 0.55),
-                );
+    if (list.is_empty() || joined) && !cue_text.contains("partners") {
+        if let Some(mut before_list) = list_before_cue(doc, mentions, cue_span) {
+            before_list.append(&mut list);
+            list = before_list;
+        }
+    }
+    // "partners in the bloc, only Belarus": the state after "only"/"except".
+    if list.is_empty() {
+        let after = &text[cue_span.end..sentence.span.end];
+        for marker in [" only ", "except ", "exception of "] {
+            if let Some(pos) = after.find(marker) {
+                if pos < 40 {
+                    list = state_list(doc, mentions, cue_span.end + pos + marker.len(), 0);
+                    break;
+                }
             }
         }
     }
+    list
+}
+
+/// "A, B and C are members": a list right before the cue, joined to it by
+/// a copula, a possessive or an apposition.
+fn list_before_cue<'m>(
+    doc: &Doc<'_>,
+    mentions: &'m [Mention],
+    cue_span: Span,
+) -> Option<Vec<&'m Mention>> {
+    let text = doc.text;
+    let before: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| m.span.end <= cue_span.start)
+        .collect();
+    let last = before.last()?;
+    let gap = &text[last.span.end..cue_span.start];
+    let gap_l = gap.to_lowercase();
+    let joined_to_cue = doc.is_state_actor(last)
+        && (gap_l.contains(" are ")
+            || gap_l.contains(" is ")
+            || gap_l.contains(" remains ")
+            || gap_l.contains(" remained ")
+            || gap_l.contains(" stays ")
+            || gap_l.contains("’s ")
+            || gap_l.contains("'s ")
+            || gap_l.trim() == "’s"
+            || gap_l.trim() == "'s"
+            // An apposition: "Kyrgyzstan and Tajikistan, both
+            // members of …", "Armenia, a founding member".
+            || gap_l.contains(" became ")
+            || gap_l.contains(" becomes ")
+            || is_member_apposition(doc, Span::new(last.span.end, cue_span.start)))
+        && gap.split_whitespace().count() <= 5
+        && !super::coordination::denies_membership(doc.phrases(), gap);
+    if !joined_to_cue {
+        return None;
+    }
+    let start = before
+        .iter()
+        .rposition(|m| !doc.is_state_actor(m))
+        .map_or(0, |p| p + 1);
+    let run: Vec<&Mention> = before[start..].to_vec();
+    let first = run
+        .iter()
+        .position(|m| m.span.start >= last.span.start.saturating_sub(200))
+        .unwrap_or(0);
+    let mut before_list = state_list(doc, mentions, run[first].span.start, 0);
+    before_list.retain(|m| m.span.end <= cue_span.start);
+    Some(before_list)
+}
+
+/// Partners: "the Kremlin’s five partners in the bloc" / "with the
+/// exception of Belarus, not a single CSTO member".
+fn partners(
+    doc: &Doc<'_>,
+    sentence: &AllianceSentence<'_>,
+    article: &mut ArticleMembership,
+    out: &mut Vec<Claim>,
+) {
+    let text = doc.text;
+    for m in sentence.mentions.iter().filter(|m| doc.is_state_actor(m)) {
+        let after = &text[m.span.end..sentence.span.end];
+        let possessive_partners = (after.starts_with("’s ") || after.starts_with("'s "))
+            && doc
+                .cues()
+                .member
+                .find(super::prefix(after, 40))
+                .is_some_and(|c| {
+                    c.as_str().to_lowercase().contains("partners")
+                        || c.as_str().to_lowercase().starts_with("fellow")
+                });
+        let exception = {
+            // Only the few words before the mention matter.
+            let start = super::ceil_boundary(
+                text,
+                m.span.start.saturating_sub(24).max(sentence.span.start),
+            );
+            let before = &text[start..m.span.start].to_lowercase();
+            (before.ends_with("exception of ")
+                || before.ends_with("except ")
+                || before.ends_with("excluding "))
+                && doc.cues().member.is_match(after)
+        };
+        if possessive_partners || exception {
+            out.push(
+                doc.claim(
+                    Relation::MemberOf,
+                    m.entity,
+                    Object::Entity(sentence.alliance),
+                )
+                .at(sentence.idx, m.span)
+                .rule("membership.partners", 0.7),
+            );
+            article.current_members.push(m.entity);
+        }
+    }
+}
+
+/// Treaty signatories: kept for the end, once current members are known.
+fn treaty_signatories(
+    doc: &Doc<'_>,
+    sentence: &AllianceSentence<'_>,
+    treaty: &Mention,
+    article: &mut ArticleMembership,
+) {
+    let (body, mentions) = (sentence.body, sentence.mentions);
+    let signing =
+        super::find_iter_if(sentence.has_state_actor, &doc.cues().treaty_signed, body).next();
+    let Some(cue) = signing else {
+        return;
+    };
+    let cue_span = sentence.cue_span(&cue);
+    let past = !body.contains(" will ") && !body.contains(" would ");
+    if !past {
+        return;
+    }
+    let signers: Vec<&Mention> = if cue.as_str().starts_with("includ") {
+        state_list(doc, mentions, cue_span.end, 1)
+    } else {
+        mentions
+            .iter()
+            .rev()
+            .find(|m| m.span.end <= cue_span.start && doc.is_state_actor(m))
+            .into_iter()
+            .collect()
+    };
+    for m in signers {
+        let mut claim = doc
+            .claim(
+                Relation::FormerMemberOf,
+                m.entity,
+                Object::Entity(treaty.entity),
+            )
+            .at(sentence.idx, m.span.cover(cue_span))
+            .rule("membership.treaty_signatory_not_member", 0.6);
+        claim.date = None;
+        article.treaty_candidates.push(claim);
+    }
+}
+
+/// "it also signed the Collective Security Treaty": "it" is the last state
+/// named; kept for the end as a treaty signatory.
+fn it_signed(
+    doc: &Doc<'_>,
+    sentence: &AllianceSentence<'_>,
+    treaty: &Mention,
+    article: &mut ArticleMembership,
+) {
+    let body = sentence.body;
+    let Some(pos) = body
+        .find("it also signed")
+        .or_else(|| body.find("it signed"))
+    else {
+        return;
+    };
+    let abs = sentence.span.start + pos;
+    if let Some(m) = doc
+        .mentions
+        .iter()
+        .rev()
+        .find(|m| m.span.end <= abs && doc.is_state_actor(m))
+    {
+        article.treaty_candidates.push(
+            doc.claim(
+                Relation::FormerMemberOf,
+                m.entity,
+                Object::Entity(treaty.entity),
+            )
+            .at(
+                sentence.idx,
+                Span::new(abs, abs + "it also signed".len().min(body.len() - pos)),
+            )
+            .rule("membership.treaty_signatory_not_member", 0.55),
+        );
+    }
+}
+
+/// The end-of-article reconciliation of the claims `out` found with what
+/// the article said over all its sentences.
+fn reconcile(mut out: Vec<Claim>, article: ArticleMembership) -> Vec<Claim> {
     // A state the article calls a current member was no former signatory.
-    for claim in treaty_candidates {
-        if !current_members.contains(&claim.subject) {
+    for claim in article.treaty_candidates {
+        if !article.current_members.contains(&claim.subject) {
             out.push(claim);
         }
     }

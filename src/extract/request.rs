@@ -21,290 +21,366 @@ use crate::claim::{Claim, Object, Relation, Value};
 use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 
-use super::{Cue, Doc};
+use super::{ClaimDraft, Cue, Doc};
 
-/// Extracts invocations, requests and deployments.
+/// Extracts invocations, requests and deployments, sentence by sentence,
+/// rule by rule.
 pub fn extract(doc: &Doc<'_>, person_state: &HashMap<EntityRef, EntityRef>) -> Vec<Claim> {
     let mut out = Vec::new();
-    let mut granted_requests: Vec<(usize, EntityRef)> = Vec::new();
-    for (idx, sentence) in doc.sentences.iter().enumerate() {
-        let body = sentence.span.slice(doc.text);
-        let mentions = doc.mentions_in(idx);
-        // Invocations.
-        if let Some(article) = mentions
-            .iter()
-            .find(|m| doc.class(m) == EntityClass::TreatyArticle)
-        {
-            for cue in doc.cues().invoke.find_iter(body) {
-                let cue_span = abs(sentence.span, cue.start(), cue.end());
-                if is_hypothetical(doc, body, cue.start()) || is_negated(doc, body, cue.start()) {
-                    continue;
-                }
-                let before = &body[..cue.start()].to_lowercase();
-                if before.ends_with("the ") || before.ends_with("the formally ") {
-                    continue; // "the invoking of Article 4": no agent
-                }
-                // "the provision invoked by the U.S.": the agent follows.
-                let by_agent = body[cue.end()..].starts_with(" by ").then(|| {
-                    mentions
-                        .iter()
-                        .find(|m| m.span.start >= cue_span.end + 4 && is_actor(doc, m))
-                        .filter(|m| {
-                            doc.text[cue_span.end..m.span.start]
-                                .split_whitespace()
-                                .count()
-                                <= 3
-                        })
-                });
-                let Some(actor) = by_agent
-                    .flatten()
-                    .or_else(|| nearest_actor(doc, mentions, cue_span.start))
-                else {
-                    continue;
-                };
-                let span = actor.span.cover(article.span).cover(cue_span);
-                // "Pashinian's government invoked …": the government's state
-                // acts, not the person.
-                let invoker = if doc.class(actor) == EntityClass::Person
-                    && governs(&doc.text[actor.span.end..cue_span.start])
-                {
-                    actor_state(doc, actor, person_state).unwrap_or(actor.entity)
-                } else {
-                    actor.entity
-                };
-                let mut claim = doc
-                    .claim(Relation::Invoked, invoker, Object::Entity(article.entity))
-                    .at(idx, span)
-                    .rule("invocation.verb_treaty_article", 0.85);
-                claim.date = doc.date_near(idx, cue_span.start);
-                out.push(claim);
-                // Invoking a mutual-assistance clause asks the treaty's
-                // alliance for help (a consultation clause does not).
-                let asks_help = doc
-                    .entities
-                    .get(article.entity)
-                    .invocation_requests_assistance;
-                if let (true, Some(state), Some(alliance)) = (
-                    asks_help,
-                    actor_state(doc, actor, person_state),
-                    alliance_of_article(doc, article.entity, idx),
-                ) {
-                    let outcome = outcome_after(doc, idx, cue_span.end);
-                    let mut request = doc
-                        .claim(
-                            Relation::RequestedAssistance,
-                            state,
-                            Object::Entity(alliance),
-                        )
-                        .at(idx, span)
-                        .rule("request.by_invocation", 0.8);
-                    request.date = claim_date(&out);
-                    request.value = outcome.map(Value::Outcome);
-                    if outcome == Some("granted") {
-                        granted_requests.push((idx, state));
-                    }
-                    out.push(request);
-                }
-                break;
-            }
-        }
-        // Requests for assistance.
-        // A request needs an alliance to address and an actor in this
-        // sentence or, for a noun, the two before: without them, skip the
-        // cue searches (for speed only).
-        let may_request = doc.may_match(idx, Cue::Request)
-            && doc.alliance_for(idx).is_some()
-            && (idx.saturating_sub(2)..=idx)
-                .any(|j| doc.mentions_in(j).iter().any(|m| is_actor(doc, m)));
-        // A noun reading ("the call for help") wins over a verb reading of the same words.
-        let noun_matches: Vec<regex::Match<'_>> =
-            super::find_iter_if(may_request, &doc.cues().request_noun, body).collect();
-        let verbs = super::find_iter_if(may_request, &doc.cues().request_verb, body)
-            .filter(|v| {
-                !noun_matches
-                    .iter()
-                    .any(|n| n.start() < v.end() && v.start() < n.end())
-            })
-            .map(|m| (m, false))
-            .collect::<Vec<_>>();
-        let nouns = noun_matches.iter().map(|m| (*m, true));
-        let mut seen_requester: Vec<EntityRef> = Vec::new();
-        for (cue, noun) in verbs.into_iter().chain(nouns) {
-            let cue_span = abs(sentence.span, cue.start(), cue.end());
-            if is_hypothetical(doc, body, cue.start())
-                || doc.is_hypothetical(idx, cue_span.start)
-                || is_negated(doc, body, cue.start())
-            {
-                continue;
-            }
-            // "asked X for help" is a request to the alliance only when X
-            // names it ("asked its CSTO partners", "asked Moscow and the
-            // CSTO"): "asked Moscow for help" is not; so for "appealed to X".
-            if !asks_the_alliance(doc, idx, cue_span) {
-                continue;
-            }
-            let Some(alliance) = addressee(doc, idx, cue_span) else {
-                continue;
-            };
-            let requester = if noun {
-                possessor_state(doc, mentions, cue_span.start)
-                    .or_else(|| first_actor(doc, mentions, cue_span.start))
-            } else {
-                nearest_actor(doc, mentions, cue_span.start)
-            };
-            // Only a noun phrase ("the call for help was answered") takes its
-            // requester from the sentences before; a verb has its subject here.
-            let requester = if noun {
-                requester.or_else(|| previous_actor(doc, idx))
-            } else {
-                requester
-            };
-            let Some(requester) = requester else { continue };
-            let Some(state) = actor_state(doc, requester, person_state) else {
-                continue;
-            };
-            if seen_requester.contains(&state) {
-                continue;
-            }
-            seen_requester.push(state);
-            let outcome = outcome_after(doc, idx, cue_span.end);
-            let span = if requester.sentence == idx {
-                requester.span.cover(cue_span)
-            } else {
-                cue_span
-            };
-            let mut claim = doc
-                .claim(
-                    Relation::RequestedAssistance,
-                    state,
-                    Object::Entity(alliance),
-                )
-                .at(idx, span)
-                .rule(
-                    if noun {
-                        "request.noun_phrase"
-                    } else {
-                        "request.verb"
-                    },
-                    0.8,
-                );
-            claim.date = doc.date_near(idx, cue_span.start);
-            claim.value = outcome.map(Value::Outcome);
-            if outcome == Some("granted") {
-                granted_requests.push((idx, state));
-            }
-            out.push(claim);
-        }
-        // Deployments: the agent is an alliance (or its force) named in this
-        // or the previous sentence; without one, skip the cue search.
-        let alliance_near = (idx.saturating_sub(1)..=idx).any(|j| {
-            doc.mentions_in(j)
-                .iter()
-                .any(|m| doc.entities.alliance_of(m.entity).is_some())
-        });
-        for cue in super::find_iter_if(alliance_near, &doc.cues().deploy, body) {
-            let cue_span = abs(sentence.span, cue.start(), cue.end());
-            if is_hypothetical(doc, body, cue.start()) || is_negated(doc, body, cue.start()) {
-                continue;
-            }
-            let lower_before = body[..cue.start()].to_lowercase();
-            if lower_before.ends_with("no ")
-                || lower_before.ends_with("ruling out ")
-                || lower_before.contains("offered no")
-            {
-                continue;
-            }
-            // The agent: an alliance named in the cue ("the deployment of
-            // CSTO peacekeepers"), else one before it with no other actor
-            // closer to the verb.
-            let inside = mentions
-                .iter()
-                .filter(|m| cue_span.contains(m.span))
-                .find_map(|m| doc.entities.alliance_of(m.entity));
-            let agent = mentions.iter().rev().find(|m| {
-                m.span.end <= cue_span.start
-                    && (doc.entities.alliance_of(m.entity).is_some()
-                        || doc.is_state_actor(m)
-                        || is_group_demonym(doc, m)
-                        || doc.class(m) == EntityClass::Person)
-            });
-            let alliance = match (inside, agent) {
-                (Some(alliance), _) => alliance,
-                (None, Some(m)) if doc.entities.alliance_of(m.entity).is_some() => {
-                    match doc.entities.alliance_of(m.entity) {
-                        Some(alliance) => alliance,
-                        None => continue,
-                    }
-                }
-                (None, Some(_)) => continue,
-                (None, None) => {
-                    // A passive or nominal deployment: the alliance in focus,
-                    // if this or the previous sentence names it.
-                    let near = mentions
-                        .iter()
-                        .chain(
-                            idx.checked_sub(1)
-                                .map(|p| doc.mentions_in(p))
-                                .unwrap_or(&[])
-                                .iter(),
-                        )
-                        .any(|m| doc.class(m) == EntityClass::Alliance);
-                    match (near, doc.alliance_for(idx)) {
-                        (true, Some(a)) => a,
-                        _ => continue,
-                    }
-                }
-            };
-            // "deployed to Estonia, Latvia and Lithuania": every state of the list.
-            let listed: Vec<EntityRef> = target_state(doc, mentions, cue_span)
-                .map(|first| {
-                    super::coordination::states_after(doc, mentions, first.span.start, 0, false)
-                        .into_iter()
-                        .map(|m| m.entity)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let target = listed
-                .first()
-                .copied()
-                .or_else(|| operation_in(doc, idx))
-                .or_else(|| {
-                    granted_requests
-                        .iter()
-                        .rev()
-                        .find(|(i, _)| idx - i <= 3)
-                        .map(|(_, s)| *s)
-                });
-            let Some(target) = target else { continue };
-            let mut claim = doc
-                .claim(Relation::DeployedTo, alliance, Object::Entity(target))
-                .at(idx, cue_span)
-                .rule("deployment.alliance_troops_to_state", 0.75);
-            claim.date = doc.date_near(idx, cue_span.start);
-            if let Some(caps) = doc.cues().troops.captures(body) {
-                claim.value = caps
-                    .name("n")
-                    .and_then(|n| super::parse_count(n.as_str()))
-                    .map(Value::Count);
-            }
-            // A count given for the whole list is no state's own.
-            if listed.len() > 1 {
-                claim.value = None;
-            }
-            let others: Vec<Claim> = listed
-                .iter()
-                .skip(1)
-                .map(|other| Claim {
-                    object: Object::Entity(*other),
-                    ..claim.clone()
-                })
-                .collect();
-            out.push(claim);
-            out.extend(others);
-            break;
-        }
+    let mut requesters = Requesters {
+        person_state,
+        granted: Vec::new(),
+    };
+    for idx in 0..doc.sentences.len() {
+        invocations(doc, idx, &mut requesters, &mut out);
+        requests(doc, idx, &mut requesters, &mut out);
+        deployments(doc, idx, &requesters, &mut out);
     }
     out
+}
+
+/// Who requests, as the rules carry it across an article's sentences.
+struct Requesters<'p> {
+    /// The state each person speaks for, from the roles found before.
+    person_state: &'p HashMap<EntityRef, EntityRef>,
+    /// The requests the text says were granted so far: (sentence,
+    /// requester). A deployment that names no target goes to a recent one's
+    /// requester.
+    granted: Vec<(usize, EntityRef)>,
+}
+
+impl Requesters<'_> {
+    /// The state an actor stands for ([`actor_state`]).
+    fn state_of(&self, doc: &Doc<'_>, m: &Mention) -> Option<EntityRef> {
+        actor_state(doc, m, self.person_state)
+    }
+
+    /// Gives a request of sentence `idx` the outcome the text gives after
+    /// byte `from` ([`outcome_after`]), and records it if granted.
+    fn add_outcome(&mut self, doc: &Doc<'_>, idx: usize, from: usize, request: &mut Claim) {
+        let outcome = outcome_after(doc, idx, from);
+        request.value = outcome.map(Value::Outcome);
+        if outcome == Some("granted") {
+            self.granted.push((idx, request.subject));
+        }
+    }
+
+    /// The requester of the last request granted in sentence `idx` or the
+    /// three before it.
+    fn recently_granted(&self, idx: usize) -> Option<EntityRef> {
+        self.granted
+            .iter()
+            .rev()
+            .find(|(i, _)| idx - i <= 3)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// A request for assistance from `state` to `alliance`.
+fn request_to<'d>(doc: &'d Doc<'_>, state: EntityRef, alliance: EntityRef) -> ClaimDraft<'d> {
+    doc.claim(
+        Relation::RequestedAssistance,
+        state,
+        Object::Entity(alliance),
+    )
+}
+
+/// Invocations: a treaty-article mention and an invoke cue with an actor;
+/// the first such cue of the sentence makes the claim, and for a
+/// mutual-assistance clause a request.
+fn invocations(doc: &Doc<'_>, idx: usize, requesters: &mut Requesters<'_>, out: &mut Vec<Claim>) {
+    let sentence = doc.sentences[idx].span;
+    let body = doc.sentence_text(idx);
+    let mentions = doc.mentions_in(idx);
+    let Some(article) = mentions
+        .iter()
+        .find(|m| doc.class(m) == EntityClass::TreatyArticle)
+    else {
+        return;
+    };
+    for cue in doc.cues().invoke.find_iter(body) {
+        let cue_span = abs(sentence, cue.start(), cue.end());
+        if is_hypothetical(doc, body, cue.start()) || is_negated(doc, body, cue.start()) {
+            continue;
+        }
+        let before = &body[..cue.start()].to_lowercase();
+        if before.ends_with("the ") || before.ends_with("the formally ") {
+            continue; // "the invoking of Article 4": no agent
+        }
+        let Some(actor) = invoking_actor(doc, mentions, &body[cue.end()..], cue_span) else {
+            continue;
+        };
+        let span = actor.span.cover(article.span).cover(cue_span);
+        // "Pashinian's government invoked …": the government's state
+        // acts, not the person.
+        let invoker = if doc.class(actor) == EntityClass::Person
+            && governs(&doc.text[actor.span.end..cue_span.start])
+        {
+            requesters.state_of(doc, actor).unwrap_or(actor.entity)
+        } else {
+            actor.entity
+        };
+        let mut claim = doc
+            .claim(Relation::Invoked, invoker, Object::Entity(article.entity))
+            .at(idx, span)
+            .rule("invocation.verb_treaty_article", 0.85);
+        claim.date = doc.date_near(idx, cue_span.start);
+        out.push(claim);
+        // Invoking a mutual-assistance clause asks the treaty's
+        // alliance for help (a consultation clause does not).
+        let asks_help = doc
+            .entities
+            .get(article.entity)
+            .invocation_requests_assistance;
+        if let (true, Some(state), Some(alliance)) = (
+            asks_help,
+            requesters.state_of(doc, actor),
+            alliance_of_article(doc, article.entity, idx),
+        ) {
+            let mut request = request_to(doc, state, alliance)
+                .at(idx, span)
+                .rule("request.by_invocation", 0.8);
+            request.date = claim_date(out);
+            requesters.add_outcome(doc, idx, cue_span.end, &mut request);
+            out.push(request);
+        }
+        break;
+    }
+}
+
+/// Who invokes: the agent after "by" ("the provision invoked by the
+/// U.S."), else the nearest actor before the cue.
+fn invoking_actor<'m>(
+    doc: &Doc<'_>,
+    mentions: &'m [Mention],
+    after_cue: &str,
+    cue_span: Span,
+) -> Option<&'m Mention> {
+    // "the provision invoked by the U.S.": the agent follows.
+    let by_agent = after_cue.starts_with(" by ").then(|| {
+        mentions
+            .iter()
+            .find(|m| m.span.start >= cue_span.end + 4 && is_actor(doc, m))
+            .filter(|m| {
+                doc.text[cue_span.end..m.span.start]
+                    .split_whitespace()
+                    .count()
+                    <= 3
+            })
+    });
+    by_agent
+        .flatten()
+        .or_else(|| nearest_actor(doc, mentions, cue_span.start))
+}
+
+/// Requests for assistance: a verb ("called for assistance") or noun ("the
+/// request for help") cue addressed to an alliance, with its requester and
+/// outcome; one claim per requesting state and sentence.
+fn requests(doc: &Doc<'_>, idx: usize, requesters: &mut Requesters<'_>, out: &mut Vec<Claim>) {
+    let sentence = doc.sentences[idx].span;
+    let body = doc.sentence_text(idx);
+    let mut seen_requester: Vec<EntityRef> = Vec::new();
+    for (cue, noun) in request_cues(doc, idx, body) {
+        let cue_span = abs(sentence, cue.start(), cue.end());
+        if is_hypothetical(doc, body, cue.start())
+            || doc.is_hypothetical(idx, cue_span.start)
+            || is_negated(doc, body, cue.start())
+        {
+            continue;
+        }
+        // "asked X for help" is a request to the alliance only when X
+        // names it ("asked its CSTO partners", "asked Moscow and the
+        // CSTO"): "asked Moscow for help" is not; so for "appealed to X".
+        if !asks_the_alliance(doc, idx, cue_span) {
+            continue;
+        }
+        let Some(alliance) = addressee(doc, idx, cue_span) else {
+            continue;
+        };
+        let Some(requester) = requester(doc, idx, cue_span, noun) else {
+            continue;
+        };
+        let Some(state) = requesters.state_of(doc, requester) else {
+            continue;
+        };
+        if seen_requester.contains(&state) {
+            continue;
+        }
+        seen_requester.push(state);
+        let span = if requester.sentence == idx {
+            requester.span.cover(cue_span)
+        } else {
+            cue_span
+        };
+        let mut claim = request_to(doc, state, alliance).at(idx, span).rule(
+            if noun {
+                "request.noun_phrase"
+            } else {
+                "request.verb"
+            },
+            0.8,
+        );
+        claim.date = doc.date_near(idx, cue_span.start);
+        requesters.add_outcome(doc, idx, cue_span.end, &mut claim);
+        out.push(claim);
+    }
+}
+
+/// The request cues of sentence `idx` (its text `body`), each with whether
+/// it is a noun: the verbs, then the nouns.
+fn request_cues<'b>(doc: &Doc<'_>, idx: usize, body: &'b str) -> Vec<(regex::Match<'b>, bool)> {
+    // A request needs an alliance to address and an actor in this
+    // sentence or, for a noun, the two before: without them, skip the
+    // cue searches (for speed only).
+    let may_request = doc.may_match(idx, Cue::Request)
+        && doc.alliance_for(idx).is_some()
+        && (idx.saturating_sub(2)..=idx)
+            .any(|j| doc.mentions_in(j).iter().any(|m| is_actor(doc, m)));
+    // A noun reading ("the call for help") wins over a verb reading of the same words.
+    let noun_matches: Vec<regex::Match<'_>> =
+        super::find_iter_if(may_request, &doc.cues().request_noun, body).collect();
+    let verbs = super::find_iter_if(may_request, &doc.cues().request_verb, body)
+        .filter(|v| {
+            !noun_matches
+                .iter()
+                .any(|n| n.start() < v.end() && v.start() < n.end())
+        })
+        .map(|m| (m, false))
+        .collect::<Vec<_>>();
+    let nouns = noun_matches.iter().map(|m| (*m, true));
+    verbs.into_iter().chain(nouns).collect()
+}
+
+/// Who requests: for a verb, the nearest actor before it; for a noun, the
+/// possessor ("Armenia’s request"), else the first actor before it, else
+/// the last of the sentences before.
+fn requester<'d>(doc: &'d Doc<'_>, idx: usize, cue_span: Span, noun: bool) -> Option<&'d Mention> {
+    let mentions = doc.mentions_in(idx);
+    let requester = if noun {
+        possessor_state(doc, mentions, cue_span.start)
+            .or_else(|| first_actor(doc, mentions, cue_span.start))
+    } else {
+        nearest_actor(doc, mentions, cue_span.start)
+    };
+    // Only a noun phrase ("the call for help was answered") takes its
+    // requester from the sentences before; a verb has its subject here.
+    if noun {
+        requester.or_else(|| previous_actor(doc, idx))
+    } else {
+        requester
+    }
+}
+
+/// Deployments: the agent is an alliance (or its force) named in this or
+/// the previous sentence; the first cue with an agent and a target makes
+/// the claims, one per target state.
+fn deployments(doc: &Doc<'_>, idx: usize, requesters: &Requesters<'_>, out: &mut Vec<Claim>) {
+    let sentence = doc.sentences[idx].span;
+    let body = doc.sentence_text(idx);
+    let mentions = doc.mentions_in(idx);
+    // Without an alliance in this or the previous sentence, skip the cue search.
+    let alliance_near = (idx.saturating_sub(1)..=idx).any(|j| {
+        doc.mentions_in(j)
+            .iter()
+            .any(|m| doc.entities.alliance_of(m.entity).is_some())
+    });
+    for cue in super::find_iter_if(alliance_near, &doc.cues().deploy, body) {
+        let cue_span = abs(sentence, cue.start(), cue.end());
+        if is_hypothetical(doc, body, cue.start()) || is_negated(doc, body, cue.start()) {
+            continue;
+        }
+        let lower_before = body[..cue.start()].to_lowercase();
+        if lower_before.ends_with("no ")
+            || lower_before.ends_with("ruling out ")
+            || lower_before.contains("offered no")
+        {
+            continue;
+        }
+        let Some(alliance) = deploying_alliance(doc, idx, cue_span) else {
+            continue;
+        };
+        // "deployed to Estonia, Latvia and Lithuania": every state of the list.
+        let listed: Vec<EntityRef> = target_state(doc, mentions, cue_span)
+            .map(|first| {
+                super::coordination::states_after(doc, mentions, first.span.start, 0, false)
+                    .into_iter()
+                    .map(|m| m.entity)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let target = listed
+            .first()
+            .copied()
+            .or_else(|| operation_in(doc, idx))
+            .or_else(|| requesters.recently_granted(idx));
+        let Some(target) = target else { continue };
+        let mut claim = doc
+            .claim(Relation::DeployedTo, alliance, Object::Entity(target))
+            .at(idx, cue_span)
+            .rule("deployment.alliance_troops_to_state", 0.75);
+        claim.date = doc.date_near(idx, cue_span.start);
+        if let Some(caps) = doc.cues().troops.captures(body) {
+            claim.value = caps
+                .name("n")
+                .and_then(|n| super::parse_count(n.as_str()))
+                .map(Value::Count);
+        }
+        // A count given for the whole list is no state's own.
+        if listed.len() > 1 {
+            claim.value = None;
+        }
+        let others: Vec<Claim> = listed
+            .iter()
+            .skip(1)
+            .map(|other| Claim {
+                object: Object::Entity(*other),
+                ..claim.clone()
+            })
+            .collect();
+        out.push(claim);
+        out.extend(others);
+        break;
+    }
+}
+
+/// The agent of a deployment: an alliance named in the cue ("the
+/// deployment of CSTO peacekeepers"), else one before it with no other
+/// actor closer to the verb, else, for a passive or nominal deployment, the
+/// alliance in focus.
+fn deploying_alliance(doc: &Doc<'_>, idx: usize, cue_span: Span) -> Option<EntityRef> {
+    let mentions = doc.mentions_in(idx);
+    let inside = mentions
+        .iter()
+        .filter(|m| cue_span.contains(m.span))
+        .find_map(|m| doc.entities.alliance_of(m.entity));
+    let agent = mentions.iter().rev().find(|m| {
+        m.span.end <= cue_span.start
+            && (doc.entities.alliance_of(m.entity).is_some()
+                || doc.is_state_actor(m)
+                || is_group_demonym(doc, m)
+                || doc.class(m) == EntityClass::Person)
+    });
+    match (inside, agent) {
+        (Some(alliance), _) => Some(alliance),
+        (None, Some(m)) => doc.entities.alliance_of(m.entity),
+        (None, None) => {
+            // A passive or nominal deployment: the alliance in focus,
+            // if this or the previous sentence names it.
+            let near = mentions
+                .iter()
+                .chain(
+                    idx.checked_sub(1)
+                        .map(|p| doc.mentions_in(p))
+                        .unwrap_or(&[])
+                        .iter(),
+                )
+                .any(|m| doc.class(m) == EntityClass::Alliance);
+            match (near, doc.alliance_for(idx)) {
+                (true, Some(a)) => Some(a),
+                _ => None,
+            }
+        }
+    }
 }
 
 fn abs(sentence: Span, start: usize, end: usize) -> Span {
