@@ -111,6 +111,6 @@ fn a_pattern_that_does_not_compile_names_its_list() {
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("%clashCue%"), "{stderr}");
+    assert!(stderr.contains("lex:clashCue"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }

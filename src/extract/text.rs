@@ -39,9 +39,9 @@ use crate::span::Span;
 
 use super::dates;
 
-/// Families of cue patterns that run on a sentence only when they match
-/// in it ([`find_cues`]): many sentences match none, and one pass of each
-/// pattern over the article is cheaper than each pattern over each
+/// Families of cue patterns that run on a sentence only when one of their
+/// literals stands in it (`find_cues`): many sentences have none, and one
+/// automaton pass over the article is cheaper than each pattern over each
 /// sentence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cue {
@@ -83,10 +83,11 @@ impl CueSet {
 /// cue regex.
 const CASE_FOLDS_TO_ASCII: [&str; 2] = ["\u{212A}", "\u{17F}"];
 
-/// Which cue families each sentence may match: those whose patterns
-/// match in it (each pattern runs once over the whole text, and marks every
-/// sentence a match overlaps, so none that a search of the sentence alone
-/// would match is missed), and the dates where a date word stands.
+/// Which cue families each sentence may match: those one of whose pattern
+/// prefixes stands in it (`CuePatterns::prefilter`, found from the data
+/// patterns at load), or, for a family whose prefixes are no finite set,
+/// those its pattern matches (run once over the text); and the dates, where
+/// a date word stands.
 pub(super) fn find_cues(text: &str, sentences: &[Sentence], patterns: &CuePatterns) -> Vec<CueSet> {
     static AUTOMATON: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let automaton = AUTOMATON.get_or_init(|| {
@@ -130,6 +131,7 @@ pub(super) fn find_cues(text: &str, sentences: &[Sentence], patterns: &CuePatter
             cues[at] = CueSet::ALL;
         }
     }
+    // The cue families, in the order of `patterns::PREFILTERED`.
     let families = [
         (&patterns.clash, Cue::Clash),
         (&patterns.support, Cue::Support),
@@ -139,7 +141,27 @@ pub(super) fn find_cues(text: &str, sentences: &[Sentence], patterns: &CuePatter
         (&patterns.request_verb, Cue::Request),
         (&patterns.request_noun, Cue::Request),
     ];
-    for (re, cue) in families {
+    let prefilter = &patterns.prefilter;
+    for found in prefilter.automaton.find_overlapping_iter(text) {
+        let span = Span::new(found.start(), found.end());
+        let range = sentences_of(span);
+        let Some(at) = range.clone().find(|&i| sentences[i].span.contains(span)) else {
+            continue;
+        };
+        if let Some(&(_, cue)) = prefilter
+            .family_of
+            .get(found.pattern().as_usize())
+            .and_then(|&family| families.get(family))
+        {
+            cues[at].insert(cue);
+        }
+    }
+    // A family with no finite set of prefixes: its pattern runs once over
+    // the text and marks every sentence a match overlaps.
+    for &family in &prefilter.unfiltered {
+        let Some(&(re, cue)) = families.get(family) else {
+            continue;
+        };
         for found in re.find_iter(text) {
             for at in sentences_of(Span::new(found.start(), found.end().max(found.start() + 1))) {
                 cues[at].insert(cue);
@@ -166,12 +188,26 @@ pub fn find_iter_if<'r, 't>(
 /// returns absolute byte spans.
 pub fn find_words(text: &str, sentence: Span, needle: &str) -> Vec<Span> {
     let body = sentence.slice(text);
-    // Compared in place, byte by byte: no lower-cased copy of the sentence.
-    // A match starts on a char boundary, as `needle` is a whole string.
+    // Compared in place: no lower-cased copy of the sentence. The candidates
+    // are the places of the needle's first byte in either case, found with
+    // memchr's vector search. A match starts on a char boundary, as
+    // `needle` is a whole string.
     let (haystack, needle) = (body.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return Vec::new();
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
     let find_from = |from: usize| {
-        (from..=haystack.len().checked_sub(needle.len())?)
-            .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+        let last = haystack.len().checked_sub(needle.len())?;
+        let mut at = from;
+        while at <= last {
+            let found = at + memchr::memchr2(lower, upper, &haystack[at..=last])?;
+            if haystack[found..found + needle.len()].eq_ignore_ascii_case(needle) {
+                return Some(found);
+            }
+            at = found + 1;
+        }
+        None
     };
     let mut out = Vec::new();
     let mut from = 0;

@@ -15,17 +15,63 @@ use super::phrases::Phrasebook;
 
 /// A pattern list that does not compile.
 #[derive(Debug, thiserror::Error)]
-#[error("the phrasing patterns of {template} do not compile ({message}); fix the akg:pattern lists it names in ontology/phrasing.ttl")]
+#[error("the phrasing pattern {what} does not compile ({message}); fix it in the ontology's phrasing.ttl")]
 pub struct PatternError {
-    /// The pattern's template, with its list names.
-    pub template: &'static str,
-    /// The regex crate's message.
+    /// The pattern: its list and text, or the template it fills.
+    pub what: String,
+    /// The last line of the regex crate's message ("unclosed group").
     pub message: String,
+}
+
+impl PatternError {
+    fn new(what: String, error: &dyn std::fmt::Display) -> Self {
+        let full = error.to_string();
+        let message = full
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
+            .trim()
+            .trim_start_matches("error: ")
+            .to_string();
+        PatternError { what, message }
+    }
+}
+
+/// The families of patterns that the extractors run only on the sentences
+/// where they match (`extract::text::find_cues`), in this order.
+pub const PREFILTERED: [&str; 7] = [
+    "clash",
+    "support",
+    "base",
+    "member",
+    "leave",
+    "request_verb",
+    "request_noun",
+];
+
+/// A literal pre-filter for the [`PREFILTERED`] families: the prefixes that
+/// every match of a family's pattern starts with, or else the suffixes that
+/// it ends with (ASCII case ignored), found from the patterns' syntax, so a
+/// sentence without one is skipped without running the pattern.
+#[derive(Clone, Debug)]
+pub struct Prefilter {
+    /// One automaton over the prefixes of every family that has a finite
+    /// set of them.
+    pub automaton: aho_corasick::AhoCorasick,
+    /// Per pattern of the automaton, its family (an index of
+    /// [`PREFILTERED`]).
+    pub family_of: Vec<usize>,
+    /// The families whose prefixes are not a finite set: their patterns run
+    /// over the whole text instead.
+    pub unfiltered: Vec<usize>,
 }
 
 /// The compiled cue patterns.
 #[derive(Clone, Debug)]
 pub struct CuePatterns {
+    /// The literal pre-filter of the [`PREFILTERED`] families.
+    pub prefilter: Prefilter,
     /// An invocation of a treaty article: "invoked", "appealed under".
     pub invoke: Regex,
     /// A verb phrase of a request for help: "called on the bloc for help".
@@ -103,18 +149,26 @@ impl CuePatterns {
         } else {
             names.join("|")
         };
+        // Each pattern alone first, so that an error names its list.
+        for list in phrases.pattern_lists() {
+            for pattern in phrases.patterns(list) {
+                let expanded = expand(pattern, phrases, &names, 1);
+                Regex::new(&expanded)
+                    .map_err(|e| PatternError::new(format!("lex:{list} \"{pattern}\""), &e))?;
+            }
+        }
         let mut compiled = Vec::with_capacity(TEMPLATES.len());
         for template in TEMPLATES {
             let pattern = expand(template, phrases, &names, 0);
-            let re = Regex::new(&ascii_boundaries(&pattern)).map_err(|e| PatternError {
-                template,
-                message: e.to_string(),
-            })?;
+            let re = Regex::new(&ascii_boundaries(&pattern))
+                .map_err(|e| PatternError::new(template.to_string(), &e))?;
             compiled.push(re);
         }
+        let prefilter = prefilter(&compiled_patterns(&TEMPLATES, phrases, &names))?;
         let mut it = compiled.into_iter();
         let mut next = || it.next().unwrap_or_else(never);
         Ok(CuePatterns {
+            prefilter,
             invoke: next(),
             request_verb: next(),
             request_noun: next(),
@@ -144,6 +198,95 @@ impl Default for CuePatterns {
         #[allow(clippy::expect_used)] // invariant: tested; empty lists leave the templates valid
         CuePatterns::compile(&Phrasebook::default(), &[]).expect("templates compile")
     }
+}
+
+/// The expanded pattern of each template, by the field names of
+/// [`CuePatterns`] that [`PREFILTERED`] uses.
+fn compiled_patterns(
+    templates: &[&'static str; 19],
+    phrases: &Phrasebook,
+    names: &str,
+) -> Vec<(&'static str, String)> {
+    const FIELDS: [&str; 19] = [
+        "invoke",
+        "request_verb",
+        "request_noun",
+        "hypothetical",
+        "request_negation",
+        "outcome",
+        "deploy",
+        "troops",
+        "operation",
+        "member",
+        "leave",
+        "treaty_signed",
+        "clash",
+        "deaths",
+        "killed",
+        "cancelled_exercise",
+        "support",
+        "base",
+        "vote",
+    ];
+    FIELDS
+        .iter()
+        .zip(templates)
+        .map(|(field, template)| (*field, expand(template, phrases, names, 0)))
+        .collect()
+}
+
+/// The literal pre-filter of the [`PREFILTERED`] families of `patterns`
+/// (field name, expanded pattern): each pattern's prefix (else suffix)
+/// literals, read case-sensitively from its syntax tree and matched
+/// ignoring ASCII case.
+fn prefilter(patterns: &[(&'static str, String)]) -> Result<Prefilter, PatternError> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut literals: Vec<Vec<u8>> = Vec::new();
+    let mut family_of = Vec::new();
+    let mut unfiltered = Vec::new();
+    for (family, name) in PREFILTERED.iter().enumerate() {
+        let Some((_, pattern)) = patterns.iter().find(|(field, _)| field == name) else {
+            continue;
+        };
+        // Case-sensitive: the automaton folds ASCII case itself, and a
+        // case-folded tree has too many literals to be finite.
+        let bare = pattern.replace("(?i)", "");
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(&bare)
+            .map_err(|e| PatternError::new(format!("{name} (pre-filter)"), &e))?;
+        // The prefixes, else the suffixes ("the 102nd military base" has no
+        // finite set of prefixes): either way a literal inside every match.
+        let finite = [ExtractKind::Prefix, ExtractKind::Suffix]
+            .into_iter()
+            .map(|kind| Extractor::new().kind(kind).extract(&hir))
+            .find_map(|seq| {
+                seq.literals()
+                    .filter(|found| !found.is_empty() && found.iter().all(|l| !l.is_empty()))
+                    .map(|found| {
+                        found
+                            .iter()
+                            .map(|l| l.as_bytes().to_vec())
+                            .collect::<Vec<_>>()
+                    })
+            });
+        match finite {
+            Some(found) => {
+                family_of.extend(std::iter::repeat_n(family, found.len()));
+                literals.extend(found);
+            }
+            None => unfiltered.push(family),
+        }
+    }
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&literals)
+        .map_err(|e| PatternError::new("the pre-filter".to_string(), &e))?;
+    Ok(Prefilter {
+        automaton,
+        family_of,
+        unfiltered,
+    })
 }
 
 /// A regex that matches nothing.
@@ -228,7 +371,9 @@ mod tests {
         let mut phrases = Phrasebook::default();
         phrases.insert_pattern("clashCue", "clash(");
         let err = CuePatterns::compile(&phrases, &[]).unwrap_err();
-        assert!(err.to_string().contains("%clashCue%"), "{err}");
+        assert!(err.to_string().contains("lex:clashCue \"clash(\""), "{err}");
+        assert!(err.to_string().contains("unclosed group"), "{err}");
+        assert_eq!(err.to_string().lines().count(), 1, "{err}");
     }
 
     #[test]
@@ -239,6 +384,13 @@ mod tests {
         assert!(p.request_verb.is_match("Armenia appealed to the CSTO"));
         let caps = p.troops.captures("about 2,500 troops").unwrap();
         assert_eq!(&caps["n"], "2,500");
+        // Every pre-filtered family has a finite set of prefixes: no
+        // pattern has to run over whole articles.
+        assert!(
+            p.prefilter.unfiltered.is_empty(),
+            "{:?}",
+            p.prefilter.unfiltered
+        );
         assert!(p
             .outcome
             .captures("the bloc turned the request down")

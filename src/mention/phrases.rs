@@ -66,6 +66,11 @@ impl Phrasebook {
         self.lists.get(list).map_or(&[], Vec::as_slice)
     }
 
+    /// The names of the pattern lists.
+    pub fn pattern_lists(&self) -> impl Iterator<Item = &str> {
+        self.patterns.keys().map(String::as_str)
+    }
+
     /// The patterns of pattern list `list`, in the order given.
     pub fn patterns(&self, list: &str) -> &[String] {
         self.patterns.get(list).map_or(&[], Vec::as_slice)
