@@ -961,6 +961,15 @@ fn role_np_before(
     if acronym {
         return None; // "the PM" whom no role names: nobody known
     }
+    // A state's leader ("the president stated") whom no role names is
+    // nobody known: no alliance has that office.
+    let bare = np
+        .trim_start_matches("then-")
+        .trim_start_matches("former ")
+        .to_lowercase();
+    if doc.phrases().contains("leaderTitle", &bare) {
+        return None;
+    }
     // No person holds it: the office itself speaks, named after the alliance in focus.
     let title: String = np
         .trim_start_matches("then-")
@@ -1248,6 +1257,21 @@ mod tests {
         );
         assert_eq!(got[0].0, "Vladimir Putin");
         assert_eq!(got.len(), 1);
+    }
+
+    #[test]
+    fn a_state_leader_whom_no_role_names_is_no_office_of_the_alliance() {
+        // The alliance's own office speaks for it …
+        let got = said(
+            "The CSTO met in Minsk. \"The mission will end in ten days,\" the secretary general said.",
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "CSTO Secretary General");
+        // … but "the president" is a state's, and here nobody's known.
+        assert!(said(
+            "The CSTO met in Minsk. \"We have approved a joint force today,\" the president stated."
+        )
+        .is_empty());
     }
 
     #[test]
