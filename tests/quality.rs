@@ -156,8 +156,9 @@ fn real_articles_keep_their_quality_floor() {
     let dir = crate::util::tempdir();
     let store = dir.path().join("store");
     ok(&store, &["build", articles.to_str().unwrap(), "--quiet"]);
-    // (part, precision floor, recall floor): a little under what they score.
-    for (alliance, min_p, min_r) in [("CSTO", "0.90", "0.75"), ("NATO", "0.92", "0.80")] {
+    // (part, precision floor, recall floor): the acceptance targets (CSTO
+    // scores 0.957 / 0.902, NATO 0.962 / 0.823).
+    for (alliance, min_p, min_r) in [("CSTO", "0.93", "0.88"), ("NATO", "0.92", "0.80")] {
         let ids = part(alliance);
         let out = crate::util::run(
             &store,
