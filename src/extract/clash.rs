@@ -196,50 +196,122 @@ fn sides_of(
     sides: &[&Mention],
     context: &Option<(EntityRef, EntityRef)>,
 ) -> Vec<Pair> {
-    let text = doc.text;
-    let after_cue = &text[cue.end..sentence.end];
-    // "between X and Y" within a few words after the trigger.
-    if let Some(pos) = after_cue.find("between ") {
-        if after_cue[..pos].split_whitespace().count() <= 6 {
-            let from = cue.end + pos + "between ".len();
-            let list: Vec<&&Mention> = sides
-                .iter()
-                .filter(|m| m.span.start >= from && m.span.start < from + 80)
-                .take(2)
-                .collect();
-            if list.len() == 2
-                && text[list[0].span.end..list[1].span.start]
-                    .trim()
-                    .trim_start_matches(',')
-                    .trim()
-                    == "and"
-            {
-                return vec![(list[0].entity, list[1].entity, "clash.between_x_and_y", 0.9)];
-            }
-            let rest = &text[from..sentence.end];
-            if rest.starts_with("the two") {
-                if let Some((a, b)) = context {
-                    return vec![(*a, *b, "clash.the_two_countries", 0.7)];
-                }
+    let site = ClashSite::new(doc, body, sentence, cue, sides, context);
+    site.between()
+        .or_else(|| site.hyphen_compound())
+        .or_else(|| site.possessive_war_on())
+        .or_else(|| site.respectively())
+        .or_else(|| site.two_states_in_sentence())
+        .or_else(|| site.with_y_context())
+        .or_else(|| site.context_pair())
+        .unwrap_or_default()
+}
+
+/// A clash trigger in its sentence: what the rules of `sides_of` read.
+struct ClashSite<'a> {
+    doc: &'a Doc<'a>,
+    text: &'a str,
+    body: &'a str,
+    sentence: Span,
+    cue: Span,
+    sides: &'a [&'a Mention],
+    context: &'a Option<(EntityRef, EntityRef)>,
+    /// The sides that end before the trigger, in text order.
+    before: Vec<&'a &'a Mention>,
+    /// The sides that start after the trigger, in text order.
+    after: Vec<&'a &'a Mention>,
+    /// The entities of the sides, each once, in text order.
+    distinct: Vec<EntityRef>,
+}
+
+impl<'a> ClashSite<'a> {
+    fn new(
+        doc: &'a Doc<'a>,
+        body: &'a str,
+        sentence: Span,
+        cue: Span,
+        sides: &'a [&'a Mention],
+        context: &'a Option<(EntityRef, EntityRef)>,
+    ) -> Self {
+        let before: Vec<&&Mention> = sides.iter().filter(|m| m.span.end <= cue.start).collect();
+        let after: Vec<&&Mention> = sides.iter().filter(|m| m.span.start >= cue.end).collect();
+        let mut distinct: Vec<EntityRef> = Vec::new();
+        for m in sides {
+            if !distinct.contains(&m.entity) {
+                distinct.push(m.entity);
             }
         }
-    }
-    // "the Armenia-Azerbaijan border": two states joined by a hyphen.
-    for pair in sides.windows(2) {
-        let gap = &text[pair[0].span.end..pair[1].span.start];
-        if (gap == "-" || gap == "–") && near(pair[0].span, cue, 60) {
-            return vec![(
-                pair[0].entity,
-                pair[1].entity,
-                "clash.hyphen_compound",
-                0.85,
-            )];
+        ClashSite {
+            doc,
+            text: doc.text,
+            body,
+            sentence,
+            cue,
+            sides,
+            context,
+            before,
+            after,
+            distinct,
         }
     }
-    // "X’s war on Y", "X’s invasion of Y", "X attacks on Y".
-    let before: Vec<&&Mention> = sides.iter().filter(|m| m.span.end <= cue.start).collect();
-    let after: Vec<&&Mention> = sides.iter().filter(|m| m.span.start >= cue.end).collect();
-    if let (Some(agent), Some(target)) = (before.last(), after.first()) {
+
+    /// "between X and Y" within a few words after the trigger.
+    fn between(&self) -> Option<Vec<Pair>> {
+        let (text, cue, sides) = (self.text, self.cue, self.sides);
+        let after_cue = &text[cue.end..self.sentence.end];
+        let pos = after_cue.find("between ")?;
+        if after_cue[..pos].split_whitespace().count() > 6 {
+            return None;
+        }
+        let from = cue.end + pos + "between ".len();
+        let list: Vec<&&Mention> = sides
+            .iter()
+            .filter(|m| m.span.start >= from && m.span.start < from + 80)
+            .take(2)
+            .collect();
+        if list.len() == 2
+            && text[list[0].span.end..list[1].span.start]
+                .trim()
+                .trim_start_matches(',')
+                .trim()
+                == "and"
+        {
+            return Some(vec![(
+                list[0].entity,
+                list[1].entity,
+                "clash.between_x_and_y",
+                0.9,
+            )]);
+        }
+        let rest = &text[from..self.sentence.end];
+        if rest.starts_with("the two") {
+            if let Some((a, b)) = self.context {
+                return Some(vec![(*a, *b, "clash.the_two_countries", 0.7)]);
+            }
+        }
+        None
+    }
+
+    /// "the Armenia-Azerbaijan border": two states joined by a hyphen.
+    fn hyphen_compound(&self) -> Option<Vec<Pair>> {
+        for pair in self.sides.windows(2) {
+            let gap = &self.text[pair[0].span.end..pair[1].span.start];
+            if (gap == "-" || gap == "–") && near(pair[0].span, self.cue, 60) {
+                return Some(vec![(
+                    pair[0].entity,
+                    pair[1].entity,
+                    "clash.hyphen_compound",
+                    0.85,
+                )]);
+            }
+        }
+        None
+    }
+
+    /// "X’s war on Y", "X’s invasion of Y", "X attacks on Y".
+    fn possessive_war_on(&self) -> Option<Vec<Pair>> {
+        let (text, cue) = (self.text, self.cue);
+        let (agent, target) = (self.before.last()?, self.after.first()?);
         let gap_before = &text[agent.span.end..cue.start];
         let gap_after = &text[cue.end..target.span.start];
         let words_before = gap_before.split_whitespace().count();
@@ -269,41 +341,51 @@ fn sides_of(
                 })
                 && (gap_words.len() == 1 || transitive));
         if possessive && words_before <= 3 && prep && !gap_before.contains(',') {
-            return vec![(agent.entity, target.entity, "clash.possessive_war_on", 0.85)];
+            return Some(vec![(
+                agent.entity,
+                target.entity,
+                "clash.possessive_war_on",
+                0.85,
+            )]);
         }
+        None
     }
-    // Two lists joined by "respectively".
-    if body.contains("respectively") && before.len() >= 2 && before.len() == after.len() {
-        let mut out = Vec::new();
-        let n = before.len();
-        for i in 0..n {
-            out.push((before[i].entity, after[i].entity, "clash.respectively", 0.7));
+
+    /// Two lists joined by "respectively".
+    fn respectively(&self) -> Option<Vec<Pair>> {
+        let (before, after) = (&self.before, &self.after);
+        if self.body.contains("respectively") && before.len() >= 2 && before.len() == after.len() {
+            let mut out = Vec::new();
+            let n = before.len();
+            for i in 0..n {
+                out.push((before[i].entity, after[i].entity, "clash.respectively", 0.7));
+            }
+            return Some(out);
         }
-        return out;
+        None
     }
-    // Exactly two states act in the sentence, near a clash word (an
-    // invasion or aggression needs its agent and target spelled out above),
-    // or one of them attached to it by "with"/"against".
-    let mut distinct: Vec<EntityRef> = Vec::new();
-    for m in sides {
-        if !distinct.contains(&m.entity) {
-            distinct.push(m.entity);
+
+    /// Exactly two states act in the sentence, near a clash word (an
+    /// invasion or aggression needs its agent and target spelled out above),
+    /// or one of them attached to it by "with"/"against".
+    fn two_states_in_sentence(&self) -> Option<Vec<Pair>> {
+        let (text, cue, sides, distinct) = (self.text, self.cue, self.sides, &self.distinct);
+        let cue_lower = cue.slice(text).to_lowercase();
+        let directional = [
+            "crossed",
+            "invasion",
+            "invaded",
+            "invade",
+            "aggression",
+            "incursion",
+            "offensive",
+            "attack",
+        ]
+        .iter()
+        .any(|w| cue_lower.starts_with(w));
+        if distinct.len() != 2 || directional {
+            return None;
         }
-    }
-    let cue_lower = cue.slice(text).to_lowercase();
-    let directional = [
-        "crossed",
-        "invasion",
-        "invaded",
-        "invade",
-        "aggression",
-        "incursion",
-        "offensive",
-        "attack",
-    ]
-    .iter()
-    .any(|w| cue_lower.starts_with(w));
-    if distinct.len() == 2 && !directional {
         // The text between a mention and the trigger.
         let gap_to = |m: &Mention| {
             let (a, b) = if m.span.end <= cue.start {
@@ -335,50 +417,61 @@ fn sides_of(
             })
         });
         // "Belarus supports the war in Ukraine": a supporter is no side.
-        let lower = body.to_lowercase();
+        let lower = self.body.to_lowercase();
         let supporting = [
             "support", "backs", "backed", "aiding", "aided", "sympath", "ally", "allies",
         ]
         .iter()
         .any(|w| lower.contains(w));
         if (near || attached) && !supporting {
-            return vec![(
+            return Some(vec![(
                 distinct[0],
                 distinct[1],
                 "clash.two_states_in_sentence",
                 0.65,
-            )];
+            )]);
         }
+        None
     }
-    // "with Y" after the trigger and one state before it.
-    if distinct.len() == 1 {
-        if let Some(target) = after.first() {
-            let words = text[cue.end..target.span.start]
-                .split_whitespace()
-                .collect::<Vec<_>>();
-            if words.first() == Some(&"with") && words.len() <= 3 {
-                if let Some((a, b)) = context {
-                    if *a == target.entity || *b == target.entity {
-                        return vec![(*a, *b, "clash.with_y_context", 0.6)];
-                    }
+
+    /// "with Y" after the trigger and one state before it.
+    fn with_y_context(&self) -> Option<Vec<Pair>> {
+        if self.distinct.len() != 1 {
+            return None;
+        }
+        let target = self.after.first()?;
+        let words = self.text[self.cue.end..target.span.start]
+            .split_whitespace()
+            .collect::<Vec<_>>();
+        if words.first() == Some(&"with") && words.len() <= 3 {
+            if let Some((a, b)) = self.context {
+                if *a == target.entity || *b == target.entity {
+                    return Some(vec![(*a, *b, "clash.with_y_context", 0.6)]);
                 }
             }
         }
+        None
     }
-    // No state named, or one side of the last clash only ("cities in Armenia
-    // proper"): the pair of the last clash, for a death toll or "the two".
-    let one_of_context =
-        distinct.len() == 1 && context.is_some_and(|(a, b)| distinct[0] == a || distinct[0] == b);
-    if distinct.is_empty() || one_of_context {
-        let lower = body.to_lowercase();
-        if deaths(doc, body).is_some() || lower.contains("the two ") || lower.contains("both sides")
-        {
-            if let Some((a, b)) = context {
-                return vec![(*a, *b, "clash.context_pair", 0.55)];
+
+    /// No state named, or one side of the last clash only ("cities in Armenia
+    /// proper"): the pair of the last clash, for a death toll or "the two".
+    fn context_pair(&self) -> Option<Vec<Pair>> {
+        let (distinct, context) = (&self.distinct, self.context);
+        let one_of_context = distinct.len() == 1
+            && context.is_some_and(|(a, b)| distinct[0] == a || distinct[0] == b);
+        if distinct.is_empty() || one_of_context {
+            let lower = self.body.to_lowercase();
+            if deaths(self.doc, self.body).is_some()
+                || lower.contains("the two ")
+                || lower.contains("both sides")
+            {
+                if let Some((a, b)) = context {
+                    return Some(vec![(*a, *b, "clash.context_pair", 0.55)]);
+                }
             }
         }
+        None
     }
-    Vec::new()
 }
 
 fn near(a: Span, b: Span, bytes: usize) -> bool {

@@ -216,7 +216,6 @@ fn captures<'t>(body: &'t str, found: regex::Match<'t>) -> Option<regex::Capture
 pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec<DateMention> {
     let body = span.slice(text);
     let mut out: Vec<DateMention> = Vec::new();
-    let ref_year = reference.map(|r| r.year);
     for found in regex().find_iter(body) {
         let at = Span::new(span.start + found.start(), span.start + found.end());
         // A bare year, the most common date, is the only alternative that
@@ -232,39 +231,43 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
         let Some(caps) = caps else {
             continue;
         };
-        let Some(whole) = caps.get(0) else { continue };
-        let year_of = |name: &str| caps.name(name).and_then(|y| y.as_str().parse::<i32>().ok());
-        let month_in_ref_year = |month: u8| -> Option<i32> {
-            let reference = reference?;
-            match reference.month {
-                // A month later than the article's month is last year's.
-                Some(ref_month) if month > ref_month => Some(reference.year - 1),
-                _ => Some(reference.year),
-            }
+        let found = DateMatch {
+            caps,
+            body,
+            reference,
         };
-        let date = if caps.name("dmy").is_some() || caps.name("mdy").is_some() {
-            let (d, m, y) = if caps.name("dmy").is_some() {
-                ("d1", "m1", "y1")
-            } else {
-                ("d2", "m2", "y2")
-            };
-            let month = caps.name(m).and_then(|m| month_number(m.as_str()));
-            let day = caps.name(d).and_then(|d| d.as_str().parse::<u8>().ok());
-            match month {
-                Some(month) => {
-                    let year = year_of(y).or_else(|| month_in_ref_year(month));
-                    year.and_then(|year| date(year, Some(month), day))
-                }
-                None => None,
-            }
+        if let Some(date) = found.resolve(&out) {
+            out.push(DateMention { span: at, date });
+        }
+    }
+    out
+}
+
+/// One date expression found in a sentence `body`, with the article's date
+/// for relative ones.
+struct DateMatch<'t> {
+    caps: regex::Captures<'t>,
+    body: &'t str,
+    reference: Option<PartialDate>,
+}
+
+impl DateMatch<'_> {
+    /// The date of the alternative that matched; `earlier` are the dates
+    /// found before it in the sentence.
+    fn resolve(&self, earlier: &[DateMention]) -> Option<PartialDate> {
+        let caps = &self.caps;
+        let whole = caps.get(0)?;
+        let ref_year = self.reference.map(|r| r.year);
+        if caps.name("dmy").is_some() || caps.name("mdy").is_some() {
+            self.day_month_year()
         } else if caps.name("my").is_some() {
-            let month = caps.name("m3").and_then(|m| month_number(m.as_str()));
-            year_of("y3").and_then(|y| date(y, month, None))
+            let month = self.month_of("m3");
+            self.year_of("y3").and_then(|y| date(y, month, None))
         } else if caps.name("mly").is_some() {
-            let month = caps.name("m4").and_then(|m| month_number(m.as_str()));
+            let month = self.month_of("m4");
             ref_year.and_then(|y| date(y - 1, month, None))
         } else if caps.name("season").is_some() {
-            year_of("y5").and_then(|y| date(y, None, None))
+            self.year_of("y5").and_then(|y| date(y, None, None))
         } else if caps.name("ago").is_some() {
             let n = caps.name("n6").and_then(|n| number_word(n.as_str()));
             match (ref_year, n) {
@@ -272,70 +275,126 @@ pub fn find_dates(text: &str, span: Span, reference: Option<PartialDate>) -> Vec
                 _ => None,
             }
         } else if caps.name("later").is_some() {
-            // Relative to the last explicit year before it in the sentence.
-            let n = caps.name("n7").and_then(|n| number_word(n.as_str()));
-            let base = out
-                .iter()
-                .rev()
-                .find(|d| d.date.month.is_none())
-                .map(|d| d.date.year);
-            match (base, n) {
-                (Some(y), Some(n)) => y.checked_add(n).and_then(|y| date(y, None, None)),
-                _ => None,
-            }
+            self.years_later(earlier)
         } else if caps.name("lastmonth").is_some() {
-            reference
-                .and_then(|r| r.month.map(|m| (r.year, m)))
-                .and_then(|(y, m)| {
-                    if m == 1 {
-                        date(y - 1, Some(12), None)
-                    } else {
-                        date(y, Some(m - 1), None)
-                    }
-                })
+            self.last_month()
         } else if caps.name("weekday").is_some() {
-            let weekday = caps.name("wd").and_then(|w| weekday(w.as_str()));
-            match (reference, weekday) {
-                (Some(r), Some(w)) if r.day.is_some() => {
-                    weekday_before(r, w, caps.name("wdlast").is_some())
-                }
-                // Without the article's day, the week is unknown: its month.
-                (Some(r), _) => r.month.and_then(|m| date(r.year, Some(m), None)),
-                _ => None,
-            }
+            self.weekday_date()
         } else if caps.name("thismonth").is_some() {
+            let reference = self.reference;
             reference.and_then(|r| r.month.and_then(|m| date(r.year, Some(m), None)))
         } else if caps.name("lastyear").is_some() {
             ref_year.and_then(|y| date(y - 1, None, None))
         } else if caps.name("thisyear").is_some() {
             ref_year.and_then(|y| date(y, None, None))
         } else if caps.name("month").is_some() {
-            // "May" is also a verb: only after "in", "since", "until", "by",
-            // "of", "from", "late", "early", "mid-" or "to".
-            let month = caps.name("m8").and_then(|m| month_number(m.as_str()));
-            let before = body[..whole.start()].trim_end();
-            let cue = [
-                "in", "since", "until", "by", "of", "from", "late", "early", "mid", "to", "last",
-                "this", "that", "during", "before", "after",
-            ]
-            .iter()
-            .any(|w| ends_with_cue(before, w));
-            match month {
-                Some(month) if cue || month != 5 => {
-                    month_in_ref_year(month).and_then(|y| date(y, Some(month), None))
-                }
-                _ => None,
-            }
+            self.month_after_cue(whole.start())
         } else if caps.name("year").is_some() {
-            year_of("y9").and_then(|y| date(y, None, None))
+            self.year_of("y9").and_then(|y| date(y, None, None))
         } else {
             None
-        };
-        if let Some(date) = date {
-            out.push(DateMention { span: at, date });
         }
     }
-    out
+
+    fn year_of(&self, name: &str) -> Option<i32> {
+        self.caps
+            .name(name)
+            .and_then(|y| y.as_str().parse::<i32>().ok())
+    }
+
+    fn month_of(&self, name: &str) -> Option<u8> {
+        self.caps.name(name).and_then(|m| month_number(m.as_str()))
+    }
+
+    fn month_in_ref_year(&self, month: u8) -> Option<i32> {
+        let reference = self.reference?;
+        match reference.month {
+            // A month later than the article's month is last year's.
+            Some(ref_month) if month > ref_month => Some(reference.year - 1),
+            _ => Some(reference.year),
+        }
+    }
+
+    /// "12 May 2021", "May 12, 2021", or with no year, in the article's.
+    fn day_month_year(&self) -> Option<PartialDate> {
+        let (d, m, y) = if self.caps.name("dmy").is_some() {
+            ("d1", "m1", "y1")
+        } else {
+            ("d2", "m2", "y2")
+        };
+        let month = self.month_of(m);
+        let day = self
+            .caps
+            .name(d)
+            .and_then(|d| d.as_str().parse::<u8>().ok());
+        match month {
+            Some(month) => {
+                let year = self.year_of(y).or_else(|| self.month_in_ref_year(month));
+                year.and_then(|year| date(year, Some(month), day))
+            }
+            None => None,
+        }
+    }
+
+    /// Relative to the last explicit year before it in the sentence.
+    fn years_later(&self, earlier: &[DateMention]) -> Option<PartialDate> {
+        let n = self.caps.name("n7").and_then(|n| number_word(n.as_str()));
+        let base = earlier
+            .iter()
+            .rev()
+            .find(|d| d.date.month.is_none())
+            .map(|d| d.date.year);
+        match (base, n) {
+            (Some(y), Some(n)) => y.checked_add(n).and_then(|y| date(y, None, None)),
+            _ => None,
+        }
+    }
+
+    /// "last month": the month before the article's.
+    fn last_month(&self) -> Option<PartialDate> {
+        self.reference
+            .and_then(|r| r.month.map(|m| (r.year, m)))
+            .and_then(|(y, m)| {
+                if m == 1 {
+                    date(y - 1, Some(12), None)
+                } else {
+                    date(y, Some(m - 1), None)
+                }
+            })
+    }
+
+    /// A weekday: the last one on or before the article's date.
+    fn weekday_date(&self) -> Option<PartialDate> {
+        let weekday = self.caps.name("wd").and_then(|w| weekday(w.as_str()));
+        match (self.reference, weekday) {
+            (Some(r), Some(w)) if r.day.is_some() => {
+                weekday_before(r, w, self.caps.name("wdlast").is_some())
+            }
+            // Without the article's day, the week is unknown: its month.
+            (Some(r), _) => r.month.and_then(|m| date(r.year, Some(m), None)),
+            _ => None,
+        }
+    }
+
+    /// A month alone, in the article's year (or the year before). "May" is
+    /// also a verb: only after "in", "since", "until", "by", "of", "from",
+    /// "late", "early", "mid-" or "to".
+    fn month_after_cue(&self, start: usize) -> Option<PartialDate> {
+        let month = self.month_of("m8");
+        let before = self.body[..start].trim_end();
+        let cue = [
+            "in", "since", "until", "by", "of", "from", "late", "early", "mid", "to", "last",
+            "this", "that", "during", "before", "after",
+        ]
+        .iter()
+        .any(|w| ends_with_cue(before, w));
+        match month {
+            Some(month) if cue || month != 5 => self
+                .month_in_ref_year(month)
+                .and_then(|y| date(y, Some(month), None)),
+            _ => None,
+        }
+    }
 }
 
 /// True when `text` is the ASCII word `cue` or ends with it after a space or

@@ -15,7 +15,7 @@
 use crate::claim::{Claim, Object, Relation};
 use crate::mention::phrases::Phrasebook;
 use crate::mention::Gazetteer;
-use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
+use crate::mention::{EntityClass, EntityRef, Mention, MentionKind, Word};
 use crate::span::Span;
 
 use super::Doc;
@@ -207,12 +207,47 @@ fn role_claim(
 
 /// "Kazakh Defense Minister Ruslan Zhaksylykov", "Armenia’s Prime Minister X".
 fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Option<Claim> {
+    let words = crate::mention::words(doc.text, Span::new(sentence.start, person.span.start));
+    let mut run = walk_back_title(doc, idx, &words, person);
+    let title_words = title_words(doc, idx, &words[run.start..]);
+    if !title_words
+        .iter()
+        .any(|w| doc.entities.gazetteer.lexicon.is_role_head(w))
+    {
+        return None;
+    }
+    let title_start = words
+        .get(run.start)
+        .map_or(person.span.start, |w| w.span.start);
+    if run.owner.is_none() && run.start > 0 {
+        run.owner = nation_owner(doc, &words[run.start - 1], title_start);
+    }
+    if run.owner.is_none() && title_words.iter().any(|w| w == "minister") {
+        run.owner = minister_state(doc, idx, title_start);
+    }
+    let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
+    let title = normalise_title(&body_title(doc.entities.gazetteer, &refs));
+    let span = Span::new(title_start, person.span.end);
+    Some(title_claim(doc, idx, person, span, title, run))
+}
+
+/// The title words walked back from a name: where they start and whose the
+/// title is.
+struct TitleRun {
+    /// Index of the first title word in the words before the name.
+    start: usize,
+    /// The state or organisation named among them.
+    owner: Option<EntityRef>,
+    /// The seat of government named as owner ("Kremlin"), as written.
+    metonym_owner: Option<String>,
+}
+
+/// Walk back over title words, ranks and one owner (demonym/state/possessive).
+fn walk_back_title(doc: &Doc<'_>, idx: usize, words: &[Word<'_>], person: &Mention) -> TitleRun {
     let text = doc.text;
-    let words = crate::mention::words(text, Span::new(sentence.start, person.span.start));
     let mut start = words.len();
     let mut owner: Option<EntityRef> = None;
     let mut metonym_owner: Option<String> = None;
-    // Walk back over title words, ranks and one owner (demonym/state/possessive).
     while start > 0 {
         let w = &words[start - 1];
         let gap_end = if start < words.len() {
@@ -252,7 +287,17 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         }
         break;
     }
-    let run: Vec<&str> = words[start..]
+    TitleRun {
+        start,
+        owner,
+        metonym_owner,
+    }
+}
+
+/// The title's words, lowercase: no mention or drop word; drop ranks, a
+/// trailing "of" and leading "of".
+fn title_words(doc: &Doc<'_>, idx: usize, words: &[Word<'_>]) -> Vec<String> {
+    let run: Vec<&str> = words
         .iter()
         .filter(|w| {
             let lower = w.text.to_lowercase();
@@ -277,58 +322,55 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
     while title_words.last().is_some_and(|w| w == "of" || w == "and") {
         title_words.pop();
     }
-    if !title_words
+    title_words
+}
+
+/// "the nation’s Prime Minister X": the last state named before.
+fn nation_owner(doc: &Doc<'_>, before: &Word<'_>, title_start: usize) -> Option<EntityRef> {
+    let generic = ["country", "nation", "republic"]
         .iter()
-        .any(|w| doc.entities.gazetteer.lexicon.is_role_head(w))
-    {
-        return None;
+        .any(|g| before.text.eq_ignore_ascii_case(g));
+    let gap = &doc.text[before.span.end..title_start];
+    if generic && (gap.starts_with("’s") || gap.starts_with("'s")) {
+        return last_state_before(doc, before.span.start);
     }
-    let title_start = words.get(start).map_or(person.span.start, |w| w.span.start);
-    // "the nation’s Prime Minister X": the last state named before.
-    if owner.is_none() && start > 0 {
-        let before = &words[start - 1];
-        let generic = ["country", "nation", "republic"]
-            .iter()
-            .any(|g| before.text.eq_ignore_ascii_case(g));
-        let gap = &text[before.span.end..title_start];
-        if generic && (gap.starts_with("’s") || gap.starts_with("'s")) {
-            owner = last_state_before(doc, before.span.start);
-        }
-    }
-    // A minister with no state named in the run: the one state the sentence
-    // names, except after a preposition past the title (that is where the
-    // minister went: "Prime Minister X refused to travel to Belarus").
-    if owner.is_none() && title_words.iter().any(|w| w == "minister") {
-        let states: Vec<&Mention> = doc
-            .mentions_in(idx)
-            .iter()
-            .filter(|m| doc.class(m) == EntityClass::State && !m.modifier)
-            .collect();
-        let candidate = states
-            .iter()
-            .find(|m| m.span.end <= title_start || !after_preposition(text, m.span.start))
-            .map(|m| m.entity);
-        if let Some(state) = candidate {
-            if states.iter().all(|m| m.entity == state) {
-                owner = Some(state);
-            }
-        }
-    }
-    let refs: Vec<&str> = title_words.iter().map(String::as_str).collect();
-    let title = normalise_title(&body_title(doc.entities.gazetteer, &refs));
+    None
+}
+
+/// A minister with no state named in the run: the one state the sentence
+/// names, except after a preposition past the title (that is where the
+/// minister went: "Prime Minister X refused to travel to Belarus").
+fn minister_state(doc: &Doc<'_>, idx: usize, title_start: usize) -> Option<EntityRef> {
+    let states: Vec<&Mention> = doc
+        .mentions_in(idx)
+        .iter()
+        .filter(|m| doc.class(m) == EntityClass::State && !m.modifier)
+        .collect();
+    let state = states
+        .iter()
+        .find(|m| m.span.end <= title_start || !after_preposition(doc.text, m.span.start))
+        .map(|m| m.entity)?;
+    states.iter().all(|m| m.entity == state).then_some(state)
+}
+
+/// The role claim for a title before a name, from its run's owner.
+fn title_claim(
+    doc: &Doc<'_>,
+    idx: usize,
+    person: &Mention,
+    span: Span,
+    title: String,
+    run: TitleRun,
+) -> Claim {
     // "Kremlin spokesman": a seat of government stays as written.
-    if let Some(surface) = metonym_owner {
+    if let Some(surface) = run.metonym_owner {
         let label = format!("{surface} {}", title.to_lowercase());
-        let span = Span::new(
-            words.get(start).map_or(person.span.start, |w| w.span.start),
-            person.span.end,
-        );
         let object = Object::Role {
             label,
             title,
-            of: owner,
+            of: run.owner,
         };
-        return Some(role_claim(
+        return role_claim(
             doc,
             idx,
             person,
@@ -336,14 +378,10 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
             span,
             "role.title_before_name",
             0.85,
-        ));
+        );
     }
-    let span = Span::new(
-        words.get(start).map_or(person.span.start, |w| w.span.start),
-        person.span.end,
-    );
-    let object = make_role(doc, &title, owner);
-    Some(role_claim(
+    let object = make_role(doc, &title, run.owner);
+    role_claim(
         doc,
         idx,
         person,
@@ -351,7 +389,7 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
         span,
         "role.title_before_name",
         0.9,
-    ))
+    )
 }
 
 /// One spelling for titles: "Defence Minister" and "Defense Minister" are

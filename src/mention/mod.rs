@@ -320,9 +320,20 @@ pub fn find_mentions(
     sentences: &[Sentence],
     entities: &mut Entities<'_>,
 ) -> Vec<Mention> {
-    let gazetteer = entities.gazetteer;
+    let mut mentions = gazetteer_mentions(text, sentences, entities.gazetteer);
+    let words = SentenceWords::new(text, sentences);
+    let new_people = new_person_mentions(text, sentences, &words, &mentions, entities);
+    mentions.extend(new_people);
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    let surnames = surname_mentions(text, sentences, &words, &mentions, entities);
+    mentions.extend(surnames);
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    mentions
+}
+
+/// 1. Gazetteer labels; anaphors only after their entity has been named.
+fn gazetteer_mentions(text: &str, sentences: &[Sentence], gazetteer: &Gazetteer) -> Vec<Mention> {
     let mut mentions: Vec<Mention> = Vec::new();
-    // 1. Gazetteer labels; anaphors only after their entity has been named.
     // An article names a few dozen entities: a list beats a hash map.
     let mut named: Vec<usize> = Vec::new();
     // The most salient alliance so far: most often named, then most recent
@@ -389,24 +400,52 @@ pub fn find_mentions(
             modifier,
         });
     }
-    // 2. New people by the name pattern. The words of each sentence are
-    // found once, here, and used again for surnames: all in one list,
-    // sentence `i`'s from `word_starts[i]` to `word_starts[i + 1]`.
-    let taken: Vec<Span> = mentions.iter().map(|m| m.span).collect();
-    let mut all_words: Vec<Word<'_>> = Vec::new();
-    let mut word_starts = Vec::with_capacity(sentences.len() + 1);
-    for sentence in sentences {
-        word_starts.push(all_words.len());
-        all_words.extend(word_iter(text, sentence.span));
+    mentions
+}
+
+/// The words of each sentence, found once and used for new people and again
+/// for surnames: all in one list, sentence `i`'s from `starts[i]` to
+/// `starts[i + 1]`.
+struct SentenceWords<'t> {
+    all: Vec<Word<'t>>,
+    starts: Vec<usize>,
+}
+
+impl<'t> SentenceWords<'t> {
+    fn new(text: &'t str, sentences: &[Sentence]) -> Self {
+        let mut all: Vec<Word<'t>> = Vec::new();
+        let mut starts = Vec::with_capacity(sentences.len() + 1);
+        for sentence in sentences {
+            starts.push(all.len());
+            all.extend(word_iter(text, sentence.span));
+        }
+        starts.push(all.len());
+        SentenceWords { all, starts }
     }
-    word_starts.push(all_words.len());
-    let sentence_words = word_starts.windows(2).map(|w| &all_words[w[0]..w[1]]);
+
+    /// The words of each sentence in turn.
+    fn per_sentence(&self) -> impl Iterator<Item = &[Word<'t>]> + Clone + '_ {
+        self.starts.windows(2).map(|w| &self.all[w[0]..w[1]])
+    }
+}
+
+/// 2. New people by the name pattern, interned as people.
+fn new_person_mentions(
+    text: &str,
+    sentences: &[Sentence],
+    words: &SentenceWords<'_>,
+    mentions: &[Mention],
+    entities: &mut Entities<'_>,
+) -> Vec<Mention> {
+    let gazetteer = entities.gazetteer;
+    let taken: Vec<Span> = mentions.iter().map(|m| m.span).collect();
+    let mut new_people = Vec::new();
     // The gazetteer mentions of each sentence: they lie inside it (see
-    // above), so no other can overlap its words.
-    let taken_starts = sentence_starts(&mentions, sentences.len());
+    // `gazetteer_mentions`), so no other can overlap its words.
+    let taken_starts = sentence_starts(mentions, sentences.len());
     for ((sentence, words), taken_range) in sentences
         .iter()
-        .zip(sentence_words.clone())
+        .zip(words.per_sentence())
         .zip(taken_starts.windows(2))
     {
         let taken_here = &taken[taken_range[0]..taken_range[1]];
@@ -414,7 +453,7 @@ pub fn find_mentions(
             person_candidates(&gazetteer.lexicon, text, sentence.span, words, taken_here)
         {
             let entity = entities.intern(slug(&label), label, EntityClass::Person);
-            mentions.push(Mention {
+            new_people.push(Mention {
                 span,
                 entity,
                 kind: MentionKind::NewName,
@@ -423,10 +462,19 @@ pub fn find_mentions(
             });
         }
     }
-    mentions.sort_by_key(|m| (m.span.start, m.span.end));
-    // 3. Surnames of people already named.
+    new_people
+}
+
+/// 3. Surnames of people already named, given `mentions` sorted by position.
+fn surname_mentions(
+    text: &str,
+    sentences: &[Sentence],
+    words: &SentenceWords<'_>,
+    mentions: &[Mention],
+    entities: &Entities<'_>,
+) -> Vec<Mention> {
     let mut surnames: Vec<(String, EntityRef, usize)> = Vec::new();
-    for m in &mentions {
+    for m in mentions {
         if entities.class(m.entity) == EntityClass::Person && m.span.slice(text).contains(' ') {
             if let Some(last) = m.span.slice(text).split(' ').next_back() {
                 surnames.push((last.to_string(), m.entity, m.span.end));
@@ -437,7 +485,7 @@ pub fn find_mentions(
     // Words come in text order: the mentions starting before each one's end
     // only grow.
     let mut n_before = 0;
-    for (sentence, words) in sentences.iter().zip(sentence_words) {
+    for (sentence, words) in sentences.iter().zip(words.per_sentence()) {
         if surnames.is_empty() {
             break;
         }
@@ -472,9 +520,7 @@ pub fn find_mentions(
             }
         }
     }
-    mentions.extend(extra_mentions);
-    mentions.sort_by_key(|m| (m.span.start, m.span.end));
-    mentions
+    extra_mentions
 }
 
 /// Per sentence `i` of `n_sentences`, the mentions of `mentions` (sorted by
