@@ -139,8 +139,8 @@ try {
     assert(download.suggestedFilename() === "result.csv", `file name ${download.suggestedFilename()}`);
     const csv = readFileSync(await download.path(), "utf8");
     const lines = csv.trim().split(/\r?\n/);
-    assert(lines[0] === "state,reports,sources", `CSV header: ${lines[0]}`);
-    assert(lines.some((l) => l.startsWith("Armenia,")), `CSV:\n${csv}`);
+    assert(lines[0] === "alliance,state,reports,sources", `CSV header: ${lines[0]}`);
+    assert(lines.some((l) => l.startsWith("CSTO,Armenia,")), `CSV:\n${csv}`);
     const rows = await page.locator("#results table tbody tr").count();
     assert(lines.length - 1 === rows, `${lines.length - 1} CSV rows, ${rows} table rows`);
   });
