@@ -984,19 +984,10 @@ mod tests {
         roles(text).into_iter().map(|(label, _)| label).collect()
     }
 
-    /// (person, role) pairs with the project's gazetteer.
-    fn held(text: &str) -> Vec<(String, String)> {
-        crate::extract::tests::claims_in(text)
-            .into_iter()
-            .filter(|c| c.relation == Relation::HoldsRole)
-            .map(|c| (c.subject, c.object))
-            .collect()
-    }
-
     #[test]
     fn a_verb_of_appointment_gives_its_object_the_title_after_it() {
         assert_eq!(
-            held(
+            roles_in(
                 "The CSTO leaders met. They appointed Nikolai Bordyuzha secretary general of \
                  the organization on Monday."
             ),
@@ -1005,16 +996,16 @@ mod tests {
                 "Secretary General of the CSTO".to_string()
             )]
         );
-        let got = held("Sergei Shoigu was named as head of the CSTO mission in Armenia.");
+        let got = roles_in("Sergei Shoigu was named as head of the CSTO mission in Armenia.");
         assert_eq!(got[0].1, "Head of the CSTO mission");
         // Not a future appointment, nor "named" as in "called".
-        assert!(held("Nikol Pashinyan will be appointed chairman of the council.").is_empty());
-        assert!(held("A man named Nikolai Bordyuzha said the plan failed.").is_empty());
+        assert!(roles_in("Nikol Pashinyan will be appointed chairman of the council.").is_empty());
+        assert!(roles_in("A man named Nikolai Bordyuzha said the plan failed.").is_empty());
     }
 
     #[test]
     fn a_list_of_appositions_gives_each_name_its_own_title() {
-        let got = held(
+        let got = roles_in(
             "On Friday, the foreign minister of Kazakhstan, Murat Nurtleu, and the Russian \
              president, Vladimir Putin, spoke by phone.",
         );
@@ -1023,7 +1014,7 @@ mod tests {
             "President of Russia".to_string()
         )));
         // A title run that ends in the next name is that name's.
-        let got = held(
+        let got = roles_in(
             "The session was attended by President of Tajikistan Emomali Rahmon, Chairman \
              of the Cabinet of Ministers and Chief of Staff of the Kyrgyz Republic Akylbek \
              Japarov and others.",
