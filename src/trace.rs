@@ -252,10 +252,22 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
         .into_iter()
         .map(|(iri, entity)| (iri, entity.label))
         .collect();
+    // Read once per trace: every leader role of every state is checked against them.
+    let (_, titles) = select(
+        store,
+        &format!("{SPARQL_PREFIXES}{LEADER_TITLES_QUERY}"),
+        &[],
+    )?;
+    let leader_titles: Vec<String> = titles
+        .iter()
+        .filter_map(|row| cell(row, 0))
+        .map(|t| t.to_lowercase())
+        .collect();
     let ctx = Context {
         store,
         articles: &articles,
         labels: &labels,
+        leader_titles: &leader_titles,
     };
     match target {
         Target::Entity(name) => {
@@ -440,6 +452,9 @@ struct Context<'a> {
     store: &'a Store,
     articles: &'a BTreeMap<String, ArticleInfo>,
     labels: &'a BTreeMap<String, String>,
+    /// The titles of roles that act for their state (`lex:leaderTitle`),
+    /// lower case.
+    leader_titles: &'a [String],
 }
 
 impl Context<'_> {
@@ -494,16 +509,6 @@ impl Context<'_> {
   OPTIONAL {{ ?role skos:prefLabel ?role_label }} }}"
         );
         let (_, roles) = select(self.store, &query, &[])?;
-        let (_, titles) = select(
-            self.store,
-            &format!("{SPARQL_PREFIXES}{LEADER_TITLES_QUERY}"),
-            &[],
-        )?;
-        let leader_titles: Vec<String> = titles
-            .iter()
-            .filter_map(|row| cell(row, 0))
-            .map(|t| t.to_lowercase())
-            .collect();
         // Person IRI → article id → the smallest role claim there.
         let mut holders: BTreeMap<String, BTreeMap<String, Via>> = BTreeMap::new();
         for role_row in &roles {
@@ -511,7 +516,11 @@ impl Context<'_> {
                 continue;
             };
             let title = cell(role_row, 1).unwrap_or_default().to_lowercase();
-            if !leader_titles.iter().any(|t| title.starts_with(t.as_str())) {
+            if !self
+                .leader_titles
+                .iter()
+                .any(|t| title.starts_with(t.as_str()))
+            {
                 continue;
             }
             let role_name = cell(role_row, 2).unwrap_or_else(|| title.clone());

@@ -408,12 +408,7 @@ fn time_limit_and_result_caps_end_a_query_and_the_server_goes_on() {
     assert!(big.body.contains("larger than 2000 bytes"), "{}", big.body);
 
     // Still serving, and the store is unharmed.
-    let after = get(&server, COUNT, TSV);
-    assert_eq!(after.status, 200);
-    assert_eq!(
-        after.body,
-        ok(seed_store(), &["query", "-e", COUNT, "--format", "tsv"])
-    );
+    assert_still_serving_the_seed_store(&server);
 }
 
 #[test]
@@ -492,12 +487,7 @@ fn deeply_nested_and_overlong_queries_get_400_and_the_server_goes_on() {
         assert_eq!(deep.status, 200, "{}", deep.body);
         assert!(deep.body.contains("true"), "{}", deep.body);
     }
-    let after = get(&server, COUNT, TSV);
-    assert_eq!(after.status, 200);
-    assert_eq!(
-        after.body,
-        ok(seed_store(), &["query", "-e", COUNT, "--format", "tsv"])
-    );
+    assert_still_serving_the_seed_store(&server);
 }
 
 #[test]
@@ -748,4 +738,15 @@ fn twenty_clients_for_thirty_seconds_get_no_errors() {
         &errors[..errors.len().min(5)]
     );
     assert!(latencies.len() >= 20);
+}
+
+/// The server still answers, and the store holds what it held: the count
+/// of its quads is that of `akg query` on the seed store.
+fn assert_still_serving_the_seed_store(server: &Server) {
+    let after = get(server, COUNT, TSV);
+    assert_eq!(after.status, 200);
+    assert_eq!(
+        after.body,
+        ok(seed_store(), &["query", "-e", COUNT, "--format", "tsv"])
+    );
 }

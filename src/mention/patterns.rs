@@ -113,27 +113,49 @@ pub struct CuePatterns {
     pub vote: Regex,
 }
 
-/// The templates, in the order of the fields of [`CuePatterns`].
-const TEMPLATES: [&str; 19] = [
-    r"(?i)\b(?:formally\s+)?(?:%invokeCue%)\b",
-    r"(?i)\b(?:%requestVerb%)",
-    r"(?i)\b(?:%requestNoun%)",
-    r"\b(?:%hypotheticalWord%)\b",
-    r"(?i)\b(?:%requestNegation%)\b",
-    r"(?i)(?P<ff>%outcomeFactFinding%)|(?P<declined>%outcomeDeclined%)|(?P<ignored>%outcomeIgnored%)|(?P<granted>%outcomeGranted%)",
-    r"(?i)\b(?:%deployCue%)\b",
-    r"(?i)\b(?:%approximately%)?\s*(?P<n>\d{1,3}(?:[,.\s]\d{3})+|\d+)\s+(?:\w+\s+)?(?:%troopNoun%)\b",
-    r"(?i)\b(?:%operationNoun%)\b",
-    r"(?i)\b(?:(?:%memberQualifier%)\s+)?(?:%memberCue%)\b",
-    r"(?i)\b(?:%leaveCue%)\b",
-    r"(?i)\b(?:%treatyCue%)\b",
-    r"(?i)\b(?:%clashCue%)\b",
-    r"(?i)(?:(?:%approximately%)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:%casualtyNoun%)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:%deathWord%)\b",
-    r"(?i)\b(?:%killVerb%)\s+(?:(?:%approximately%)\s+)?(?P<k>\d{1,3}(?:,\d{3})+|\d+)\s+(?:%casualtyNoun%)",
-    r"(?i)\b(?:%cancelVerb%)\b[^.]{0,80}?\b(?:%exerciseNoun%)\b",
-    r"(?i)\b(?:%supportVerb%)\b",
-    r"(?i)\b(?:\d+(?:st|nd|rd|th)\s+)?(?:military\s+)?(?:%baseNoun%)\b",
-    r"(?i)\b(?P<pos>%voteCue%)\b",
+/// The templates by the names of the fields of [`CuePatterns`], in their
+/// order.
+const TEMPLATES: [(&str, &str); 19] = [
+    ("invoke", r"(?i)\b(?:formally\s+)?(?:%invokeCue%)\b"),
+    ("request_verb", r"(?i)\b(?:%requestVerb%)"),
+    ("request_noun", r"(?i)\b(?:%requestNoun%)"),
+    ("hypothetical", r"\b(?:%hypotheticalWord%)\b"),
+    ("request_negation", r"(?i)\b(?:%requestNegation%)\b"),
+    (
+        "outcome",
+        r"(?i)(?P<ff>%outcomeFactFinding%)|(?P<declined>%outcomeDeclined%)|(?P<ignored>%outcomeIgnored%)|(?P<granted>%outcomeGranted%)",
+    ),
+    ("deploy", r"(?i)\b(?:%deployCue%)\b"),
+    (
+        "troops",
+        r"(?i)\b(?:%approximately%)?\s*(?P<n>\d{1,3}(?:[,.\s]\d{3})+|\d+)\s+(?:\w+\s+)?(?:%troopNoun%)\b",
+    ),
+    ("operation", r"(?i)\b(?:%operationNoun%)\b"),
+    (
+        "member",
+        r"(?i)\b(?:(?:%memberQualifier%)\s+)?(?:%memberCue%)\b",
+    ),
+    ("leave", r"(?i)\b(?:%leaveCue%)\b"),
+    ("treaty_signed", r"(?i)\b(?:%treatyCue%)\b"),
+    ("clash", r"(?i)\b(?:%clashCue%)\b"),
+    (
+        "deaths",
+        r"(?i)(?:(?:%approximately%)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:%casualtyNoun%)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:%deathWord%)\b",
+    ),
+    (
+        "killed",
+        r"(?i)\b(?:%killVerb%)\s+(?:(?:%approximately%)\s+)?(?P<k>\d{1,3}(?:,\d{3})+|\d+)\s+(?:%casualtyNoun%)",
+    ),
+    (
+        "cancelled_exercise",
+        r"(?i)\b(?:%cancelVerb%)\b[^.]{0,80}?\b(?:%exerciseNoun%)\b",
+    ),
+    ("support", r"(?i)\b(?:%supportVerb%)\b"),
+    (
+        "base",
+        r"(?i)\b(?:\d+(?:st|nd|rd|th)\s+)?(?:military\s+)?(?:%baseNoun%)\b",
+    ),
+    ("vote", r"(?i)\b(?P<pos>%voteCue%)\b"),
 ];
 
 /// A pattern that matches nothing: an empty or unknown list.
@@ -157,14 +179,17 @@ impl CuePatterns {
                     .map_err(|e| PatternError::new(format!("lex:{list} \"{pattern}\""), &e))?;
             }
         }
+        let expanded: Vec<(&'static str, String)> = TEMPLATES
+            .iter()
+            .map(|&(field, template)| (field, expand(template, phrases, &names, 0)))
+            .collect();
         let mut compiled = Vec::with_capacity(TEMPLATES.len());
-        for template in TEMPLATES {
-            let pattern = expand(template, phrases, &names, 0);
-            let re = Regex::new(&ascii_boundaries(&pattern))
+        for ((_, pattern), (_, template)) in expanded.iter().zip(TEMPLATES) {
+            let re = Regex::new(&ascii_boundaries(pattern))
                 .map_err(|e| PatternError::new(template.to_string(), &e))?;
             compiled.push(re);
         }
-        let prefilter = prefilter(&compiled_patterns(&TEMPLATES, phrases, &names))?;
+        let prefilter = prefilter(&expanded)?;
         let mut it = compiled.into_iter();
         let mut next = || it.next().unwrap_or_else(never);
         Ok(CuePatterns {
@@ -198,41 +223,6 @@ impl Default for CuePatterns {
         #[allow(clippy::expect_used)] // invariant: tested; empty lists leave the templates valid
         CuePatterns::compile(&Phrasebook::default(), &[]).expect("templates compile")
     }
-}
-
-/// The expanded pattern of each template, by the field names of
-/// [`CuePatterns`] that [`PREFILTERED`] uses.
-fn compiled_patterns(
-    templates: &[&'static str; 19],
-    phrases: &Phrasebook,
-    names: &str,
-) -> Vec<(&'static str, String)> {
-    const FIELDS: [&str; 19] = [
-        "invoke",
-        "request_verb",
-        "request_noun",
-        "hypothetical",
-        "request_negation",
-        "outcome",
-        "deploy",
-        "troops",
-        "operation",
-        "member",
-        "leave",
-        "treaty_signed",
-        "clash",
-        "deaths",
-        "killed",
-        "cancelled_exercise",
-        "support",
-        "base",
-        "vote",
-    ];
-    FIELDS
-        .iter()
-        .zip(templates)
-        .map(|(field, template)| (*field, expand(template, phrases, names, 0)))
-        .collect()
 }
 
 /// The literal pre-filter of the [`PREFILTERED`] families of `patterns`
