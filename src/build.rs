@@ -630,7 +630,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::analyse;
-    use crate::corpus::{Article, ArticleMeta, Encoding, PartialDate};
+    use crate::corpus::{Article, ArticleMeta, Encoding};
+    use crate::date::PartialDate;
     use crate::rdf::article_quads;
     use crate::rdf::ontology::{self, Ontology};
     use crate::rdf::vocab::NIF;

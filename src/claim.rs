@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::corpus::PartialDate;
+use crate::date::PartialDate;
 use crate::mention::EntityRef;
 use crate::span::Span;
 

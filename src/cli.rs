@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use alliance_kg::corpus::PartialDate;
+use alliance_kg::date::PartialDate;
 use alliance_kg::graph::{EdgeRelation, EntityType};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 

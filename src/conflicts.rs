@@ -28,7 +28,7 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
 use crate::claim::Relation;
-use crate::corpus::PartialDate;
+use crate::date::PartialDate;
 use crate::graph::{dates_compatible, ClaimRef, ClaimValue, EdgeRelation, Network};
 
 /// What disagrees.

@@ -25,7 +25,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use crate::claim::Relation;
-use crate::corpus::PartialDate;
+use crate::date::PartialDate;
 use crate::query::{select, QueryError};
 use crate::rdf::vocab::{AKG, SPARQL_PREFIXES};
 

@@ -4,6 +4,7 @@
 //!
 //! Code map, in pipeline order:
 //!
+//! - [`date`]: partial calendar dates, shared by every layer below.
 //! - [`corpus`]: reads a folder of articles and their metadata.
 //! - [`segment`]: splits an article into sentences (byte spans).
 //! - [`mention`]: finds entity mentions (gazetteer, person names, coreference).
@@ -44,6 +45,7 @@ pub mod claim;
 #[cfg(feature = "store")]
 pub mod conflicts;
 pub mod corpus;
+pub mod date;
 #[cfg(feature = "store")]
 pub mod dot;
 #[cfg(feature = "store")]

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use alliance_kg::claim::Claim;
-use alliance_kg::corpus::{Article, ArticleMeta, Encoding, PartialDate};
+use alliance_kg::corpus::{Article, ArticleMeta, Encoding};
+use alliance_kg::date::PartialDate;
 use alliance_kg::extract::{extract, Doc};
 use alliance_kg::mention::Gazetteer;
 use alliance_kg::rdf::article_quads;

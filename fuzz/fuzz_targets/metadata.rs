@@ -7,7 +7,8 @@ use std::fs;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use alliance_kg::corpus::{decode, read_metadata, DiagnosticKind, PartialDate};
+use alliance_kg::corpus::{decode, read_metadata, DiagnosticKind};
+use alliance_kg::date::PartialDate;
 use libfuzzer_sys::fuzz_target;
 
 /// One scratch file per fuzzing process, in memory when /dev/shm exists.

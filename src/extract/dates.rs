@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::corpus::PartialDate;
+use crate::date::PartialDate;
 use crate::span::Span;
 
 /// A date found in text.

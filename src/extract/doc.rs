@@ -6,7 +6,7 @@
 //! no IO, no RDF.
 
 use crate::claim::{Claim, Object, Relation};
-use crate::corpus::PartialDate;
+use crate::date::PartialDate;
 use crate::mention::{
     find_mentions, sentence_starts, Entities, EntityClass, EntityRef, Gazetteer, Mention,
     MentionKind,

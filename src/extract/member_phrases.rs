@@ -20,7 +20,7 @@
 //! Sweden's accession") make no claim.
 
 use crate::claim::{Claim, Object, Relation};
-use crate::corpus::PartialDate;
+use crate::date::PartialDate;
 use crate::mention::{EntityClass, EntityRef, Mention, MentionKind};
 use crate::span::Span;
 

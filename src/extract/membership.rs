@@ -14,7 +14,7 @@
 //!   the state a current member gives *former member of* the treaty.
 
 use crate::claim::{Claim, Object, Relation};
-use crate::corpus::PartialDate;
+use crate::date::PartialDate;
 use crate::mention::{EntityClass, EntityRef, Mention};
 use crate::span::Span;
 

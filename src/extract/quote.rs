@@ -147,7 +147,7 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
     let text = doc.text;
     let quotes = doc.quotations.clone();
     let mut out: Vec<Claim> = Vec::new();
-    let mut last: Option<(usize, Speaker, Option<crate::corpus::PartialDate>)> = None;
+    let mut last: Option<(usize, Speaker, Option<crate::date::PartialDate>)> = None;
     // Whether each sentence has a cue verb, found once per sentence: a
     // sentence full of short quotes made this quadratic.
     let mut sentence_has_cue: HashMap<usize, bool> = HashMap::new();
@@ -256,7 +256,7 @@ fn report_date(
     doc: &Doc<'_>,
     q: &Quotation,
     sentences: std::ops::RangeInclusive<usize>,
-) -> Option<crate::corpus::PartialDate> {
+) -> Option<crate::date::PartialDate> {
     doc.dates[sentences]
         .iter()
         .flatten()

@@ -387,7 +387,7 @@ fn abs(sentence: Span, start: usize, end: usize) -> Span {
     Span::new(sentence.start + start, sentence.start + end)
 }
 
-fn claim_date(out: &[Claim]) -> Option<crate::corpus::PartialDate> {
+fn claim_date(out: &[Claim]) -> Option<crate::date::PartialDate> {
     out.last().and_then(|c| c.date)
 }
 

@@ -747,7 +747,7 @@ fn apposition_after(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention)
                 .get(4..)
                 .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()));
             if let (Some(year), true) = (year, closed) {
-                date = year.parse::<crate::corpus::PartialDate>().ok();
+                date = year.parse::<crate::date::PartialDate>().ok();
                 phrase_text = &phrase_text[..pos];
             }
         }

@@ -24,7 +24,8 @@ pub mod vocab;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 use crate::claim::{Claim, Object, Relation, Value};
-use crate::corpus::{Article, PartialDate};
+use crate::corpus::Article;
+use crate::date::PartialDate;
 use crate::extract::Doc;
 use crate::mention::{slug, EntityRef};
 use crate::span::CharIndex;
