@@ -465,6 +465,60 @@ fn exit_code_is_zero_when_every_article_is_built() {
     assert_clean_failure(&out, "--strict on a metadata warning");
 }
 
+/// Articles that are not UTF-8 are read in the legacy encoding their bytes
+/// look like. A Windows-1251 (Cyrillic) article used to pass as
+/// Windows-1252 and was built as garbage; a Windows-1252 one reads as it
+/// always did. A file that is not valid in the encoding it looks like is
+/// skipped with one line that names the encoding.
+#[test]
+fn legacy_encodings_are_read_in_the_encoding_they_look_like() {
+    let dir = tempdir();
+    let corpus = dir.path().join("legacy");
+    fs::create_dir_all(&corpus).unwrap();
+    let fixtures = root().join("tests/fixtures/legacy_encodings");
+    for name in ["russian_windows1251.txt", "western_windows1252.txt"] {
+        fs::copy(fixtures.join(name), corpus.join(name)).unwrap();
+    }
+    // Korean in EUC-KR, with a first byte that makes no character.
+    let (korean, _, _) = encoding_rs::EUC_KR.encode("한국은 나토 회원국이 아니지만 협력하고 있다.");
+    let mut korean = korean.into_owned();
+    korean[0] = 0xFE;
+    let broken = corpus.join("korean_broken.txt");
+    fs::write(&broken, &korean).unwrap();
+
+    let store = dir.path().join("store");
+    let out = run(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one file skipped: exit 1\n{err}"
+    );
+    let expected = format!(
+        "akg: skipped: {}: not UTF-8 and not valid EUC-KR either, the encoding it looks \
+         most like (bad byte at offset 0); convert it to UTF-8 from its real encoding \
+         (iconv -f ENCODING -t UTF-8) and build again",
+        broken.display()
+    );
+    assert_eq!(err.lines().collect::<Vec<_>>(), [expected.as_str()]);
+    assert_eq!(
+        article_ids(&store),
+        ["russian_windows1251", "western_windows1252"]
+    );
+
+    // The sentences stored with the claims hold the decoded text.
+    let dump = dump(&store);
+    for sentence in [
+        "Armenia is a member of the CSTO (ОДКБ), the Organization's Russian name.",
+        "Kazakhstan is a member of the CSTO, the minister told reporters in Zürich, \
+         calling the alliance “a pillar of our security”.",
+    ] {
+        assert!(dump.contains(sentence), "{sentence:?} not in the dump");
+    }
+    // "ОДКБ" in Windows-1251 bytes, read as Windows-1252.
+    assert!(!dump.contains("ÎÄÊÁ"));
+}
+
 // ---------------------------------------------------------------------------
 // 2. Interrupted builds
 // ---------------------------------------------------------------------------

@@ -47,7 +47,7 @@ pub struct ArticleMeta {
 }
 
 impl ArticleMeta {
-    /// The canonical serialisation hashed into [`Article::hash`]: for each key
+    /// The canonical serialisation hashed into [`Article::hash`](super::Article::hash): for each key
     /// of [`METADATA_KEYS`] in order, the key, a 0 or 1 byte for absence or
     /// presence, and when present the value's length as a little-endian u64
     /// followed by its UTF-8 bytes (dates in their `Display` form).

@@ -3,7 +3,7 @@
 //!
 //! This module lists the folder ([`list_corpus`]), reads each article
 //! ([`Entry::read`]: size limit, decoding, hash) and gathers the problems.
-//! `decode.rs` turns an article's bytes into text ([`decode`]) and
+//! `decode.rs` turns an article's bytes into text ([`decode()`]) and
 //! `metadata.rs` reads `metadata.toml` ([`read_metadata`]).
 //!
 //! Reading is forgiving. One bad file or one bad metadata entry never stops
@@ -13,7 +13,7 @@
 //!
 //! The corpus reader must not print anything (it returns diagnostics for the
 //! binary to print), must not segment, extract or touch the RDF store, and
-//! must not panic on any input. [`decode`] is pure: bytes in, text out.
+//! must not panic on any input. [`decode()`] is pure: bytes in, text out.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -479,7 +479,7 @@ mod tests {
                 ("b_good", Encoding::Utf8, PROSE, &good_meta),
                 (
                     "f_latin1",
-                    Encoding::Windows1252,
+                    Encoding::Legacy(encoding_rs::WINDOWS_1252),
                     "Café de la Paix, Erevan.\r\n",
                     &titled("Café"),
                 ),
