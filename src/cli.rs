@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use alliance_kg::date::PartialDate;
 use alliance_kg::graph::{EdgeRelation, EntityType};
+use alliance_kg::memory::MemoryBudget;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// alliance-kg: build a knowledge graph of a military alliance from news
@@ -19,6 +20,12 @@ pub struct Cli {
     /// ./ontology if it exists, else the copy built into akg.
     #[arg(long, global = true, env = "AKG_ONTOLOGY")]
     pub ontology: Option<PathBuf>,
+    /// The most memory a command that reads the store may use, and each
+    /// query of `akg serve` (e.g. 2GiB, 512MB). Past it the command stops
+    /// with exit code 2. Default: a quarter of the machine's memory, at
+    /// most 4 GiB.
+    #[arg(long, global = true, env = "AKG_MAX_MEMORY", value_name = "SIZE")]
+    pub max_memory: Option<MemoryBudget>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -156,9 +163,9 @@ pub enum Command {
         #[arg(long, default_value_t = 64 << 20)]
         max_result_bytes: usize,
         /// The most queries evaluated at once (default: the number of cores,
-        /// at least 2).
-        #[arg(long)]
-        max_concurrent: Option<usize>,
+        /// at least 2); each runs in a process of its own.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        max_concurrent: Option<u32>,
         /// The most requests waiting for a free slot; more get 503.
         #[arg(long, default_value_t = 64)]
         max_queued: usize,
@@ -183,6 +190,29 @@ pub enum Command {
     /// per relation, as tests/fixtures/gold/evalfacts.py computes them.
     /// Exit code 1 when --min-precision or --min-recall is not met.
     Eval(EvalArgs),
+    /// Internal: evaluates one query for `akg serve` (a JSON request on
+    /// stdin, the results on stdout).
+    #[command(name = "serve-worker", hide = true)]
+    ServeWorker,
+}
+
+impl Command {
+    /// Whether the command reads the store, and so runs under the memory
+    /// budget (`--max-memory`). `serve` gives the budget to each query's
+    /// worker instead.
+    pub fn reads_store(&self) -> bool {
+        matches!(
+            self,
+            Command::Query { .. }
+                | Command::Facts { .. }
+                | Command::Dump { .. }
+                | Command::Dot { .. }
+                | Command::Analyze { .. }
+                | Command::Trace { .. }
+                | Command::Conflicts { .. }
+                | Command::Eval(_)
+        )
+    }
 }
 
 /// What `akg eval` scores, and how it reports.
@@ -322,12 +352,16 @@ pub enum DumpFormat {
 /// A number of seconds: 0 or more (`inf` is allowed).
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(seconds) if seconds >= 0.0 => Ok(seconds),
+        Ok(seconds) if seconds == 0.0 || seconds >= MIN_SECONDS => Ok(seconds),
         _ => Err(format!(
-            "{text:?} is not a number of seconds; give 0 or more, e.g. 30 or 0.5 (0: no limit)"
+            "{text:?} is not a number of seconds for a time limit; give 0 (no limit) or at least 0.001 seconds, e.g. 30 or 0.5"
         )),
     }
 }
+
+/// The shortest time limit: below it a timeout rounds to no time at all,
+/// which once meant no limit.
+const MIN_SECONDS: f64 = 0.001;
 
 /// `NAME=VALUE`, split at the first `=`; a leading `?` or `$` is dropped.
 fn parse_binding(text: &str) -> Result<(String, String), String> {
@@ -355,9 +389,9 @@ fn parse_fraction(text: &str) -> Result<f64, String> {
 /// A time limit for the server: more than 0 and at most a day.
 fn parse_positive_seconds(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => Ok(seconds),
+        Ok(seconds) if (MIN_SECONDS..=86_400.0).contains(&seconds) => Ok(seconds),
         _ => Err(format!(
-            "{text:?} is not a time limit; give seconds between 0 and 86400, e.g. 30 or 0.5"
+            "{text:?} is not a time limit; give seconds from 0.001 to 86400, e.g. 30 or 0.5"
         )),
     }
 }

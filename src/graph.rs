@@ -772,7 +772,7 @@ mod tests {
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix schema: <https://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<https://w3id.org/alliance-kg/graph/ontology> {
+<https://w3id.org/alliance-kg/ontology-graph> {
   ent:A a akg:State ; skos:prefLabel "Aland" .
   ent:B a akg:State ; skos:prefLabel "Borduria" .
   ent:X a akg:Alliance ; skos:prefLabel "Pact" .

@@ -21,6 +21,7 @@
 //!   analysis, tracing facts to their sentences, disagreeing sources;
 //!   [`svg`] draws the diagram when Graphviz is missing.
 //! - [`serve`]: `akg serve`, the SPARQL 1.1 Protocol endpoint and the page.
+//! - [`memory`]: the memory budget of the commands that read the store.
 //!
 //! Feature `store` (default) builds all of it; without it only the pure
 //! pipeline (`corpus` to `rdf`) is compiled, for the fuzz targets.
@@ -56,6 +57,7 @@ pub mod extract;
 pub mod facts;
 #[cfg(feature = "store")]
 pub mod graph;
+pub mod memory;
 pub mod mention;
 #[cfg(feature = "store")]
 pub mod query;

@@ -17,6 +17,7 @@ use alliance_kg::build::{build, BuildOptions, Progress};
 use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
+use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
 use alliance_kg::query::{self, OutputFormat, QueryError, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
 use alliance_kg::store::StoreDir;
@@ -106,20 +107,27 @@ fn exit_now(code: i32) -> ! {
     std::process::exit(code)
 }
 
+/// Whether the error is a write to a closed pipe (`akg dump | head`), which
+/// ends a command quietly with exit 0. Library errors that wrap an
+/// `io::Error` transparently hide it from the chain, so they are asked too.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = |io: &io::Error| io.kind() == io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            || cause.downcast_ref::<QueryError>().is_some_and(
-                |e| matches!(e, QueryError::Io(io) if io.kind() == io::ErrorKind::BrokenPipe),
-            )
+        cause.downcast_ref::<io::Error>().is_some_and(broken)
+            || matches!(cause.downcast_ref::<QueryError>(), Some(QueryError::Io(io)) if broken(io))
+            || matches!(cause.downcast_ref::<dump::DumpError>(), Some(dump::DumpError::Io(io)) if broken(io))
     })
 }
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let store = StoreDir::new(&cli.store);
+    let max_memory = cli
+        .max_memory
+        .unwrap_or_else(MemoryBudget::default_for_machine);
+    if cli.command.reads_store() {
+        watch_memory(max_memory)?;
+    }
     match cli.command {
         Command::Build {
             corpus,
@@ -291,8 +299,9 @@ fn run() -> Result<ExitCode> {
             options.max_rows = max_rows;
             options.max_result_bytes = max_result_bytes;
             if let Some(n) = max_concurrent {
-                options.max_concurrent = n.max(1);
+                options.max_concurrent = n as usize;
             }
+            options.max_memory = max_memory;
             options.max_queued = max_queued;
             options.max_body_bytes = max_body_bytes;
             options.max_url_bytes = max_url_bytes;
@@ -332,6 +341,42 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(args) => cmd_eval(&store, &args),
+        Command::ServeWorker => cmd_serve_worker(&store, max_memory),
+    }
+}
+
+/// Ends a command that reads the store once it uses more memory than its
+/// budget: one line, exit code 2. The store is open read-only, so ending
+/// the process cannot harm it.
+fn watch_memory(budget: MemoryBudget) -> Result<()> {
+    MemoryWatch::start(budget, move |used| {
+        if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
+            eprintln!("akg: {}", memory::over_budget_message(budget, used));
+        }
+        exit_now(2);
+    })
+    .context("cannot start the memory watch")
+}
+
+/// `akg serve-worker`: evaluates one query for `akg serve` under the
+/// memory budget; a failure is one JSON line on stderr and exit code 1.
+fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> {
+    MemoryWatch::start(budget, move |used| {
+        let failure = serve::WorkerFailure {
+            status: 422,
+            message: memory::over_budget_message(budget, used),
+        };
+        eprintln!("{}", failure.to_json_line());
+        exit_now(1);
+    })
+    .context("cannot start the memory watch")?;
+    let out = BufWriter::new(io::stdout());
+    match serve::answer_worker_request(store, io::stdin().lock(), out) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(failure) => {
+            eprintln!("{}", failure.to_json_line());
+            Ok(ExitCode::from(1))
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! A store path `P` (by default `.akg/`) is a directory of generations:
 //!
-//! - `FORMAT`: the text `alliance-kg store 1`, written when the store is
+//! - `FORMAT`: the text `alliance-kg store 2`, written when the store is
 //!   created, so that we never clobber a folder that is not ours;
 //! - `CURRENT`: the name of the live generation (`gen-000003`), replaced
 //!   atomically (write `CURRENT.tmp`, fsync, rename);
@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use oxigraph::store::{StorageError, Store};
 
 /// The content of `P/FORMAT`.
-const FORMAT_TEXT: &str = "alliance-kg store 1";
+const FORMAT_TEXT: &str = "alliance-kg store 2";
 /// The file that marks a directory as ours.
 const FORMAT_FILE: &str = "FORMAT";
 /// The file naming the live generation.
@@ -68,7 +68,7 @@ pub enum StoreError {
         source: io::Error,
     },
     /// Oxigraph (RocksDB) failed.
-    #[error("the RDF store failed: {0}; if it persists, delete the store and run `akg build`")]
+    #[error("the RDF store failed: {0}; {advice}", advice = storage_advice(.0))]
     Storage(#[from] StorageError),
     /// The path is not a usable alliance-kg store.
     #[error("{} is not a usable alliance-kg store: {reason}", path.display())]
@@ -88,6 +88,21 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
     }
 }
 
+/// What to do about a storage error: only a store that is damaged is worth
+/// deleting; a full disk or too many open files are the machine's.
+fn storage_advice(err: &StorageError) -> &'static str {
+    let text = err.to_string().to_ascii_lowercase();
+    if text.contains("too many open files") {
+        "raise the limit on open files (ulimit -n) and try again"
+    } else if text.contains("no space left") || text.contains("disk quota") {
+        "free some disk space and try again"
+    } else if text.contains("permission denied") || text.contains("read-only file system") {
+        "check that the store's files can be read (and written, to build)"
+    } else {
+        "if it persists, delete the store and run `akg build`"
+    }
+}
+
 /// What [`StoreDir::inspect`] found at the store path.
 #[derive(Debug, PartialEq, Eq)]
 enum DirState {
@@ -95,7 +110,7 @@ enum DirState {
     Missing,
     /// An empty directory (or one holding only our lock file).
     Empty,
-    /// A directory holding our `FORMAT` or `CURRENT` file.
+    /// A directory holding our `FORMAT` file.
     Ours,
 }
 
@@ -232,7 +247,7 @@ impl StoreDir {
         let (mut ours, mut foreign) = (false, false);
         for entry in entries {
             let name = entry.map_err(io_error(&self.path))?.file_name();
-            if name == FORMAT_FILE || name == CURRENT_FILE {
+            if name == FORMAT_FILE {
                 ours = true;
             } else if name != LOCK_FILE && name != FORMAT_TMP_FILE {
                 foreign = true;
@@ -242,10 +257,11 @@ impl StoreDir {
             self.check_format()?;
             Ok(DirState::Ours)
         } else if foreign {
-            // A non-empty directory without FORMAT or CURRENT is someone else's.
+            // Only a directory carrying our FORMAT marker is ever written
+            // to or cleaned up: a RocksDB directory has a CURRENT file too.
             Err(self.corrupt(
-                "the directory is not empty and holds no FORMAT or CURRENT file; \
-                 choose another store path"
+                "the directory is not empty and holds no FORMAT file, so it is not an \
+                 alliance-kg store; nothing in it was touched; choose another store path"
                     .to_owned(),
             ))
         } else {
@@ -259,7 +275,8 @@ impl StoreDir {
         match fs::read_to_string(&path) {
             Ok(text) if text.trim() == FORMAT_TEXT => Ok(()),
             Ok(text) => Err(self.corrupt(format!(
-                "unknown store format {:?}; delete the store and run `akg build` with this version",
+                "store format {:?} is not this version's ({FORMAT_TEXT:?}); delete the store \
+                 and run `akg build` to rebuild it",
                 text.trim()
             ))),
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -564,7 +581,7 @@ mod tests {
         assert_eq!(dir.generation()?.as_deref(), Some("gen-000001"));
         assert_eq!(
             fs::read_to_string(dir.path().join(FORMAT_FILE))?,
-            "alliance-kg store 1\n"
+            "alliance-kg store 2\n"
         );
         let store = dir.open_read()?;
         assert_eq!(

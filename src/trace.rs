@@ -113,6 +113,12 @@ pub enum TraceError {
         /// Object label.
         object: String,
     },
+    /// The entity is known but no claim names it.
+    #[error("{entity} is known, but no claim in the store names it: nothing to trace")]
+    NoClaimAbout {
+        /// The entity's label (labels, when the name matched several).
+        entity: String,
+    },
     /// The store could not be read.
     #[error(transparent)]
     Query(#[from] QueryError),
@@ -281,6 +287,9 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
                 .map(|e| ctx.label(&Term::from(e.clone()), None))
                 .collect::<Vec<_>>()
                 .join(", ");
+            if rows.is_empty() {
+                return Err(TraceError::NoClaimAbout { entity: described });
+            }
             Ok(Trace {
                 target: described,
                 facts: ctx.group(rows, None),
@@ -820,7 +829,7 @@ mod tests {
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix art: <https://w3id.org/alliance-kg/article/> .
 @prefix claim: <https://w3id.org/alliance-kg/claim/> .
-<https://w3id.org/alliance-kg/graph/ontology> {
+<https://w3id.org/alliance-kg/ontology-graph> {
   ent:Armenia a akg:State ; skos:prefLabel "Armenia" ; skos:altLabel "Republic of Armenia" .
   ent:Article_4 a akg:TreatyArticle ; skos:prefLabel "Article 4" .
   <https://w3id.org/alliance-kg/lexicon/leaderTitle> akg:phrase "president", "prime minister" .

@@ -411,6 +411,40 @@ fn time_limit_and_result_caps_end_a_query_and_the_server_goes_on() {
     assert_still_serving_the_seed_store(&server);
 }
 
+/// A cross product of the store with itself, sorted: Oxigraph computes it
+/// in memory without looking at its cancellation token.
+const CROSS_PRODUCT: &str = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1";
+
+#[test]
+fn a_query_over_its_memory_budget_gets_an_error_and_the_server_goes_on() {
+    let server = Server::start(seed_store(), &["--timeout", "60", "--max-memory", "256MiB"]);
+    let started = Instant::now();
+    let greedy = get(&server, CROSS_PRODUCT, JSON);
+    assert_eq!(greedy.status, 422, "{}", greedy.body);
+    assert!(
+        greedy
+            .body
+            .contains("over the --max-memory budget of 256.0 MiB"),
+        "{}",
+        greedy.body
+    );
+    // Stopped by its budget, long before its time limit.
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_still_serving_the_seed_store(&server);
+    // Twice in parallel: each query's worker is stopped on its own.
+    let results: Vec<Reply> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| get(&server, CROSS_PRODUCT, JSON)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client thread"))
+            .collect()
+    });
+    assert!(results.iter().all(|reply| reply.status == 422));
+    assert_still_serving_the_seed_store(&server);
+}
+
 #[test]
 fn oversized_requests_are_refused() {
     let server = Server::start(

@@ -9,6 +9,7 @@ mod alliances;
 mod cli;
 mod eval;
 mod fixtures;
+mod hostile;
 mod incremental;
 mod phrasing;
 mod provenance;

@@ -42,6 +42,17 @@ pub enum OntologyError {
     /// A pattern list of the phrasing does not compile.
     #[error(transparent)]
     Pattern(#[from] crate::mention::patterns::PatternError),
+    /// A label that would match punctuation, or nothing.
+    #[error(
+        "ent:{entity} has the label {label:?}, which has no letter or digit and would \
+         match in every article; fix or remove it in the ontology"
+    )]
+    BadLabel {
+        /// The entity's local name.
+        entity: String,
+        /// The label as written.
+        label: String,
+    },
     /// The gazetteer automaton could not be built.
     #[error("cannot build the gazetteer automaton: {0}")]
     Automaton(#[from] aho_corasick::BuildError),
@@ -250,6 +261,16 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         let (Some(class), Some(pref)) = (draft.class, draft.pref) else {
             continue;
         };
+        if let Some((label, _)) = draft
+            .labels
+            .iter()
+            .find(|(text, _)| !text.chars().any(char::is_alphanumeric))
+        {
+            return Err(OntologyError::BadLabel {
+                entity: id,
+                label: label.clone(),
+            });
+        }
         let index = entities.len();
         entities.push(Entity {
             id,

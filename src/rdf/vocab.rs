@@ -9,7 +9,7 @@ pub const ENT: &str = "https://w3id.org/alliance-kg/id/";
 pub const ARTICLE: &str = "https://w3id.org/alliance-kg/article/";
 /// Claims.
 pub const CLAIM: &str = "https://w3id.org/alliance-kg/claim/";
-/// Named graphs: one per article, and one for the ontology.
+/// Named graphs: one per article, and nothing else.
 pub const GRAPH: &str = "https://w3id.org/alliance-kg/graph/";
 /// Base of the graphs that describe entities the gazetteer does not know.
 pub const ENTITY_GRAPH: &str = "https://w3id.org/alliance-kg/entity-graph/";
@@ -21,8 +21,10 @@ pub const FACTS_GRAPH: &str = "https://w3id.org/alliance-kg/derived/facts";
 /// Phrase lists: the phrasing knowledge of `ontology/phrasing.ttl`
 /// (`lex:membershipVerb akg:phrase "includes"`).
 pub const LEX: &str = "https://w3id.org/alliance-kg/lexicon/";
-/// The named graph that holds the ontology and gazetteer.
-pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/alliance-kg/graph/ontology";
+/// The named graph that holds the ontology and gazetteer: outside
+/// [`GRAPH`], so that no article (not even one named `ontology.txt`) can
+/// share its name.
+pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/alliance-kg/ontology-graph";
 
 /// RDF.
 pub const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";

@@ -37,9 +37,9 @@
 //! [SPARQL 1.1 Protocol]: https://www.w3.org/TR/sparql11-protocol/
 
 use std::future::Future;
-use std::io::{self, Write};
+use std::io;
 use std::net::{SocketAddr, TcpListener};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -59,9 +59,17 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::dot::{self, DotOptions, RenderError, RenderFormat};
 use crate::graph::{Filter, Network};
-use crate::query::{self, Dataset, OutputFormat, QueryError, QueryKind, QueryOptions};
+use crate::memory::MemoryBudget;
+use crate::query::{self, Dataset, OutputFormat, QueryError, QueryKind};
 use crate::store::{StoreDir, StoreError};
 use crate::trace::{self, Target, TraceError};
+
+mod worker;
+
+use worker::WorkerCommand;
+pub use worker::{
+    answer as answer_worker_request, WorkerFailure, WorkerRequest, SUBCOMMAND as WORKER_SUBCOMMAND,
+};
 
 /// The page and its assets, compiled in.
 const INDEX_HTML: &str = include_str!("web/index.html");
@@ -100,6 +108,11 @@ pub struct ServeOptions {
     pub max_url_bytes: usize,
     /// The saved queries offered by the page.
     pub saved_queries: Vec<SavedQuery>,
+    /// The memory budget of each query's worker process.
+    pub max_memory: MemoryBudget,
+    /// The `akg` binary that evaluates each query in a child process
+    /// ([`WORKER_SUBCOMMAND`]); `None`: this process's own executable.
+    pub worker_exe: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -117,6 +130,8 @@ impl ServeOptions {
             max_body_bytes: 1 << 20,
             max_url_bytes: 64 << 10,
             saved_queries: Vec::new(),
+            max_memory: MemoryBudget::default_for_machine(),
+            worker_exe: None,
         }
     }
 }
@@ -208,7 +223,16 @@ impl Server {
             source,
         })?;
         listener.set_nonblocking(true)?;
+        let worker = WorkerCommand {
+            exe: match &options.worker_exe {
+                Some(exe) => exe.clone(),
+                None => std::env::current_exe()?,
+            },
+            store: dir.path().to_owned(),
+            max_memory: options.max_memory,
+        };
         let state = Arc::new(AppState {
+            worker,
             dir,
             live: RwLock::new(Live { generation, store }),
             slots: Arc::new(Semaphore::new(options.max_concurrent.max(1))),
@@ -252,6 +276,8 @@ impl Server {
 
 /// What every handler shares.
 struct AppState {
+    /// Starts the process that evaluates each `/sparql` query.
+    worker: WorkerCommand,
     dir: StoreDir,
     live: RwLock<Live>,
     slots: Arc<Semaphore>,
@@ -574,34 +600,34 @@ async fn sparql(State(state): State<Arc<AppState>>, request: Request) -> Respons
     let Some((format, content_type)) = negotiate(accept, kind) else {
         return not_acceptable(kind);
     };
-    let dataset = (!params.dataset.default_graphs.is_empty()
-        || !params.dataset.named_graphs.is_empty())
-    .then_some(params.dataset);
-    let options = QueryOptions {
-        format,
-        timeout: Some(state.options.timeout),
-        union_default_graph: true,
-        max_rows: Some(state.options.max_rows),
-        dataset,
+    let request = WorkerRequest {
+        query: sparql,
+        format: format.name().to_owned(),
+        timeout_ms: u64::try_from(state.options.timeout.as_millis()).unwrap_or(u64::MAX),
+        max_rows: state.options.max_rows,
+        max_result_bytes: state.options.max_result_bytes,
+        default_graphs: params.dataset.default_graphs,
+        named_graphs: params.dataset.named_graphs,
     };
-    let max_bytes = state.options.max_result_bytes;
-    let limit = state.options.timeout;
-    let result = state
-        .blocking(move |store| {
-            let mut out = CappedBuffer::new(max_bytes);
-            query::run(&store, &sparql, &options, &mut out).map(|_| out.into_inner())
-        })
-        .await;
-    match result {
-        Ok(Ok(body)) => bytes(StatusCode::OK, content_type, body),
-        Ok(Err(QueryError::Io(err))) if CappedBuffer::is_overflow(&err) => text(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!(
-                "the results are larger than {max_bytes} bytes (the server's --max-result-bytes); add a LIMIT or narrow the query"
-            ),
-        ),
-        Ok(Err(err)) => query_error(&err, limit),
-        Err(response) => response,
+    let _permit = match state.slot().await {
+        Ok(permit) => permit,
+        Err(response) => return response,
+    };
+    // The worker stops itself at the timeout; a second later it is killed.
+    let deadline = state.options.timeout + Duration::from_secs(1);
+    match state.worker.evaluate(&request, deadline).await {
+        Ok(body) => bytes(StatusCode::OK, content_type, body),
+        Err(failure) => worker_failure(&failure, state.options.timeout),
+    }
+}
+
+/// The response to a query its worker could not answer.
+fn worker_failure(failure: &WorkerFailure, limit: Duration) -> Response {
+    match StatusCode::from_u16(failure.status) {
+        Ok(StatusCode::METHOD_NOT_ALLOWED) => update_refused(),
+        Ok(StatusCode::GATEWAY_TIMEOUT) => timeout_response(limit),
+        Ok(status) => text(status, &failure.message),
+        Err(_) => text(StatusCode::INTERNAL_SERVER_ERROR, &failure.message),
     }
 }
 
@@ -630,27 +656,7 @@ async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, Respon
 
 /// The status and message of a query error.
 fn query_error(err: &QueryError, limit: Duration) -> Response {
-    let status = match err {
-        QueryError::Syntax { .. }
-        | QueryError::TooDeep { .. }
-        | QueryError::TooLong { .. }
-        | QueryError::Service { .. }
-        | QueryError::InvalidGraph { .. }
-        | QueryError::InvalidVariable { .. }
-        | QueryError::InvalidBinding { .. }
-        | QueryError::BindingNotSelected { .. } => StatusCode::BAD_REQUEST,
-        QueryError::Update => return update_refused(),
-        QueryError::Timeout { .. } => return timeout_response(limit),
-        QueryError::TooManyRows { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        QueryError::WrongFormat { .. } | QueryError::UnknownFormat { .. } => {
-            StatusCode::NOT_ACCEPTABLE
-        }
-        QueryError::NotSelect
-        | QueryError::Evaluation(_)
-        | QueryError::Thread(_)
-        | QueryError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    text(status, &err.to_string())
+    worker_failure(&worker::failure(err, 0), limit)
 }
 
 /// The media types a query form can be answered in, best first.
@@ -875,53 +881,14 @@ async fn trace_json(State(state): State<Arc<AppState>>, request: Request) -> Res
             let status = match err {
                 TraceError::NoEntity { .. }
                 | TraceError::NoClaim { .. }
-                | TraceError::NoFact { .. } => StatusCode::NOT_FOUND,
+                | TraceError::NoFact { .. }
+                | TraceError::NoClaimAbout { .. } => StatusCode::NOT_FOUND,
                 TraceError::Usage | TraceError::UnknownRelation { .. } => StatusCode::BAD_REQUEST,
                 TraceError::Query(err) => return query_error(&err, limit),
             };
             text(status, &err.to_string())
         }
         Err(response) => response,
-    }
-}
-
-/// A `Vec<u8>` writer that fails once it would hold more than a limit.
-struct CappedBuffer {
-    bytes: Vec<u8>,
-    limit: usize,
-}
-
-/// The error message that marks an overflow of a [`CappedBuffer`].
-const OVERFLOW: &str = "akg-serve: result larger than the cap";
-
-impl CappedBuffer {
-    fn new(limit: usize) -> Self {
-        Self {
-            bytes: Vec::new(),
-            limit,
-        }
-    }
-
-    fn into_inner(self) -> Vec<u8> {
-        self.bytes
-    }
-
-    fn is_overflow(err: &io::Error) -> bool {
-        err.kind() == io::ErrorKind::Other && err.to_string() == OVERFLOW
-    }
-}
-
-impl Write for CappedBuffer {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.bytes.len() + buf.len() > self.limit {
-            return Err(io::Error::other(OVERFLOW));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 
@@ -981,15 +948,6 @@ mod tests {
         assert!(!params.update);
         params.add(b"update=INSERT+DATA+%7B%7D");
         assert!(params.update);
-    }
-
-    #[test]
-    fn capped_buffer_refuses_past_its_limit() {
-        let mut buffer = CappedBuffer::new(4);
-        assert!(buffer.write_all(b"abcd").is_ok());
-        let err = buffer.write_all(b"e").err();
-        assert!(err.as_ref().is_some_and(CappedBuffer::is_overflow));
-        assert_eq!(buffer.into_inner(), b"abcd");
     }
 
     #[test]

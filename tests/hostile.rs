@@ -1,0 +1,248 @@
+//! Hostile and unlucky input (issue #19): each test reproduces an attack or
+//! an accident with the real binary and checks that akg answers with one
+//! clear line, keeps the machine and the store whole, and goes on.
+
+use std::time::{Duration, Instant};
+
+use crate::util::{self, run, seed_store};
+
+/// A cross product of the store with itself, sorted: Oxigraph computes it
+/// in memory and cannot be interrupted.
+const CROSS_PRODUCT: &str = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1";
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_query_over_its_memory_budget_stops_with_exit_2_and_one_line() {
+    let started = Instant::now();
+    // No time limit: only the memory budget can stop it.
+    let out = run(
+        seed_store(),
+        &[
+            "--max-memory",
+            "256MiB",
+            "query",
+            "--timeout",
+            "0",
+            "-e",
+            CROSS_PRODUCT,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("akg: stopped after using ")
+            && stderr.contains("over the --max-memory budget of 256.0 MiB"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn the_memory_budget_leaves_ordinary_commands_alone() {
+    for args in [
+        &["--max-memory", "256MiB", "facts"][..],
+        &["--max-memory", "256MiB", "trace", "Armenia"],
+        &["--max-memory", "256MiB", "query", "queries/members.rq"],
+    ] {
+        let out = run(seed_store(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+    }
+}
+
+#[test]
+fn memory_budgets_and_time_limits_that_mean_nothing_are_refused() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--max-memory", "1MiB", "facts"],
+            "too small a memory budget",
+        ),
+        (&["--max-memory", "lots", "facts"], "is not a size"),
+        (
+            &["query", "--timeout", "1e-10", "queries/members.rq"],
+            "at least 0.001 seconds",
+        ),
+        (
+            &["serve", "--max-concurrent", "2305843009213693952"],
+            "--max-concurrent",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = run(seed_store(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = stderr_of(&out);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_foreign_directory_is_never_written_to() {
+    let dir = util::tempdir();
+    let store = dir.path().join("rocksdb");
+    std::fs::create_dir_all(store.join("gen-000009")).unwrap();
+    std::fs::write(store.join("CURRENT"), "MANIFEST-000005\n").unwrap();
+    std::fs::write(store.join("gen-000009/data"), "theirs").unwrap();
+    let before = listing(&store);
+    for args in [&["build", "corpus", "--quiet"][..], &["facts"]] {
+        let out = run(&store, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = stderr_of(&out);
+        assert!(stderr.contains("not an alliance-kg store"), "{stderr}");
+        assert!(!stderr.contains("delete"), "{stderr}");
+    }
+    assert_eq!(listing(&store), before);
+}
+
+/// Every path under `dir`, sorted.
+fn listing(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut paths = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path.clone());
+            }
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    paths
+}
+
+#[test]
+fn a_dump_into_a_closed_pipe_ends_quietly_with_exit_0() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("akg"))
+        .current_dir(util::root())
+        .arg("--store")
+        .arg(seed_store())
+        .arg("dump")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line's worth, then close the pipe, as `head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn an_article_named_ontology_keeps_the_gazetteer_whole() {
+    let dir = util::tempdir();
+    let corpus = dir.path().join("corpus");
+    util::copy_files(&util::root().join("corpus"), &corpus);
+    let store = dir.path().join("store");
+    util::ok(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
+    let members_before = util::ok(&store, &["query", "queries/members.rq", "--format", "tsv"]);
+    // An article whose id is the name the gazetteer's graph once had,
+    // added by an incremental build.
+    std::fs::write(
+        corpus.join("ontology.txt"),
+        "Belarus is a member of the CSTO, its defence minister said on Monday.\n",
+    )
+    .unwrap();
+    util::ok(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
+    let members_after = util::ok(&store, &["query", "queries/members.rq", "--format", "tsv"]);
+    assert!(members_after.lines().count() >= members_before.lines().count());
+    assert!(members_after.contains("\"Armenia\"@en"), "{members_after}");
+    let trace = util::ok(&store, &["trace", "Armenia", "--format", "json"]);
+    assert!(trace.contains("member_of"), "{trace}");
+    // The article is there too, in a graph of its own.
+    let graphs = util::ok(
+        &store,
+        &[
+            "query",
+            "--format",
+            "tsv",
+            "-e",
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g",
+        ],
+    );
+    assert!(
+        graphs.contains("<https://w3id.org/alliance-kg/graph/ontology>"),
+        "{graphs}"
+    );
+    assert!(
+        graphs.contains("<https://w3id.org/alliance-kg/ontology-graph>"),
+        "{graphs}"
+    );
+}
+
+#[test]
+fn tracing_a_known_entity_that_no_claim_names_says_so() {
+    let dir = util::tempdir();
+    let corpus = util::write_corpus(
+        dir.path(),
+        &[(
+            "belarus.txt",
+            "Belarus is a member of the CSTO, its defence minister said on Monday.\n",
+        )],
+    );
+    let store = dir.path().join("store");
+    util::ok(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
+    let out = run(&store, &["trace", "Kazakhstan"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stdout, b"");
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("Kazakhstan is known, but no claim in the store names it"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_gazetteer_label_without_a_letter_or_digit_is_refused() {
+    for label in [".", "", " - "] {
+        let dir = util::tempdir();
+        let ontology = dir.path().join("ontology");
+        util::copy_files(&util::root().join("ontology"), &ontology);
+        std::fs::write(
+            ontology.join("extra.ttl"),
+            format!(
+                "@prefix akg: <https://w3id.org/alliance-kg/ontology#> .\n\
+                 @prefix ent: <https://w3id.org/alliance-kg/id/> .\n\
+                 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+                 ent:Dotland a akg:State ; skos:prefLabel \"Dotland\" ; skos:altLabel {label:?} .\n"
+            ),
+        )
+        .unwrap();
+        let corpus = util::write_corpus(
+            dir.path(),
+            &[("a.txt", "Belarus is a member of the CSTO.\n")],
+        );
+        let store = dir.path().join("store");
+        let out = run(
+            &store,
+            &[
+                "--ontology",
+                ontology.to_str().unwrap(),
+                "build",
+                corpus.to_str().unwrap(),
+                "--quiet",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{label:?}");
+        let stderr = stderr_of(&out);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("ent:Dotland has the label"), "{stderr}");
+        assert!(!store.join("CURRENT").exists());
+    }
+}
