@@ -22,6 +22,7 @@
 //!   [`svg`] draws the diagram when Graphviz is missing.
 //! - [`serve`]: `akg serve`, the SPARQL 1.1 Protocol endpoint and the page.
 //! - [`memory`]: the memory budget of the commands that read the store.
+//! - [`terminal`]: control characters escaped on their way to a terminal.
 //!
 //! Feature `store` (default) builds all of it; without it only the pure
 //! pipeline (`corpus` to `rdf`) is compiled, for the fuzz targets.
@@ -70,6 +71,7 @@ pub mod span;
 pub mod store;
 #[cfg(feature = "store")]
 pub mod svg;
+pub mod terminal;
 #[cfg(feature = "store")]
 pub mod trace;
 

@@ -246,3 +246,103 @@ fn a_gazetteer_label_without_a_letter_or_digit_is_refused() {
         assert!(!store.join("CURRENT").exists());
     }
 }
+
+/// Builds `corpus` into a new store under `dir`, giving up after 60 s.
+fn build_with_deadline(dir: &std::path::Path, corpus: &std::path::Path) -> std::process::Output {
+    util::akg()
+        .arg("--store")
+        .arg(dir.join("store"))
+        .args(["build", corpus.to_str().unwrap(), "--quiet"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_metadata_file_that_is_a_fifo_or_a_device_is_ignored_with_one_line() {
+    for special in ["fifo", "/dev/zero"] {
+        let dir = util::tempdir();
+        let corpus = util::write_corpus(
+            dir.path(),
+            &[("a.txt", "Belarus is a member of the CSTO.\n")],
+        );
+        let metadata = corpus.join("metadata.toml");
+        if special == "fifo" {
+            let made = std::process::Command::new("mkfifo")
+                .arg(&metadata)
+                .status()
+                .unwrap();
+            assert!(made.success());
+        } else {
+            std::os::unix::fs::symlink(special, &metadata).unwrap();
+        }
+        let out = build_with_deadline(dir.path(), &corpus);
+        assert!(out.status.success(), "{special}: {}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("metadata.toml") && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_oversized_metadata_file_is_ignored_with_one_line() {
+    let dir = util::tempdir();
+    let corpus = util::write_corpus(
+        dir.path(),
+        &[("a.txt", "Belarus is a member of the CSTO.\n")],
+    );
+    // Sparse: 300 MB long, no disk used.
+    let file = std::fs::File::create(corpus.join("metadata.toml")).unwrap();
+    file.set_len(300 << 20).unwrap();
+    let out = build_with_deadline(dir.path(), &corpus);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("larger than 268435456 bytes"), "{stderr}");
+}
+
+#[test]
+fn metadata_for_a_hundred_thousand_missing_articles_is_reported_in_a_few_lines() {
+    let dir = util::tempdir();
+    let corpus = util::write_corpus(
+        dir.path(),
+        &[("a.txt", "Belarus is a member of the CSTO.\n")],
+    );
+    let mut toml = String::new();
+    for n in 0..100_000 {
+        toml.push_str(&format!("[articles.\"gone{n}\"]\ntitle = \"t\"\n"));
+    }
+    std::fs::write(corpus.join("metadata.toml"), toml).unwrap();
+    let out = build_with_deadline(dir.path(), &corpus);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 21, "{stderr}");
+    assert!(
+        stderr.contains("and 99980 more entries for articles that are not there"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn two_files_with_the_same_id_are_told_apart_from_ids_differing_in_case() {
+    let dir = util::tempdir();
+    let corpus = util::write_corpus(
+        dir.path(),
+        &[
+            ("a.txt", "Belarus is a member of the CSTO.\n"),
+            ("a.TXT", "Armenia is a member of the CSTO.\n"),
+        ],
+    );
+    let out = build_with_deadline(dir.path(), &corpus);
+    assert_eq!(out.status.code(), Some(1), "skipped files: exit 1");
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("its id \"a\" is also the id of a"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("differs only in case"), "{stderr}");
+}
