@@ -38,7 +38,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
-                eprintln!("akg: {}", error_chain(&err));
+                eprintln!("akg: {}{}", error_chain(&err), damage_advice(&err));
             }
             ExitCode::from(2)
         }
@@ -62,6 +62,18 @@ fn error_chain(err: &anyhow::Error) -> String {
         message.push_str(&text);
     }
     message
+}
+
+/// What to do when RocksDB found the store's files damaged, wherever the
+/// error came from (reading for a query, a dump, a trace): once, and only
+/// if the message does not already say it.
+fn damage_advice(err: &anyhow::Error) -> &'static str {
+    let text = error_chain(err);
+    if text.contains("Corruption:") && !text.contains("delete the store") {
+        "; the store is damaged: delete it and run `akg build`"
+    } else {
+        ""
+    }
 }
 
 /// Set by whoever prints the fatal error, [`main`] or [`query_deadline`],

@@ -346,3 +346,57 @@ fn two_files_with_the_same_id_are_told_apart_from_ids_differing_in_case() {
     );
     assert!(!stderr.contains("differs only in case"), "{stderr}");
 }
+
+/// XORs bytes in the first half of every table file of the live
+/// generation, past its first kilobyte: data blocks, not the footer.
+fn damage_tables(store: &std::path::Path) {
+    for generation in std::fs::read_dir(store).unwrap() {
+        let generation = generation.unwrap().path();
+        if !generation.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&generation).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_none_or(|e| e != "sst") {
+                continue;
+            }
+            let mut bytes = std::fs::read(&file).unwrap();
+            let half = bytes.len() / 2;
+            for i in (1000..half).step_by(7) {
+                bytes[i] ^= 0x5a;
+            }
+            std::fs::write(&file, bytes).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_store_with_damaged_data_blocks_ends_every_reader_with_one_line() {
+    let dir = util::tempdir();
+    let store = dir.path().join("store");
+    util::ok(&store, &["build", "corpus", "--quiet"]);
+    damage_tables(&store);
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+    let cases: [&[&str]; 4] = [
+        &["facts"],
+        &["query", "--timeout", "0", "-e", count],
+        &["trace", "Armenia"],
+        &["dump"],
+    ];
+    for args in cases {
+        let started = Instant::now();
+        let out = util::akg()
+            .arg("--store")
+            .arg(&store)
+            .args(["--max-memory", "512MiB"])
+            .args(args)
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("damaged"), "{args:?}: {stderr}");
+        assert!(started.elapsed() < Duration::from_secs(60), "{args:?}");
+    }
+}
