@@ -12,7 +12,8 @@
 //!   graphs, as in `akg query`.
 //! - `GET /api/queries`: the saved queries; `GET /api/diagram.svg`: the
 //!   alliance network with every node and edge linked to
-//!   `GET /api/trace?…` (the JSON of `akg trace`).
+//!   `GET /api/trace?…` (the JSON of `akg trace`, cut at `--max-rows`
+//!   claims with `"truncated": true`, and 422 past `--max-result-bytes`).
 //! - `GET /`, `/assets/app.js`, `/assets/app.css`: the page, compiled into
 //!   the binary (no CDN: it works offline).
 //!
@@ -25,6 +26,11 @@
 //! with `--cors`. Results are computed into a buffer (bounded by the caps)
 //! before the status line is sent, so that a timeout or a cap gives a real
 //! error status instead of a truncated 200.
+//!
+//! Hostile clients: `connection.rs` bounds the connections, the time to
+//! send a request's head, and how long a body or a response may stall, and
+//! shuts down within a deadline; `origin.rs` refuses requests for another
+//! host name (421, DNS rebinding) and from another site's pages (403).
 //!
 //! The live generation is looked up on every request: after a new `akg
 //! build` the server answers from the new generation, without a restart.
