@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -650,24 +650,42 @@ fn probe(addr: &str) -> Result<(), String> {
     }
 }
 
+/// Sends SIGTERM: the exit status and how long it took, or `None` (and
+/// SIGKILL) if the server still runs 10 s later.
+fn terminate(child: &mut Child) -> Option<(ExitStatus, Duration)> {
+    let stopping = Instant::now();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some((status, stopping.elapsed()));
+        }
+        if stopping.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// An environment variable as a number, or `default`.
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
 #[test]
 fn http_fuzz() {
-    let seconds: u64 = std::env::var("AKG_HTTP_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20);
-    let seed: u64 = std::env::var("AKG_HTTP_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-        });
-    let max_rss_mb: u64 = std::env::var("AKG_HTTP_FUZZ_MAX_RSS_MB")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3000);
+    let seconds = env_number("AKG_HTTP_FUZZ_SECONDS", 20);
+    let clock = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    let seed = env_number("AKG_HTTP_FUZZ_SEED", clock);
+    let max_rss_mb = env_number("AKG_HTTP_FUZZ_MAX_RSS_MB", 3000);
     let dir = tempfile::tempdir().expect("a temp dir");
     let log = dir.path().join("serve.log");
     let (mut child, addr) = start(seed_store(), &log);
@@ -718,21 +736,7 @@ fn http_fuzz() {
     std::thread::sleep(Duration::from_secs(3));
     let rss_after = rss_mb(pid).unwrap_or(0);
     let final_probe = probe(&addr);
-    let stopping = Instant::now();
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
-    let stopped = loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            break Some((status, stopping.elapsed()));
-        }
-        if stopping.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let stopped = terminate(&mut child);
     let log = std::fs::read_to_string(&log).unwrap_or_default();
     let tally = tally.into_inner().unwrap_or_else(|e| e.into_inner());
     let probes = probes.into_inner().unwrap_or_else(|e| e.into_inner());

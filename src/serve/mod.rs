@@ -657,7 +657,9 @@ async fn sparql(State(state): State<Arc<AppState>>, request: Request) -> Respons
         .await;
     match result {
         Ok(Ok(body)) => bytes(StatusCode::OK, content_type, body),
-        Ok(Err(QueryError::Io(err))) if CappedBuffer::is_overflow(&err) => too_large(max_bytes),
+        Ok(Err(QueryError::Io(err))) if CappedBuffer::is_overflow(&err) => {
+            too_large(max_bytes, "add a LIMIT or narrow the query")
+        }
         Ok(Err(err)) => query_error(&err, limit),
         Err(response) => response,
     }
@@ -1003,7 +1005,10 @@ async fn trace_json(
         .await;
     match traced {
         Ok(Ok(Ok(body))) => bytes(StatusCode::OK, "application/json", body),
-        Ok(Ok(Err(err))) if CappedBuffer::is_overflow(&err) => too_large(max_bytes),
+        Ok(Ok(Err(err))) if CappedBuffer::is_overflow(&err) => too_large(
+            max_bytes,
+            "trace one fact instead of a whole entity, or start the server with a lower --max-rows",
+        ),
         Ok(Ok(Err(err))) => text(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),
         Ok(Err(err)) => {
             let status = match err {
@@ -1019,12 +1024,12 @@ async fn trace_json(
     }
 }
 
-/// 422 for a result over `--max-result-bytes`.
-fn too_large(max_bytes: usize) -> Response {
+/// 422 for a result over `--max-result-bytes`, with what to do instead.
+fn too_large(max_bytes: usize, instead: &str) -> Response {
     text(
         StatusCode::UNPROCESSABLE_ENTITY,
         &format!(
-            "the results are larger than {max_bytes} bytes (the server's --max-result-bytes); add a LIMIT or narrow the query"
+            "the results are larger than {max_bytes} bytes (the server's --max-result-bytes); {instead}"
         ),
     )
 }
