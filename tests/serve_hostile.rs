@@ -122,7 +122,7 @@ fn silent_slow_and_idle_clients_are_closed_after_the_header_timeout() {
     for (what, got) in [("silent", &silent), ("request line only", &line_only)] {
         assert!(got.closed, "{what}: still open after {wait:?}");
         assert!(
-            got.elapsed >= Duration::from_millis(900) && got.elapsed < Duration::from_secs(4),
+            got.elapsed >= Duration::from_millis(900) && got.elapsed < Duration::from_secs(5),
             "{what}: closed after {:?}",
             got.elapsed
         );
@@ -147,7 +147,7 @@ fn silent_slow_and_idle_clients_are_closed_after_the_header_timeout() {
     }
     let closed_after = closed_after.unwrap_or_default();
     assert!(
-        closed_after < Duration::from_secs(4),
+        closed_after < Duration::from_secs(5),
         "trickle closed after {closed_after:?}"
     );
 
@@ -157,7 +157,7 @@ fn silent_slow_and_idle_clients_are_closed_after_the_header_timeout() {
     let idle = read_until_closed(&mut kept, Instant::now(), wait);
     assert_eq!(idle.statuses, [200]);
     assert!(
-        idle.closed && idle.elapsed < Duration::from_secs(4),
+        idle.closed && idle.elapsed < Duration::from_secs(5),
         "kept-alive: {:?}",
         idle.elapsed
     );
@@ -170,7 +170,8 @@ fn silent_slow_and_idle_clients_are_closed_after_the_header_timeout() {
 #[cfg(target_os = "linux")]
 #[test]
 fn two_hundred_half_open_connections_are_closed() {
-    let server = Server::start(seed_store(), &["--header-timeout", "1"]);
+    // 3 s, so that all 200 are open at once even on a loaded machine.
+    let server = Server::start(seed_store(), &["--header-timeout", "3"]);
     let files = || {
         std::fs::read_dir(format!("/proc/{}/fd", server.child.id()))
             .expect("the server's files")
@@ -187,12 +188,12 @@ fn two_hundred_half_open_connections_are_closed() {
             stream
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(files() >= before + 150, "{} files open", files());
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(files() >= before + 100, "{} files open", files());
     assert_eq!(get(&server, COUNT, JSON).status, 200);
     let started = Instant::now();
     for stream in &mut open {
-        let got = read_until_closed(stream, started, Duration::from_secs(8));
+        let got = read_until_closed(stream, started, Duration::from_secs(15));
         assert!(got.closed, "a half-open connection is still open");
     }
     std::thread::sleep(Duration::from_millis(200));
@@ -307,9 +308,10 @@ fn sigterm_ends_the_server_within_its_shutdown_deadline() {
         .unwrap();
     let mut first = [0u8; 12];
     kept.read_exact(&mut first).unwrap();
-    let (took, clean) = terminate(&mut server, Duration::from_secs(5));
+    let (took, clean) = terminate(&mut server, Duration::from_secs(8));
     assert!(clean);
-    assert!(took < Duration::from_secs(2), "took {took:?}");
+    // Not the 10 s of the header timeout or the shutdown deadline.
+    assert!(took < Duration::from_secs(5), "took {took:?}");
 
     // A runaway query under way, answered 504 at its time limit (1 s),
     // then the server exits.
@@ -337,10 +339,10 @@ fn sigterm_ends_the_server_within_its_shutdown_deadline() {
     busy.write_all(&get_request(&runaway, "localhost", ""))
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
-    let (took, clean) = terminate(&mut server, Duration::from_secs(5));
+    let (took, clean) = terminate(&mut server, Duration::from_secs(8));
     assert!(clean);
     assert!(
-        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
         "took {took:?}"
     );
 }
