@@ -150,9 +150,31 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:7878")]
         bind: std::net::SocketAddr,
         /// Allow cross-origin requests from this origin (`*` for any).
-        /// Default: no CORS headers.
+        /// Default: no CORS headers, and requests from other sites' pages
+        /// are refused (403).
         #[arg(long, value_name = "ORIGIN")]
         cors: Option<String>,
+        /// Also answer requests for this host name (repeatable). Default:
+        /// only localhost and the address bound; other names get 421
+        /// (against DNS rebinding).
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
+        /// Seconds a client has to send a request's head, counted from the
+        /// connection's opening or its previous response (so also how long
+        /// an idle kept-alive connection stays open).
+        #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
+        header_timeout: f64,
+        /// Seconds a request body or a response may go without moving a
+        /// byte before the connection is closed.
+        #[arg(long, default_value_t = 60.0, value_parser = parse_positive_seconds)]
+        stall_timeout: f64,
+        /// The most connections open at once; more wait to be accepted.
+        #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// Seconds Ctrl-C or SIGTERM waits for the requests under way before
+        /// the server exits.
+        #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
+        shutdown_timeout: f64,
         /// The time limit of one query, in seconds.
         #[arg(long, default_value_t = 30.0, value_parser = parse_positive_seconds)]
         timeout: f64,

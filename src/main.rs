@@ -296,6 +296,11 @@ fn run() -> Result<ExitCode> {
         Command::Serve {
             bind,
             cors,
+            allow_host,
+            header_timeout,
+            stall_timeout,
+            max_connections,
+            shutdown_timeout,
             timeout,
             max_rows,
             max_result_bytes,
@@ -307,6 +312,11 @@ fn run() -> Result<ExitCode> {
         } => {
             let mut options = serve::ServeOptions::new(bind);
             options.cors = cors;
+            options.allowed_hosts = allow_host;
+            options.header_timeout = Duration::from_secs_f64(header_timeout);
+            options.stall_timeout = Duration::from_secs_f64(stall_timeout);
+            options.max_connections = max_connections;
+            options.shutdown_timeout = Duration::from_secs_f64(shutdown_timeout);
             options.timeout = Duration::from_secs_f64(timeout);
             options.max_rows = max_rows;
             options.max_result_bytes = max_result_bytes;

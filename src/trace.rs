@@ -18,6 +18,7 @@
 //! fact its corroboration (distinct supporting articles). This module never
 //! prints: [`write_text`] and [`write_json`] write to a given `io::Write`.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
@@ -253,6 +254,17 @@ struct Row {
 
 /// Runs a trace.
 pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
+    trace_at_most(store, target, usize::MAX).map(|(trace, _)| trace)
+}
+
+/// Runs a trace that keeps at most `max_claims` claims (`akg serve`'s
+/// `--max-rows`), reading no more than that many rows per query; true
+/// when it left claims out.
+pub fn trace_at_most(
+    store: &Store,
+    target: &Target,
+    max_claims: usize,
+) -> Result<(Trace, bool), TraceError> {
     let articles = graph::load_articles(store)?;
     let labels: BTreeMap<String, String> = graph::load_entities(store)?
         .into_iter()
@@ -274,7 +286,26 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
         articles: &articles,
         labels: &labels,
         leader_titles: &leader_titles,
+        max_claims,
+        truncated: Cell::new(false),
     };
+    let mut trace = traced(&ctx, target)?;
+    let mut left = max_claims;
+    let mut truncated = ctx.truncated.get();
+    for fact in &mut trace.facts {
+        if fact.claims.len() > left {
+            fact.claims.truncate(left);
+            truncated = true;
+        }
+        left -= fact.claims.len();
+    }
+    trace.facts.retain(|fact| !fact.claims.is_empty());
+    Ok((trace, truncated))
+}
+
+/// The whole trace of `target`.
+fn traced(ctx: &Context<'_>, target: &Target) -> Result<Trace, TraceError> {
+    let store = ctx.store;
     match target {
         Target::Entity(name) => {
             let entities = resolve(store, name)?;
@@ -464,6 +495,10 @@ struct Context<'a> {
     /// The titles of roles that act for their state (`lex:leaderTitle`),
     /// lower case.
     leader_titles: &'a [String],
+    /// The most claims a trace keeps: the most rows one query reads.
+    max_claims: usize,
+    /// Whether a query stopped at `max_claims`.
+    truncated: Cell<bool>,
 }
 
 impl Context<'_> {
@@ -476,10 +511,17 @@ impl Context<'_> {
         bindings: &[(&str, Term)],
     ) -> Result<Vec<Row>, TraceError> {
         let values = values_clause(bindings)?;
+        let limit = match self.max_claims.checked_add(1) {
+            Some(rows) => format!(" LIMIT {rows}"),
+            None => String::new(),
+        };
         let query = format!(
-            "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector} {DETAILS} }}"
+            "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector} {DETAILS} }}{limit}"
         );
         let (_, rows) = select(self.store, &query, &[])?;
+        if rows.len() > self.max_claims {
+            self.truncated.set(true);
+        }
         let mut out: BTreeMap<String, Row> = BTreeMap::new();
         for row in &rows {
             if let Some(parsed) = self.parse_row(row) {
