@@ -38,7 +38,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
-                eprintln!("akg: {}{}", error_chain(&err), damage_advice(&err));
+                eprintln!("akg: {}{}", error_chain(&err), storage_advice(&err));
             }
             ExitCode::from(2)
         }
@@ -64,15 +64,16 @@ fn error_chain(err: &anyhow::Error) -> String {
     message
 }
 
-/// What to do when RocksDB found the store's files damaged, wherever the
-/// error came from (reading for a query, a dump, a trace): once, and only
-/// if the message does not already say it.
-fn damage_advice(err: &anyhow::Error) -> &'static str {
+/// What to do about a storage failure (a damaged store, a full disk, too
+/// many open files), wherever the error came from (a build, a query, a
+/// dump, a trace): once, and only if the message does not already say it.
+fn storage_advice(err: &anyhow::Error) -> String {
     let text = error_chain(err);
-    if text.contains("Corruption:") && !text.contains("delete the store") {
-        "; the store is damaged: delete it and run `akg build`"
-    } else {
-        ""
+    match alliance_kg::store::storage_failure_advice(&text) {
+        Some(advice) if !text.contains(advice) && !text.contains("delete the store") => {
+            format!("; {advice}")
+        }
+        _ => String::new(),
     }
 }
 

@@ -347,35 +347,12 @@ fn two_files_with_the_same_id_are_told_apart_from_ids_differing_in_case() {
     assert!(!stderr.contains("differs only in case"), "{stderr}");
 }
 
-/// XORs bytes in the first half of every table file of the live
-/// generation, past its first kilobyte: data blocks, not the footer.
-fn damage_tables(store: &std::path::Path) {
-    for generation in std::fs::read_dir(store).unwrap() {
-        let generation = generation.unwrap().path();
-        if !generation.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&generation).unwrap() {
-            let file = file.unwrap().path();
-            if file.extension().is_none_or(|e| e != "sst") {
-                continue;
-            }
-            let mut bytes = std::fs::read(&file).unwrap();
-            let half = bytes.len() / 2;
-            for i in (1000..half).step_by(7) {
-                bytes[i] ^= 0x5a;
-            }
-            std::fs::write(&file, bytes).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_store_with_damaged_data_blocks_ends_every_reader_with_one_line() {
     let dir = util::tempdir();
     let store = dir.path().join("store");
     util::ok(&store, &["build", "corpus", "--quiet"]);
-    damage_tables(&store);
+    util::damage_tables(&store);
     let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
     let cases: [&[&str]; 4] = [
         &["facts"],
@@ -399,4 +376,60 @@ fn a_store_with_damaged_data_blocks_ends_every_reader_with_one_line() {
         assert!(stderr.contains("damaged"), "{args:?}: {stderr}");
         assert!(started.elapsed() < Duration::from_secs(60), "{args:?}");
     }
+}
+
+/// A small tmpfs mounted for a test (as root), unmounted on drop.
+struct SmallDisk {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    /// `None` where mounting is not allowed (not root, or no tmpfs).
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = util::tempdir();
+        let path = dir.path().join("disk");
+        std::fs::create_dir(&path).ok()?;
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&path)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        mounted.success().then_some(SmallDisk { _dir: dir, path })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(&self.path)
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_build_with_one_line_and_keeps_the_live_store() {
+    let Some(disk) = SmallDisk::mount("5m") else {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    };
+    let dir = util::tempdir();
+    let small = util::write_corpus(
+        dir.path(),
+        &[("a.txt", "Belarus is a member of the CSTO.\n")],
+    );
+    let store = disk.path.join("store");
+    util::ok(&store, &["build", small.to_str().unwrap(), "--quiet"]);
+    let before = util::ok(&store, &["facts", "--format", "tsv"]);
+    // The bundled corpus does not fit in what is left.
+    let out = run(&store, &["build", "corpus", "--full", "--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains("free some disk space"), "{stderr}");
+    assert!(!stderr.contains("delete"), "{stderr}");
+    // Nothing was lost: the live generation answers as before.
+    assert_eq!(util::ok(&store, &["facts", "--format", "tsv"]), before);
 }

@@ -452,6 +452,24 @@ fn a_query_over_its_memory_budget_gets_an_error_and_the_server_goes_on() {
 }
 
 #[test]
+fn a_damaged_store_gets_an_error_status_and_the_server_goes_on() {
+    let dir = util::tempdir();
+    let store = dir.path().join("store");
+    ok(&store, &["build", "corpus", "--quiet"]);
+    let server = Server::start(&store, &["--max-memory", "256MiB"]);
+    util::damage_tables(&store);
+    let count = get(&server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", JSON);
+    assert!(
+        count.status == 422 || count.status == 500,
+        "{}: {}",
+        count.status,
+        count.body
+    );
+    let saved = reply(client().get(server.url("/api/queries")).call());
+    assert_eq!(saved.status, 200, "{}", saved.body);
+}
+
+#[test]
 fn oversized_requests_are_refused() {
     let server = Server::start(
         seed_store(),
