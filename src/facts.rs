@@ -4,13 +4,13 @@
 
 use std::io::Write;
 
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::Term;
 use oxigraph::store::Store;
 use serde::Serialize;
 
-use crate::claim::Relation;
 use crate::eval::SchemaRow;
 use crate::query::{select, QueryError};
+use crate::rdf;
 use crate::rdf::vocab::{AKG, ONTOLOGY_GRAPH, SPARQL_PREFIXES};
 
 /// One exported fact (one claim).
@@ -80,7 +80,7 @@ pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
         let predicate = text(row.get(2));
         let local = predicate.strip_prefix(AKG).unwrap_or(&predicate);
         let relation =
-            Relation::from_property(local).map_or(local.to_string(), |r| r.name().to_string());
+            rdf::relation(&predicate).map_or(local.to_string(), |r| r.name().to_string());
         let quote = text(row.get(5));
         let object = if quote.is_empty() {
             text(row.get(4))
@@ -154,7 +154,7 @@ SELECT ?entity ?label ?ontology WHERE {
 /// the ontology graph the store was built with.
 pub fn entity_labels(store: &Store) -> Result<Vec<(String, String)>, QueryError> {
     let query = format!("{SPARQL_PREFIXES}{ENTITY_LABELS_QUERY}");
-    let ontology = Term::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
+    let ontology = Term::from(ONTOLOGY_GRAPH);
     let (_, rows) = select(store, &query, &[("ontology", ontology)])?;
     Ok(rows
         .iter()

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
-use oxigraph::model::Term;
+use oxigraph::model::{NamedNodeRef, Term};
 use oxigraph::store::Store;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
@@ -27,7 +27,8 @@ use serde::Serialize;
 use crate::claim::Relation;
 use crate::corpus::PartialDate;
 use crate::query::{select, QueryError};
-use crate::rdf::vocab::{AKG, SPARQL_PREFIXES};
+use crate::rdf;
+use crate::rdf::vocab::{akg, SPARQL_PREFIXES};
 
 /// The type of an entity, from its `rdf:type` in the ontology.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -86,21 +87,27 @@ impl EntityType {
         }
     }
 
-    /// The type whose ontology class has this local name.
-    pub fn from_class(local: &str) -> Option<EntityType> {
-        Some(match local {
-            "State" => EntityType::State,
-            "Alliance" => EntityType::Alliance,
-            "Person" => EntityType::Person,
-            "Organization" => EntityType::Organization,
-            "GovernmentBody" => EntityType::GovernmentBody,
-            "Group" => EntityType::Group,
-            "Treaty" => EntityType::Treaty,
-            "TreatyArticle" => EntityType::TreatyArticle,
-            "Role" => EntityType::Role,
-            "Entity" => EntityType::Other,
-            _ => return None,
-        })
+    /// The ontology class of the type (`akg:State`).
+    pub fn class(self) -> NamedNodeRef<'static> {
+        match self {
+            EntityType::State => akg::STATE,
+            EntityType::Alliance => akg::ALLIANCE,
+            EntityType::Person => akg::PERSON,
+            EntityType::Organization => akg::ORGANIZATION,
+            EntityType::GovernmentBody => akg::GOVERNMENT_BODY,
+            EntityType::Group => akg::GROUP,
+            EntityType::Treaty => akg::TREATY,
+            EntityType::TreatyArticle => akg::TREATY_ARTICLE,
+            EntityType::Role => akg::ROLE,
+            EntityType::Other => akg::ENTITY,
+        }
+    }
+
+    /// The type whose ontology class has this IRI.
+    pub fn from_class(class: &str) -> Option<EntityType> {
+        EntityType::ALL
+            .into_iter()
+            .find(|kind| kind.class().as_str() == class)
     }
 
     /// How specific the type is: lower wins when an entity has several.
@@ -272,14 +279,14 @@ impl FromStr for EdgeRelation {
         let key = normalize_name(name);
         if let Some(relation) = EdgeRelation::ALL.into_iter().find(|r| {
             normalize_name(r.name()) == key
-                || matches!(r, EdgeRelation::Fact(f) if normalize_name(f.property()) == key)
+                || matches!(r, EdgeRelation::Fact(f) if normalize_name(rdf::property_name(*f)) == key)
         }) {
             return Ok(relation);
         }
         let names: Vec<&str> = EdgeRelation::ALL.iter().map(|r| r.name()).collect();
-        let known = Relation::ALL
-            .into_iter()
-            .find(|r| normalize_name(r.name()) == key || normalize_name(r.property()) == key);
+        let known = Relation::ALL.into_iter().find(|r| {
+            normalize_name(r.name()) == key || normalize_name(rdf::property_name(*r)) == key
+        });
         Err(match known {
             Some(relation) => format!(
                 "{} does not link two entities, so it has no edge; use one of {}",
@@ -579,7 +586,7 @@ pub fn load_entities(store: &Store) -> Result<BTreeMap<String, Entity>, QueryErr
     let mut typed: BTreeSet<String> = BTreeSet::new();
     for row in &rows {
         let Some(iri) = cell(row, 0) else { continue };
-        let kind = cell(row, 2).and_then(|t| t.strip_prefix(AKG).and_then(EntityType::from_class));
+        let kind = cell(row, 2).and_then(|class| EntityType::from_class(&class));
         let label = cell(row, 1);
         let entry = out.entry(iri.clone()).or_insert_with(|| Entity {
             label: local_name(&iri),
@@ -632,7 +639,7 @@ impl Network {
             ) else {
                 continue;
             };
-            let Some(relation) = p.strip_prefix(AKG).and_then(Relation::from_property) else {
+            let Some(relation) = rdf::relation(&p) else {
                 continue;
             };
             let date = cell(row, 5).and_then(|d| d.parse::<PartialDate>().ok());

@@ -55,20 +55,9 @@ use oxigraph::store::Store;
 use crate::rdf::vocab;
 
 /// Prefixes used to shorten IRIs in tables and Turtle output: the ones
-/// every saved query declares ([`vocab::SPARQL_PREFIXES`]), so that a table
-/// cell can be pasted back into a query.
-const PREFIXES: [(&str, &str); 10] = [
-    ("akg", vocab::AKG),
-    ("ent", vocab::ENT),
-    ("rdf", vocab::RDF),
-    ("rdfs", vocab::RDFS),
-    ("skos", vocab::SKOS),
-    ("prov", vocab::PROV),
-    ("schema", vocab::SCHEMA),
-    ("nif", vocab::NIF),
-    ("dcterms", vocab::DCTERMS),
-    ("xsd", vocab::XSD),
-];
+/// every saved query declares, so that a table cell can be pasted back
+/// into a query.
+use vocab::PREFIXES;
 
 /// The most rows the table format shows; the other formats stream them all.
 pub const TABLE_ROW_LIMIT: usize = 10_000;

@@ -28,7 +28,8 @@ use serde::Serialize;
 use crate::claim::Relation;
 use crate::graph::{self, cell, normalize_name, ArticleInfo};
 use crate::query::{select, values_clause, QueryError};
-use crate::rdf::vocab::{AKG, CLAIM, SPARQL_PREFIXES};
+use crate::rdf;
+use crate::rdf::vocab::{CLAIM, LEX, SPARQL_PREFIXES};
 
 /// What to trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,10 +201,9 @@ pub enum Highlight {
     Brackets,
 }
 
-/// The titles of roles that act for their state (`lex:leaderTitle` of the
-/// phrasing, in the store's ontology graph).
-const LEADER_TITLES_QUERY: &str = "SELECT DISTINCT ?title WHERE {
-  <https://w3id.org/alliance-kg/lexicon/leaderTitle> akg:phrase ?title }";
+/// The phrase list of the titles of roles that act for their state
+/// (`lex:leaderTitle` of the phrasing, in the store's ontology graph).
+const LEADER_TITLE_LIST: &str = "leaderTitle";
 const RESOLVE_QUERY: &str = "
 SELECT ?e ?prop ?name WHERE {
   VALUES ?prop { skos:prefLabel skos:altLabel }
@@ -255,7 +255,9 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
     // Read once per trace: every leader role of every state is checked against them.
     let (_, titles) = select(
         store,
-        &format!("{SPARQL_PREFIXES}{LEADER_TITLES_QUERY}"),
+        &format!(
+            "{SPARQL_PREFIXES}SELECT DISTINCT ?title WHERE {{ <{LEX}{LEADER_TITLE_LIST}> akg:phrase ?title }}"
+        ),
         &[],
     )?;
     let leader_titles: Vec<String> = titles
@@ -304,7 +306,7 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
                     literals
                 }
             };
-            let predicate = NamedNode::new_unchecked(format!("{AKG}{}", relation.property()));
+            let predicate = rdf::property(relation).into_owned();
             let mut rows = Vec::new();
             for s in &subjects {
                 for o in &objects {
@@ -372,7 +374,7 @@ pub fn parse_relation(name: &str) -> Result<Relation, TraceError> {
     let key = normalize_name(name);
     Relation::ALL
         .into_iter()
-        .find(|r| normalize_name(r.name()) == key || normalize_name(r.property()) == key)
+        .find(|r| normalize_name(r.name()) == key || normalize_name(rdf::property_name(*r)) == key)
         .ok_or_else(|| TraceError::UnknownRelation {
             name: name.to_owned(),
             known: Relation::ALL.map(Relation::name).join(", "),
@@ -571,7 +573,7 @@ impl Context<'_> {
         let query = format!(
             "{SPARQL_PREFIXES}SELECT DISTINCT ?o ?p ?name WHERE {{ ?claim a akg:Claim ; rdf:predicate ?p ; rdf:object ?o . FILTER(isLiteral(?o) && LCASE(STR(?o)) = LCASE(STR(?name))) }}"
         );
-        let predicate = NamedNode::new_unchecked(format!("{AKG}{}", relation.property()));
+        let predicate = rdf::property(relation).into_owned();
         let bindings = [
             ("name", Literal::new_simple_literal(name.trim()).into()),
             ("p", predicate.into()),
@@ -646,7 +648,7 @@ impl Context<'_> {
         type Key = (usize, String, String, String);
         let mut facts: BTreeMap<Key, (String, String, Vec<TracedClaim>)> = BTreeMap::new();
         for row in rows {
-            let relation = row.p.strip_prefix(AKG).and_then(Relation::from_property);
+            let relation = rdf::relation(&row.p);
             let (order, name) = match relation {
                 Some(r) => (
                     Relation::ALL
