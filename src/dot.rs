@@ -25,8 +25,11 @@ use petgraph::dot::{Config, Dot};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::{EdgeRef, NodeRef};
 
+use percent_encoding::utf8_percent_encode;
+
 use crate::claim::Relation;
 use crate::graph::{EdgeRelation, Entity, EntityType, Fact, Network, Sign};
+use crate::rdf::vocab::RESERVED;
 
 /// The direction of the layout's ranks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,15 +67,7 @@ impl Default for DotOptions {
 /// unreserved ones (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`, so that spaces,
 /// `&`, `=`, `#`, `+`, quotes and non-ASCII letters survive the trip.
 pub fn encode_query_value(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(raw, RESERVED).to_string()
 }
 
 /// A link as written into DOT: with `&` as `&amp;`. Graphviz copies an

@@ -11,6 +11,7 @@
 //! for SPARQL prefixes.
 
 use oxigraph::model::NamedNodeRef;
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 pub use oxigraph::model::vocab::{rdf, rdfs, xsd};
 
@@ -302,35 +303,36 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 ";
 
+/// The bytes percent-encoding escapes: all but RFC 3986's unreserved
+/// characters (`A-Z a-z 0-9 - . _ ~`), so that the result is safe as an IRI
+/// path segment and as a URL query value.
+pub const RESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes a string for use as one IRI path segment.
 pub fn segment(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(raw, RESERVED).to_string()
 }
 
 /// The inverse of [`segment`]; `None` when `encoded` is not a segment's
-/// encoding.
+/// encoding (a `%` without two hex digits after it, or bytes that are not
+/// UTF-8).
 pub fn unsegment(encoded: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(encoded.len());
-    let mut rest = encoded.as_bytes();
-    while let Some((&first, tail)) = rest.split_first() {
-        if first == b'%' {
-            let hex = tail.get(..2)?;
-            bytes.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
-            rest = &tail[2..];
-        } else {
-            bytes.push(first);
-            rest = tail;
-        }
+    // percent_decode_str keeps a malformed escape as it is: refuse it here.
+    let well_formed = encoded.split('%').skip(1).all(|rest| {
+        rest.get(..2)
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(bytes).ok()
+    percent_decode_str(encoded)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
 }
 
 #[cfg(test)]
@@ -345,6 +347,8 @@ mod tests {
         assert_eq!(unsegment("%2"), None);
         assert_eq!(unsegment("%zz"), None);
         assert_eq!(unsegment("%FF"), None);
+        assert_eq!(unsegment("%é"), None);
+        assert_eq!(unsegment("a%"), None);
     }
 
     #[test]
@@ -429,5 +433,6 @@ mod tests {
     fn segments_are_safe() {
         assert_eq!(segment("000_5a98"), "000_5a98");
         assert_eq!(segment("a b/é"), "a%20b%2F%C3%A9");
+        assert_eq!(segment("-._~!*'()"), "-._~%21%2A%27%28%29");
     }
 }
