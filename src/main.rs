@@ -547,6 +547,14 @@ fn load_ontology(dir: Option<&Path>) -> Result<Ontology> {
     }
 }
 
+/// Articles per second as the progress bar shows it: a whole number with
+/// thousands separators (`1,091/s`; indicatif's `{per_sec}` gives four
+/// decimals).
+fn rate(per_second: f64) -> String {
+    // `as` saturates: a rate not yet known (NaN, infinite) shows as 0.
+    format!("{}/s", indicatif::HumanCount(per_second.round() as u64))
+}
+
 fn cmd_build(
     options: &BuildOptions,
     ontology: &Ontology,
@@ -560,9 +568,15 @@ fn cmd_build(
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} articles [{bar:30}] {per_sec} eta {eta}",
+                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = out.write_str(&rate(state.per_sec()));
+                },
+            ),
         );
     }
     let progress = |event: Progress| match event {
@@ -642,6 +656,13 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("{0}")]
     struct Repeats(#[source] io::Error);
+
+    #[test]
+    fn the_rate_is_a_whole_number() {
+        assert_eq!(rate(1091.3585), "1,091/s");
+        assert_eq!(rate(0.6), "1/s");
+        assert_eq!(rate(f64::NAN), "0/s");
+    }
 
     #[test]
     fn causes_already_written_are_left_out() {
