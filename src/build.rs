@@ -57,9 +57,6 @@ pub enum BuildError {
     /// Oxigraph failed.
     #[error("store error: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
-    /// Reading the previous build's manifest failed.
-    #[error("cannot read the previous build: {0}")]
-    Query(#[from] crate::query::QueryError),
     /// `--strict` and an article was bad.
     #[error("{0}")]
     Strict(String),

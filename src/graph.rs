@@ -12,7 +12,7 @@
 //! request's claims.
 //!
 //! [`Filter`] chooses relations, entity types and a date range. This module
-//! reads the store through [`crate::query::select`] with fixed queries (no
+//! reads the graph through [`Source::select`] with fixed queries (no
 //! user input reaches SPARQL) and never prints.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,15 +20,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use oxigraph::model::{NamedNodeRef, Term};
-use oxigraph::store::Store;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use crate::claim::Relation;
 use crate::corpus::PartialDate;
-use crate::query::{select, QueryError};
 use crate::rdf;
 use crate::rdf::vocab::{akg, SPARQL_PREFIXES};
+use crate::read::{QueryError, Source};
 
 /// The type of an entity, from its `rdf:type` in the ontology.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -554,8 +553,8 @@ pub(crate) fn claim_value(term: Option<&Term>) -> Option<ClaimValue> {
 }
 
 /// Reads the metadata of every article.
-pub fn load_articles(store: &Store) -> Result<BTreeMap<String, ArticleInfo>, QueryError> {
-    let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{ARTICLES_QUERY}"), &[])?;
+pub fn load_articles(source: &dyn Source) -> Result<BTreeMap<String, ArticleInfo>, QueryError> {
+    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{ARTICLES_QUERY}"), &[])?;
     let mut out = BTreeMap::new();
     for row in &rows {
         let Some(id) = cell(row, 0) else { continue };
@@ -580,8 +579,8 @@ pub fn load_articles(store: &Store) -> Result<BTreeMap<String, ArticleInfo>, Que
 }
 
 /// Reads the label and type of every entity that a claim mentions.
-pub fn load_entities(store: &Store) -> Result<BTreeMap<String, Entity>, QueryError> {
-    let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{ENTITIES_QUERY}"), &[])?;
+pub fn load_entities(source: &dyn Source) -> Result<BTreeMap<String, Entity>, QueryError> {
+    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{ENTITIES_QUERY}"), &[])?;
     let mut out: BTreeMap<String, Entity> = BTreeMap::new();
     let mut typed: BTreeSet<String> = BTreeSet::new();
     for row in &rows {
@@ -624,10 +623,10 @@ type EdgeKey = (EdgeRelation, String, String);
 
 impl Network {
     /// Loads the facts that pass `filter`.
-    pub fn load(store: &Store, filter: &Filter) -> Result<Network, QueryError> {
-        let articles = load_articles(store)?;
-        let entities = load_entities(store)?;
-        let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{CLAIMS_QUERY}"), &[])?;
+    pub fn load(source: &dyn Source, filter: &Filter) -> Result<Network, QueryError> {
+        let articles = load_articles(source)?;
+        let entities = load_entities(source)?;
+        let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{CLAIMS_QUERY}"), &[])?;
         let mut edges: BTreeMap<EdgeKey, BTreeSet<ClaimRef>> = BTreeMap::new();
         for row in &rows {
             let (Some(claim), Some(s), Some(p), Some(o), Some(article)) = (
@@ -767,6 +766,7 @@ pub(crate) fn test_fact(relation: EdgeRelation, articles: &[&str]) -> Fact {
 mod tests {
     use super::*;
     use oxigraph::io::RdfFormat;
+    use oxigraph::store::Store;
 
     /// A tiny store in TriG: two articles, a membership stated twice, a
     /// clash stated in both directions, a declined request and a quote.

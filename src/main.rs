@@ -17,10 +17,11 @@ use alliance_kg::build::{build, BuildOptions, Progress};
 use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
-use alliance_kg::query::{self, OutputFormat, QueryError, QueryOptions};
+use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
+use alliance_kg::read::QueryError;
 use alliance_kg::store::StoreDir;
-use alliance_kg::{analysis, conflicts, dot, dump, facts, serve, trace};
+use alliance_kg::{analysis, claims, conflicts, dot, dump, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
@@ -149,12 +150,12 @@ fn run() -> Result<ExitCode> {
         } => cmd_query(&store, file, execute, format, timeout, &bind),
         Command::Facts { format } => {
             let oxi = store.open_read()?;
-            let rows = facts::fact_rows(&oxi)?;
+            let rows = claims::claim_rows(&oxi)?;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             match format {
-                FactsFormat::Tsv => facts::write_tsv(&rows, &mut out)?,
-                FactsFormat::Json => facts::write_json(&rows, &mut out)?,
+                FactsFormat::Tsv => claims::write_tsv(&rows, &mut out)?,
+                FactsFormat::Json => claims::write_json(&rows, &mut out)?,
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
@@ -392,15 +393,15 @@ fn cmd_eval(store: &StoreDir, args: &EvalArgs) -> Result<ExitCode> {
     let oxi = store.open_read()?;
     // Claims about articles the gold lacks are never scored.
     let gold_articles: BTreeSet<&str> = gold.iter().map(|row| row.article.as_str()).collect();
-    let claims: Vec<eval::SchemaRow> = facts::fact_rows(&oxi)?
+    let claims: Vec<eval::SchemaRow> = claims::claim_rows(&oxi)?
         .iter()
-        .map(facts::FactRow::schema_row)
+        .map(claims::ClaimRow::schema_row)
         .filter(|claim| gold_articles.contains(claim.article.as_str()))
         .collect();
     let entity_names = if args.no_gazetteer_aliases {
         None
     } else {
-        let labels = facts::entity_labels(&oxi)?;
+        let labels = claims::entity_labels(&oxi)?;
         Some(EntityNames::new(
             labels
                 .iter()

@@ -11,7 +11,8 @@
 //! invoking it); such claims say so (`via`).
 //!
 //! Every name the user gives reaches SPARQL only as a bound variable
-//! ([`crate::query::select`]'s bindings), never as query text.
+//! ([`Source::select`]'s bindings or a [`values_clause`]), never as query
+//! text.
 //!
 //! Each traced claim carries its article's title, date and publisher, its
 //! sentence with the span marked, the code-point offsets and the rule; each
@@ -22,14 +23,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use oxigraph::model::{Literal, NamedNode, Term};
-use oxigraph::store::Store;
 use serde::Serialize;
 
 use crate::claim::Relation;
 use crate::graph::{self, cell, normalize_name, ArticleInfo};
-use crate::query::{select, values_clause, QueryError};
 use crate::rdf;
 use crate::rdf::vocab::{CLAIM, LEX, SPARQL_PREFIXES};
+use crate::read::{values_clause, QueryError, Source};
 
 /// What to trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -246,16 +246,14 @@ struct Row {
 }
 
 /// Runs a trace.
-pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
-    let articles = graph::load_articles(store)?;
-    let labels: BTreeMap<String, String> = graph::load_entities(store)?
+pub fn trace(source: &dyn Source, target: &Target) -> Result<Trace, TraceError> {
+    let articles = graph::load_articles(source)?;
+    let labels: BTreeMap<String, String> = graph::load_entities(source)?
         .into_iter()
         .map(|(iri, entity)| (iri, entity.label))
         .collect();
     // Read once per trace: every leader role of every state is checked against them.
-    let (_, titles) = select(
-        store,
-        &format!(
+    let (_, titles) = source.select(&format!(
             "{SPARQL_PREFIXES}SELECT DISTINCT ?title WHERE {{ <{LEX}{LEADER_TITLE_LIST}> akg:phrase ?title }}"
         ),
         &[],
@@ -266,14 +264,14 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
         .map(|t| t.to_lowercase())
         .collect();
     let ctx = Context {
-        store,
+        source,
         articles: &articles,
         labels: &labels,
         leader_titles: &leader_titles,
     };
     match target {
         Target::Entity(name) => {
-            let entities = resolve(store, name)?;
+            let entities = resolve(source, name)?;
             let mut rows = Vec::new();
             for entity in &entities {
                 rows.extend(ctx.rows(ENTITY_SELECTOR, "?e", &[("e", entity.clone().into())])?);
@@ -294,8 +292,8 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
             object,
         } => {
             let relation = parse_relation(relation)?;
-            let subjects = resolve(store, subject)?;
-            let objects: Vec<Term> = match resolve(store, object) {
+            let subjects = resolve(source, subject)?;
+            let objects: Vec<Term> = match resolve(source, object) {
                 Ok(found) => found.into_iter().map(Term::from).collect(),
                 Err(err) => {
                     // Exercise names and votes are literals, not entities.
@@ -383,12 +381,12 @@ pub fn parse_relation(name: &str) -> Result<Relation, TraceError> {
 
 /// The entities whose preferred label (or else alternative label) is
 /// `name`, ignoring case.
-fn resolve(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
-    let found = entities_named(store, name)?;
+fn resolve(source: &dyn Source, name: &str) -> Result<Vec<NamedNode>, TraceError> {
+    let found = entities_named(source, name)?;
     if found.is_empty() {
         return Err(TraceError::NoEntity {
             name: name.to_owned(),
-            suggestions: suggestions(store, name.trim())?,
+            suggestions: suggestions(source, name.trim())?,
         });
     }
     Ok(found)
@@ -397,17 +395,13 @@ fn resolve(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
 /// The entities whose preferred label is `name`, ignoring case, or else
 /// those whose alternative label it is; none for an empty or unknown name.
 /// The name reaches SPARQL as a bound value only.
-pub fn entities_named(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
+pub fn entities_named(source: &dyn Source, name: &str) -> Result<Vec<NamedNode>, TraceError> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
         return Ok(Vec::new());
     }
     let bindings = [("name", Literal::new_simple_literal(trimmed).into())];
-    let (_, rows) = select(
-        store,
-        &format!("{SPARQL_PREFIXES}{RESOLVE_QUERY}"),
-        &bindings,
-    )?;
+    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{RESOLVE_QUERY}"), &bindings)?;
     let mut preferred = BTreeSet::new();
     let mut alternative = BTreeSet::new();
     for row in &rows {
@@ -429,8 +423,8 @@ pub fn entities_named(store: &Store, name: &str) -> Result<Vec<NamedNode>, Trace
 }
 
 /// The five known labels closest to `name`.
-fn suggestions(store: &Store, name: &str) -> Result<Vec<String>, TraceError> {
-    let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{LABELS_QUERY}"), &[])?;
+fn suggestions(source: &dyn Source, name: &str) -> Result<Vec<String>, TraceError> {
+    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{LABELS_QUERY}"), &[])?;
     let wanted = name.to_lowercase();
     let mut scored: Vec<(f64, String)> = rows
         .iter()
@@ -451,7 +445,7 @@ fn suggestions(store: &Store, name: &str) -> Result<Vec<String>, TraceError> {
 }
 
 struct Context<'a> {
-    store: &'a Store,
+    source: &'a dyn Source,
     articles: &'a BTreeMap<String, ArticleInfo>,
     labels: &'a BTreeMap<String, String>,
     /// The titles of roles that act for their state (`lex:leaderTitle`),
@@ -472,7 +466,7 @@ impl Context<'_> {
         let query = format!(
             "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector} {DETAILS} }}"
         );
-        let (_, rows) = select(self.store, &query, &[])?;
+        let (_, rows) = self.source.select(&query, &[])?;
         let mut out: BTreeMap<String, Row> = BTreeMap::new();
         for row in &rows {
             if let Some(parsed) = self.parse_row(row) {
@@ -510,7 +504,7 @@ impl Context<'_> {
   ?role akg:roleOf ?state ; akg:roleTitle ?title .
   OPTIONAL {{ ?role skos:prefLabel ?role_label }} }}"
         );
-        let (_, roles) = select(self.store, &query, &[])?;
+        let (_, roles) = self.source.select(&query, &[])?;
         // Person IRI → article id → the smallest role claim there.
         let mut holders: BTreeMap<String, BTreeMap<String, Via>> = BTreeMap::new();
         for role_row in &roles {
@@ -532,7 +526,7 @@ impl Context<'_> {
   ?role_claim rdf:object ?role ; rdf:predicate akg:holdsRole ; rdf:subject ?s ; prov:wasDerivedFrom ?a .
   ?a dcterms:identifier ?article }}"
             );
-            let (_, held) = select(self.store, &query, &[])?;
+            let (_, held) = self.source.select(&query, &[])?;
             for row in &held {
                 let (Some(person), Some(article), Some(role_claim)) =
                     (cell(row, 0), cell(row, 1), cell(row, 2))
@@ -578,7 +572,7 @@ impl Context<'_> {
             ("name", Literal::new_simple_literal(name.trim()).into()),
             ("p", predicate.into()),
         ];
-        let (_, rows) = select(self.store, &query, &bindings)?;
+        let (_, rows) = self.source.select(&query, &bindings)?;
         Ok(rows
             .into_iter()
             .filter_map(|row| row.into_iter().next().flatten())
@@ -807,6 +801,7 @@ pub fn write_json(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
 mod tests {
     use super::*;
     use oxigraph::io::RdfFormat;
+    use oxigraph::store::Store;
 
     /// One article: "Yerevan invoked Article 4. Its Prime Minister Nikol
     /// Pashinyan invoked Article 4 again." with a claim each, and the role.

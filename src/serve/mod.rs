@@ -59,7 +59,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::dot::{self, DotOptions, RenderError, RenderFormat};
 use crate::graph::{Filter, Network};
-use crate::query::{self, Dataset, OutputFormat, QueryError, QueryKind, QueryOptions};
+use crate::query::{self, OutputFormat, QueryOptions};
+use crate::read::{self, Dataset, QueryError, QueryKind};
 use crate::store::{StoreDir, StoreError};
 use crate::trace::{self, Target, TraceError};
 
@@ -563,7 +564,7 @@ async fn sparql(State(state): State<Arc<AppState>>, request: Request) -> Respons
             )
         }
     };
-    let kind = match query::query_kind(&sparql) {
+    let kind = match read::query_kind(&sparql) {
         Ok(kind) => kind,
         Err(err) => return query_error(&err, state.options.timeout),
     };
@@ -646,6 +647,7 @@ fn query_error(err: &QueryError, limit: Duration) -> Response {
             StatusCode::NOT_ACCEPTABLE
         }
         QueryError::NotSelect
+        | QueryError::Storage(_)
         | QueryError::Evaluation(_)
         | QueryError::Thread(_)
         | QueryError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,

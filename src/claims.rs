@@ -1,21 +1,21 @@
-//! Facts export: one row per claim, in the columns of the gold schema
-//! (article, relation, subject, object, date, value, evidence), read back
-//! from the store so that it shows exactly what the graph holds.
+//! The claim export of `akg facts`: one row per claim (not per distinct
+//! fact), in the columns of the gold schema (article, relation, subject,
+//! object, date, value, evidence), read back from the graph so that it
+//! shows exactly what the graph holds. `akg eval` scores the same rows.
 
 use std::io::Write;
 
 use oxigraph::model::Term;
-use oxigraph::store::Store;
 use serde::Serialize;
 
 use crate::eval::SchemaRow;
-use crate::query::{select, QueryError};
 use crate::rdf;
 use crate::rdf::vocab::{AKG, ONTOLOGY_GRAPH, SPARQL_PREFIXES};
+use crate::read::{QueryError, Source};
 
-/// One exported fact (one claim).
+/// One exported claim.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct FactRow {
+pub struct ClaimRow {
     /// The article id.
     pub article: String,
     /// The relation's export name.
@@ -42,7 +42,7 @@ pub struct FactRow {
 
 // Each property is read by its own subquery, which Oxigraph hash-joins: one
 // scan per property instead of one index seek per claim and property.
-const FACTS_QUERY: &str = "
+const CLAIMS_QUERY: &str = "
 SELECT ?claim ?article ?p ?slabel ?olabel ?quote ?date ?value ?evidence ?begin ?end ?rule WHERE {
   ?claim a akg:Claim .
   { SELECT ?claim ?art WHERE { ?claim prov:wasDerivedFrom ?art } }
@@ -71,10 +71,10 @@ fn text(term: Option<&Option<Term>>) -> String {
     }
 }
 
-/// Reads every claim as a fact row, sorted by article, position and relation.
-pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
-    let query = format!("{SPARQL_PREFIXES}{FACTS_QUERY}");
-    let (_, rows) = select(store, &query, &[])?;
+/// Reads every claim as a row, sorted by article, position and relation.
+pub fn claim_rows(source: &dyn Source) -> Result<Vec<ClaimRow>, QueryError> {
+    let query = format!("{SPARQL_PREFIXES}{CLAIMS_QUERY}");
+    let (_, rows) = source.select(&query, &[])?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let predicate = text(row.get(2));
@@ -92,7 +92,7 @@ pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
         } else {
             object
         };
-        out.push(FactRow {
+        out.push(ClaimRow {
             claim: text(row.first()),
             article: text(row.get(1)),
             relation,
@@ -127,7 +127,7 @@ pub fn fact_rows(store: &Store) -> Result<Vec<FactRow>, QueryError> {
     Ok(out)
 }
 
-impl FactRow {
+impl ClaimRow {
     /// The row as the gold scorer reads it from `akg facts --format tsv`
     /// (cells as [`write_tsv`] writes them, stripped), with its rule.
     pub fn schema_row(&self) -> SchemaRow {
@@ -152,10 +152,10 @@ SELECT ?entity ?label ?ontology WHERE {
 
 /// Every name of every gazetteer entity: `(entity IRI, label)` pairs from
 /// the ontology graph the store was built with.
-pub fn entity_labels(store: &Store) -> Result<Vec<(String, String)>, QueryError> {
+pub fn entity_labels(source: &dyn Source) -> Result<Vec<(String, String)>, QueryError> {
     let query = format!("{SPARQL_PREFIXES}{ENTITY_LABELS_QUERY}");
     let ontology = Term::from(ONTOLOGY_GRAPH);
-    let (_, rows) = select(store, &query, &[("ontology", ontology)])?;
+    let (_, rows) = source.select(&query, &[("ontology", ontology)])?;
     Ok(rows
         .iter()
         .map(|row| (text(row.first()), text(row.get(1))))
@@ -168,8 +168,8 @@ fn cell(raw: &str) -> String {
     raw.replace(['\t', '\n', '\r'], " ")
 }
 
-/// Writes fact rows as TSV with the gold schema's header.
-pub fn write_tsv(rows: &[FactRow], out: &mut dyn Write) -> std::io::Result<()> {
+/// Writes claim rows as TSV with the gold schema's header.
+pub fn write_tsv(rows: &[ClaimRow], out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
         "article\trelation\tsubject\tobject\tdate\tvalue\tevidence"
@@ -190,8 +190,8 @@ pub fn write_tsv(rows: &[FactRow], out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes fact rows as a JSON array.
-pub fn write_json(rows: &[FactRow], out: &mut dyn Write) -> std::io::Result<()> {
+/// Writes claim rows as a JSON array.
+pub fn write_json(rows: &[ClaimRow], out: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, rows)?;
     writeln!(out)
 }
