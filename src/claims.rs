@@ -11,7 +11,8 @@ use serde::Serialize;
 use crate::eval::SchemaRow;
 use crate::rdf;
 use crate::rdf::vocab::{AKG, ONTOLOGY_GRAPH, SPARQL_PREFIXES};
-use crate::read::{QueryError, Source};
+use crate::read::properties::{subqueries, Property, DATE_VALUE, EVIDENCE, QUOTATION, STATEMENT};
+use crate::read::{self, QueryError, Source};
 
 /// One exported claim.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -40,70 +41,63 @@ pub struct ClaimRow {
     pub claim: String,
 }
 
-// Each property is read by its own subquery, which Oxigraph hash-joins: one
-// scan per property instead of one index seek per claim and property.
-const CLAIMS_QUERY: &str = "
-SELECT ?claim ?article ?p ?slabel ?olabel ?quote ?date ?value ?evidence ?begin ?end ?rule WHERE {
+/// Every claim with what the export shows of it. Each property is read by
+/// its own subquery, which Oxigraph hash-joins: one scan per property
+/// instead of one index seek per claim and property.
+fn claims_query() -> String {
+    let properties = [
+        STATEMENT.as_slice(),
+        &EVIDENCE,
+        &[
+            Property::required("sentence", "nif:anchorOf", "evidence"),
+            Property::optional("s", "skos:prefLabel", "slabel"),
+            Property::optional("o", "skos:prefLabel", "olabel"),
+            QUOTATION,
+        ],
+        &DATE_VALUE,
+    ]
+    .concat();
+    format!(
+        "{SPARQL_PREFIXES}
+SELECT ?claim ?article ?p ?slabel ?olabel ?quote ?date ?value ?evidence ?begin ?end ?rule WHERE {{
   ?claim a akg:Claim .
-  { SELECT ?claim ?art WHERE { ?claim prov:wasDerivedFrom ?art } }
-  { SELECT ?claim ?s WHERE { ?claim rdf:subject ?s } }
-  { SELECT ?claim ?p WHERE { ?claim rdf:predicate ?p } }
-  { SELECT ?claim ?o WHERE { ?claim rdf:object ?o } }
-  { SELECT ?claim ?sentence WHERE { ?claim akg:sentence ?sentence } }
-  { SELECT ?claim ?begin WHERE { ?claim nif:beginIndex ?begin } }
-  { SELECT ?claim ?end WHERE { ?claim nif:endIndex ?end } }
-  { SELECT ?claim ?rule WHERE { ?claim akg:rule ?rule } }
-  { SELECT ?art ?article WHERE { ?art dcterms:identifier ?article } }
-  { SELECT ?sentence ?evidence WHERE { ?sentence nif:anchorOf ?evidence } }
-  OPTIONAL { SELECT ?s ?slabel WHERE { ?s skos:prefLabel ?slabel } }
-  OPTIONAL { SELECT ?o ?olabel WHERE { ?o skos:prefLabel ?olabel } }
-  OPTIONAL { SELECT ?o ?quote WHERE { ?o akg:quotation ?quote } }
-  OPTIONAL { SELECT ?claim ?date WHERE { ?claim akg:date ?date } }
-  OPTIONAL { SELECT ?claim ?value WHERE { ?claim akg:value ?value } }
-}";
+{}}}",
+        subqueries(&properties)
+    )
+}
 
-fn text(term: Option<&Option<Term>>) -> String {
-    match term.and_then(Option::as_ref) {
-        Some(Term::Literal(l)) => l.value().to_string(),
-        Some(Term::NamedNode(n)) => n.as_str().to_string(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    }
+/// The text of `row[i]`, empty when unbound.
+fn text(row: &[Option<Term>], i: usize) -> String {
+    read::cell(row, i).unwrap_or_default()
 }
 
 /// Reads every claim as a row, sorted by article, position and relation.
 pub fn claim_rows(source: &dyn Source) -> Result<Vec<ClaimRow>, QueryError> {
-    let query = format!("{SPARQL_PREFIXES}{CLAIMS_QUERY}");
-    let (_, rows) = source.select(&query, &[])?;
+    let (_, rows) = source.select(&claims_query(), &[])?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
-        let predicate = text(row.get(2));
+        let predicate = text(row, 2);
         let local = predicate.strip_prefix(AKG).unwrap_or(&predicate);
         let relation =
             rdf::relation(&predicate).map_or(local.to_string(), |r| r.name().to_string());
-        let quote = text(row.get(5));
+        let quote = text(row, 5);
         let object = if quote.is_empty() {
-            text(row.get(4))
+            text(row, 4)
         } else {
             quote
         };
-        let object = if object.is_empty() {
-            text(row.get(4))
-        } else {
-            object
-        };
         out.push(ClaimRow {
-            claim: text(row.first()),
-            article: text(row.get(1)),
+            claim: text(row, 0),
+            article: text(row, 1),
             relation,
-            subject: text(row.get(3)),
+            subject: text(row, 3),
             object,
-            date: text(row.get(6)),
-            value: text(row.get(7)),
-            evidence: text(row.get(8)),
-            begin: text(row.get(9)).parse().unwrap_or(0),
-            end: text(row.get(10)).parse().unwrap_or(0),
-            rule: text(row.get(11)),
+            date: text(row, 6),
+            value: text(row, 7),
+            evidence: text(row, 8),
+            begin: text(row, 9).parse().unwrap_or(0),
+            end: text(row, 10).parse().unwrap_or(0),
+            rule: text(row, 11),
         });
     }
     out.sort_by(|a, b| {
@@ -158,7 +152,7 @@ pub fn entity_labels(source: &dyn Source) -> Result<Vec<(String, String)>, Query
     let (_, rows) = source.select(&query, &[("ontology", ontology)])?;
     Ok(rows
         .iter()
-        .map(|row| (text(row.first()), text(row.get(1))))
+        .map(|row| (text(row, 0), text(row, 1)))
         .filter(|(entity, label)| !entity.is_empty() && !label.is_empty())
         .collect())
 }

@@ -26,8 +26,9 @@ use serde::Serialize;
 use crate::claim::Relation;
 use crate::corpus::PartialDate;
 use crate::rdf;
-use crate::rdf::vocab::{akg, SPARQL_PREFIXES};
-use crate::read::{QueryError, Source};
+use crate::rdf::vocab::{akg, xsd, SPARQL_PREFIXES};
+use crate::read::properties::{subqueries, DATE_VALUE, STATEMENT};
+use crate::read::{cell, QueryError, Source};
 
 /// The type of an entity, from its `rdf:type` in the ontology.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -491,33 +492,41 @@ pub struct Network {
     pub articles: BTreeMap<String, ArticleInfo>,
 }
 
-// Each property is read by its own subquery, which Oxigraph hash-joins: one
-// scan per property instead of one index seek per claim and property (the
-// claims of 1,000 articles: 5.3 → 0.9 s; the entities: 2.0 → 0.4 s).
-const CLAIMS_QUERY: &str = "
-SELECT ?claim ?s ?p ?o ?article ?date ?value WHERE {
+/// The claims between two entities: each property is read by its own
+/// subquery, which Oxigraph hash-joins: one scan per property instead of
+/// one index seek per claim and property (the claims of 1,000 articles:
+/// 5.3 → 0.9 s; the entities: 2.0 → 0.4 s).
+fn claims_query() -> String {
+    let properties = [STATEMENT.as_slice(), &DATE_VALUE].concat();
+    // A literal object (an exercise's name, a vote) is no entity.
+    format!(
+        "{SPARQL_PREFIXES}SELECT ?claim ?s ?p ?o ?article ?date ?value WHERE {{
   ?claim a akg:Claim .
-  { SELECT ?claim ?o WHERE { ?claim rdf:object ?o FILTER(isIRI(?o)) } }
-  { SELECT ?claim ?s WHERE { ?claim rdf:subject ?s } }
-  { SELECT ?claim ?p WHERE { ?claim rdf:predicate ?p } }
-  { SELECT ?claim ?a WHERE { ?claim prov:wasDerivedFrom ?a } }
-  { SELECT ?a ?article WHERE { ?a dcterms:identifier ?article } }
-  OPTIONAL { SELECT ?claim ?date WHERE { ?claim akg:date ?date } }
-  OPTIONAL { SELECT ?claim ?value WHERE { ?claim akg:value ?value } }
-}";
+{}  FILTER(isIRI(?o))
+}}",
+        subqueries(&properties)
+    )
+}
 
-/// The types are listed: `?e rdf:type ?type` alone scans every typed node
-/// of the store (each claim, sentence and fact), while a bound type reads
-/// only its own nodes (10k store: `akg dot` 24.6 → 18.1 s, same output).
-const ENTITIES_QUERY: &str = "
-SELECT ?e ?label ?type WHERE {
-  { SELECT DISTINCT ?e WHERE { { ?c rdf:subject ?e } UNION { ?c rdf:object ?e FILTER(isIRI(?e)) } } }
-  OPTIONAL { SELECT ?e ?label WHERE { ?e skos:prefLabel ?label } }
-  OPTIONAL { SELECT ?e ?type WHERE {
-    VALUES ?type { akg:State akg:Alliance akg:Person akg:Organization akg:GovernmentBody
-                   akg:Group akg:Treaty akg:TreatyArticle akg:Role akg:Entity }
-    ?e rdf:type ?type } }
-}";
+/// The entities that claims name, with their labels and types. The types
+/// are listed: `?e rdf:type ?type` alone scans every typed node of the
+/// store (each claim, sentence and fact), while a bound type reads only its
+/// own nodes (10k store: `akg dot` 24.6 → 18.1 s, same output).
+fn entities_query() -> String {
+    let types: Vec<String> = EntityType::ALL
+        .iter()
+        .map(|kind| kind.class().to_string())
+        .collect();
+    format!(
+        "{SPARQL_PREFIXES}
+SELECT ?e ?label ?type WHERE {{
+  {{ SELECT DISTINCT ?e WHERE {{ {{ ?c rdf:subject ?e }} UNION {{ ?c rdf:object ?e FILTER(isIRI(?e)) }} }} }}
+  OPTIONAL {{ SELECT ?e ?label WHERE {{ ?e skos:prefLabel ?label }} }}
+  OPTIONAL {{ SELECT ?e ?type WHERE {{ VALUES ?type {{ {} }} ?e rdf:type ?type }} }}
+}}",
+        types.join(" ")
+    )
+}
 
 const ARTICLES_QUERY: &str = "
 SELECT ?id ?title ?date ?publisher WHERE {
@@ -527,27 +536,13 @@ SELECT ?id ?title ?date ?publisher WHERE {
   OPTIONAL { ?a schema:publisher ?publisher }
 }";
 
-/// The lexical form of a literal, the IRI of a named node.
-pub fn term_text(term: Option<&Term>) -> Option<String> {
-    match term? {
-        Term::Literal(literal) => Some(literal.value().to_owned()),
-        Term::NamedNode(node) => Some(node.as_str().to_owned()),
-        other => Some(other.to_string()),
-    }
-}
-
-/// The value of `row[i]` as text.
-pub(crate) fn cell(row: &[Option<Term>], i: usize) -> Option<String> {
-    term_text(row.get(i).and_then(Option::as_ref))
-}
-
 /// A claim's value: integers as counts, anything else as a word.
 pub(crate) fn claim_value(term: Option<&Term>) -> Option<ClaimValue> {
     let Some(Term::Literal(literal)) = term else {
         return None;
     };
     match literal.value().parse::<i64>() {
-        Ok(n) if literal.datatype().as_str().ends_with("#integer") => Some(ClaimValue::Count(n)),
+        Ok(n) if literal.datatype() == xsd::INTEGER => Some(ClaimValue::Count(n)),
         _ => Some(ClaimValue::Word(literal.value().to_owned())),
     }
 }
@@ -580,7 +575,7 @@ pub fn load_articles(source: &dyn Source) -> Result<BTreeMap<String, ArticleInfo
 
 /// Reads the label and type of every entity that a claim mentions.
 pub fn load_entities(source: &dyn Source) -> Result<BTreeMap<String, Entity>, QueryError> {
-    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{ENTITIES_QUERY}"), &[])?;
+    let (_, rows) = source.select(&entities_query(), &[])?;
     let mut out: BTreeMap<String, Entity> = BTreeMap::new();
     let mut typed: BTreeSet<String> = BTreeSet::new();
     for row in &rows {
@@ -626,7 +621,7 @@ impl Network {
     pub fn load(source: &dyn Source, filter: &Filter) -> Result<Network, QueryError> {
         let articles = load_articles(source)?;
         let entities = load_entities(source)?;
-        let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{CLAIMS_QUERY}"), &[])?;
+        let (_, rows) = source.select(&claims_query(), &[])?;
         let mut edges: BTreeMap<EdgeKey, BTreeSet<ClaimRef>> = BTreeMap::new();
         for row in &rows {
             let (Some(claim), Some(s), Some(p), Some(o), Some(article)) = (

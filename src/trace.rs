@@ -26,10 +26,11 @@ use oxigraph::model::{Literal, NamedNode, Term};
 use serde::Serialize;
 
 use crate::claim::Relation;
-use crate::graph::{self, cell, normalize_name, ArticleInfo};
+use crate::graph::{self, normalize_name, ArticleInfo};
 use crate::rdf;
-use crate::rdf::vocab::{CLAIM, LEX, SPARQL_PREFIXES};
-use crate::read::{values_clause, QueryError, Source};
+use crate::rdf::vocab::{skos, CLAIM, LEX, SPARQL_PREFIXES};
+use crate::read::properties::{patterns, Property, DATE_VALUE, EVIDENCE, QUOTATION, STATEMENT};
+use crate::read::{cell, values_clause, QueryError, Source};
 
 /// What to trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -216,18 +217,25 @@ SELECT DISTINCT ?label WHERE {
   ?e skos:prefLabel|skos:altLabel ?label .
 }";
 
-const DETAILS: &str = "
-  ?claim a akg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a ;
-         akg:sentence ?sentence ; nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?exact ; akg:rule ?rule .
-  ?a dcterms:identifier ?article .
-  OPTIONAL { ?sentence nif:anchorOf ?sentence_text }
-  OPTIONAL { ?sentence nif:beginIndex ?sentence_begin }
-  OPTIONAL { ?sentence akg:sentenceIndex ?sentence_index }
-  OPTIONAL { ?claim akg:confidence ?confidence }
-  OPTIONAL { ?claim akg:date ?date }
-  OPTIONAL { ?claim akg:value ?value }
-  OPTIONAL { ?o akg:quotation ?quote }
-";
+/// The patterns that read what a trace shows of a claim: plain patterns,
+/// since every trace query binds its claims, subject or object.
+fn details() -> String {
+    let properties = [
+        STATEMENT.as_slice(),
+        &EVIDENCE,
+        &[
+            Property::required("claim", "nif:anchorOf", "exact"),
+            Property::optional("sentence", "nif:anchorOf", "sentence_text"),
+            Property::optional("sentence", "nif:beginIndex", "sentence_begin"),
+            Property::optional("sentence", "akg:sentenceIndex", "sentence_index"),
+            Property::optional("claim", "akg:confidence", "confidence"),
+        ],
+        &DATE_VALUE,
+        &[QUOTATION],
+    ]
+    .concat();
+    format!("  ?claim a akg:Claim .\n{}", patterns(&properties))
+}
 
 /// Selects the claims about `?e`, as subject or object.
 const ENTITY_SELECTOR: &str = "{ ?claim rdf:subject ?e } UNION { ?claim rdf:object ?e }";
@@ -405,10 +413,12 @@ pub fn entities_named(source: &dyn Source, name: &str) -> Result<Vec<NamedNode>,
     let mut preferred = BTreeSet::new();
     let mut alternative = BTreeSet::new();
     for row in &rows {
-        let (Some(Some(Term::NamedNode(entity))), Some(prop)) = (row.first(), cell(row, 1)) else {
+        let (Some(Some(Term::NamedNode(entity))), Some(Some(Term::NamedNode(prop)))) =
+            (row.first(), row.get(1))
+        else {
             continue;
         };
-        if prop.ends_with("prefLabel") {
+        if prop.as_ref() == skos::PREF_LABEL {
             preferred.insert(entity.clone());
         } else {
             alternative.insert(entity.clone());
@@ -454,7 +464,7 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Runs the details query with a selector pattern; `extra` names the
+    /// Runs the [`details`] query with a selector pattern; `extra` names the
     /// bound variables to select besides [`COLUMNS`].
     fn rows(
         &self,
@@ -464,7 +474,8 @@ impl Context<'_> {
     ) -> Result<Vec<Row>, TraceError> {
         let values = values_clause(bindings)?;
         let query = format!(
-            "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector} {DETAILS} }}"
+            "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector}\n{} }}",
+            details()
         );
         let (_, rows) = self.source.select(&query, &[])?;
         let mut out: BTreeMap<String, Row> = BTreeMap::new();

@@ -34,6 +34,7 @@
 //! This module never prints and never touches files.
 
 pub mod local;
+pub mod properties;
 mod shape;
 
 pub(crate) use shape::check;
@@ -122,6 +123,21 @@ pub trait Source: Sync {
 
 /// The variable names and rows of a `SELECT` query.
 pub type SelectRows = (Vec<String>, Vec<Vec<Option<Term>>>);
+
+/// The lexical form of a literal, the IRI of a named node (and the
+/// N-Triples form of anything else).
+pub fn term_text(term: Option<&Term>) -> Option<String> {
+    match term? {
+        Term::Literal(literal) => Some(literal.value().to_owned()),
+        Term::NamedNode(node) => Some(node.as_str().to_owned()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The value of `row[i]` of [`SelectRows`] as text ([`term_text`]).
+pub fn cell(row: &[Option<Term>], i: usize) -> Option<String> {
+    term_text(row.get(i).and_then(Option::as_ref))
+}
 
 /// One read-only query for a [`Source`], and how to evaluate it.
 #[derive(Clone, Copy)]
