@@ -439,7 +439,6 @@ pub fn render(dot: &str, format: RenderFormat) -> Result<Vec<u8>, RenderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::ClaimRef;
 
     #[test]
     fn escaping() {
@@ -461,38 +460,20 @@ mod tests {
     }
 
     fn nasty_network() -> Network {
-        let mut network = Network::default();
-        let g = &mut network.graph;
-        let labels = [
-            ("Q\"uote", EntityType::State),
-            ("Back\\slash\\", EntityType::Alliance),
-            ("New\nline \r\n{x} #y", EntityType::Person),
-            ("-> ; ] [ = \"\"\"", EntityType::State),
-        ];
-        let nodes: Vec<NodeIndex> = labels
-            .iter()
-            .map(|(label, kind)| {
-                g.add_node(Entity {
-                    iri: format!("urn:x:{}", label.len()),
-                    label: (*label).to_owned(),
-                    kind: *kind,
-                })
-            })
-            .collect();
-        let fact = |relation: Relation, article: &str| Fact {
-            relation: EdgeRelation::Fact(relation),
-            sign: EdgeRelation::Fact(relation).sign(),
-            claims: vec![ClaimRef {
-                article: article.to_owned(),
-                claim: "urn:claim".to_owned(),
-                date: None,
-                value: None,
-            }],
-            articles: vec![article.to_owned()],
-        };
-        g.add_edge(nodes[0], nodes[1], fact(Relation::MemberOf, "a\"1\\"));
-        g.add_edge(nodes[0], nodes[3], fact(Relation::ClashedWith, "a\n2"));
-        g.add_edge(nodes[2], nodes[1], fact(Relation::HoldsRole, "a3"));
+        let fact = EdgeRelation::Fact;
+        let mut network = crate::fixtures::network(
+            &[
+                ("Q\"uote", EntityType::State),
+                ("Back\\slash\\", EntityType::Alliance),
+                ("New\nline \r\n{x} #y", EntityType::Person),
+                ("-> ; ] [ = \"\"\"", EntityType::State),
+            ],
+            &[
+                (0, 1, fact(Relation::MemberOf), &["a\"1\\"]),
+                (0, 3, fact(Relation::ClashedWith), &["a\n2"]),
+                (2, 1, fact(Relation::HoldsRole), &["a3"]),
+            ],
+        );
         network.articles.insert(
             "a\"1\\".to_owned(),
             crate::graph::ArticleInfo {

@@ -737,43 +737,14 @@ impl Network {
     }
 }
 
-/// A fact supported by one claim in each of `articles`, for tests that
-/// build networks by hand.
-#[cfg(test)]
-pub(crate) fn test_fact(relation: EdgeRelation, articles: &[&str]) -> Fact {
-    Fact {
-        relation,
-        sign: relation.sign(),
-        claims: articles
-            .iter()
-            .map(|a| ClaimRef {
-                article: (*a).to_owned(),
-                claim: format!("urn:claim:{a}"),
-                date: None,
-                value: None,
-            })
-            .collect(),
-        articles: articles.iter().map(|a| (*a).to_owned()).collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::io::RdfFormat;
     use oxigraph::store::Store;
 
     /// A tiny store in TriG: two articles, a membership stated twice, a
     /// clash stated in both directions, a declined request and a quote.
-    pub(crate) const TRIG: &str = r#"
-@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
-@prefix ent: <https://w3id.org/alliance-kg/id/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    const TRIG: &str = r#"
 <https://w3id.org/alliance-kg/graph/ontology> {
   ent:A a akg:State ; skos:prefLabel "Aland" .
   ent:B a akg:State ; skos:prefLabel "Borduria" .
@@ -794,12 +765,8 @@ mod tests {
 }
 "#;
 
-    pub(crate) fn store() -> Store {
-        let store = Store::new().unwrap();
-        store
-            .load_from_reader(RdfFormat::TriG, TRIG.as_bytes())
-            .unwrap();
-        store
+    fn store() -> Store {
+        crate::fixtures::store(TRIG)
     }
 
     fn edges(network: &Network) -> Vec<String> {

@@ -57,6 +57,8 @@ pub mod dot;
 pub mod dump;
 pub mod eval;
 pub mod extract;
+#[cfg(all(test, feature = "store"))]
+mod fixtures;
 #[cfg(feature = "store")]
 pub mod graph;
 pub mod mention;

@@ -517,10 +517,8 @@ mod tests {
 
     /// Two articles, each its own named graph.
     const DATA: &str = r#"
-<https://w3id.org/alliance-kg/id/Armenia> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> <https://example.com/article/a1> .
-<https://w3id.org/alliance-kg/id/Armenia> <http://www.w3.org/2000/01/rdf-schema#label> "Armenia"@en <https://example.com/article/a1> .
-<https://w3id.org/alliance-kg/id/Kazakhstan> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> <https://example.com/article/a2> .
-<https://w3id.org/alliance-kg/id/Kazakhstan> <https://w3id.org/alliance-kg/ontology#troops> "2500"^^<http://www.w3.org/2001/XMLSchema#integer> <https://example.com/article/a2> .
+<https://example.com/article/a1> { ent:Armenia akg:memberOf ent:CSTO ; rdfs:label "Armenia"@en . }
+<https://example.com/article/a2> { ent:Kazakhstan akg:memberOf ent:CSTO ; akg:troopCount 2500 . }
 "#;
 
     const PROLOGUE: &str = "PREFIX ent: <https://w3id.org/alliance-kg/id/>\n\
@@ -531,9 +529,7 @@ mod tests {
                            OPTIONAL { ?state rdfs:label ?label } } ORDER BY ?state";
 
     fn store() -> Result<Store, Box<dyn Error>> {
-        let store = Store::new()?;
-        store.load_from_slice(RdfFormat::NQuads, DATA)?;
-        Ok(store)
+        Ok(crate::fixtures::store(DATA))
     }
 
     fn run_to_string(
@@ -844,17 +840,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
 
     #[test]
     fn runaway_query_is_stopped_by_the_timeout() -> TestResult {
-        let store = Store::new()?;
-        let graph = NamedNode::new("https://example.com/article/big")?;
-        for idx in 0..200 {
-            let node = NamedNode::new(format!("https://example.com/n{idx}"))?;
-            store.insert(QuadRef::new(
-                &node,
-                &node,
-                &node,
-                GraphNameRef::NamedNode(graph.as_ref()),
-            ))?;
-        }
+        let store = crate::fixtures::self_loops(200);
         let options = QueryOptions {
             format: OutputFormat::Csv,
             timeout: Some(Duration::from_secs(1)),
@@ -880,17 +866,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
     /// timeout never fired and the rows kept coming.
     #[test]
     fn streaming_runaway_query_is_stopped_between_rows() -> TestResult {
-        let store = Store::new()?;
-        let graph = NamedNode::new("https://example.com/article/big")?;
-        for idx in 0..200 {
-            let node = NamedNode::new(format!("https://example.com/n{idx}"))?;
-            store.insert(QuadRef::new(
-                &node,
-                &node,
-                &node,
-                GraphNameRef::NamedNode(graph.as_ref()),
-            ))?;
-        }
+        let store = crate::fixtures::self_loops(200);
         let query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
         for format in [OutputFormat::Tsv, OutputFormat::Json] {
             let options = QueryOptions {

@@ -811,23 +811,11 @@ pub fn write_json(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::io::RdfFormat;
     use oxigraph::store::Store;
 
     /// One article: "Yerevan invoked Article 4. Its Prime Minister Nikol
     /// Pashinyan invoked Article 4 again." with a claim each, and the role.
     const TRIG: &str = r#"
-@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
-@prefix ent: <https://w3id.org/alliance-kg/id/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema: <https://schema.org/> .
-@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix art: <https://w3id.org/alliance-kg/article/> .
-@prefix claim: <https://w3id.org/alliance-kg/claim/> .
 <https://w3id.org/alliance-kg/graph/ontology> {
   ent:Armenia a akg:State ; skos:prefLabel "Armenia" ; skos:altLabel "Republic of Armenia" .
   ent:Article_4 a akg:TreatyArticle ; skos:prefLabel "Article 4" .
@@ -852,11 +840,7 @@ mod tests {
 "#;
 
     fn store() -> Store {
-        let store = Store::new().unwrap();
-        store
-            .load_from_reader(RdfFormat::TriG, TRIG.as_bytes())
-            .unwrap();
-        store
+        crate::fixtures::store(TRIG)
     }
 
     fn text(trace: &Trace) -> String {
