@@ -18,10 +18,11 @@ use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
-use alliance_kg::query::{self, OutputFormat, QueryError, QueryOptions};
+use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
+use alliance_kg::read::QueryError;
 use alliance_kg::store::StoreDir;
-use alliance_kg::{analysis, conflicts, dot, dump, facts, serve, trace};
+use alliance_kg::{analysis, claims, conflicts, dot, dump, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
@@ -170,12 +171,12 @@ fn run() -> Result<ExitCode> {
         } => cmd_query(&store, file, execute, format, timeout, &bind),
         Command::Facts { format } => {
             let oxi = store.open_read()?;
-            let rows = facts::fact_rows(&oxi)?;
+            let rows = claims::claim_rows(&oxi)?;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             match format {
-                FactsFormat::Tsv => facts::write_tsv(&rows, &mut out)?,
-                FactsFormat::Json => facts::write_json(&rows, &mut out)?,
+                FactsFormat::Tsv => claims::write_tsv(&rows, &mut out)?,
+                FactsFormat::Json => claims::write_json(&rows, &mut out)?,
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
@@ -460,15 +461,15 @@ fn cmd_eval(store: &StoreDir, args: &EvalArgs) -> Result<ExitCode> {
     let oxi = store.open_read()?;
     // Claims about articles the gold lacks are never scored.
     let gold_articles: BTreeSet<&str> = gold.iter().map(|row| row.article.as_str()).collect();
-    let claims: Vec<eval::SchemaRow> = facts::fact_rows(&oxi)?
+    let claims: Vec<eval::SchemaRow> = claims::claim_rows(&oxi)?
         .iter()
-        .map(facts::FactRow::schema_row)
+        .map(claims::ClaimRow::schema_row)
         .filter(|claim| gold_articles.contains(claim.article.as_str()))
         .collect();
     let entity_names = if args.no_gazetteer_aliases {
         None
     } else {
-        let labels = facts::entity_labels(&oxi)?;
+        let labels = claims::entity_labels(&oxi)?;
         Some(EntityNames::new(
             labels
                 .iter()
@@ -615,6 +616,14 @@ fn load_ontology(dir: Option<&Path>) -> Result<Ontology> {
     }
 }
 
+/// Articles per second as the progress bar shows it: a whole number with
+/// thousands separators (`1,091/s`; indicatif's `{per_sec}` gives four
+/// decimals).
+fn rate(per_second: f64) -> String {
+    // `as` saturates: a rate not yet known (NaN, infinite) shows as 0.
+    format!("{}/s", indicatif::HumanCount(per_second.round() as u64))
+}
+
 fn cmd_build(
     options: &BuildOptions,
     ontology: &Ontology,
@@ -628,9 +637,15 @@ fn cmd_build(
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} articles [{bar:30}] {per_sec} eta {eta}",
+                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = out.write_str(&rate(state.per_sec()));
+                },
+            ),
         );
     }
     let progress = |event: Progress| match event {
@@ -710,6 +725,13 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("{0}")]
     struct Repeats(#[source] io::Error);
+
+    #[test]
+    fn the_rate_is_a_whole_number() {
+        assert_eq!(rate(1091.3585), "1,091/s");
+        assert_eq!(rate(0.6), "1/s");
+        assert_eq!(rate(f64::NAN), "0/s");
+    }
 
     #[test]
     fn causes_already_written_are_left_out() {

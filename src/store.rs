@@ -1,4 +1,7 @@
-//! The on-disk store: the only wrapper around [`oxigraph::store::Store`].
+//! The on-disk store: where its generations live, and the only place that
+//! opens an [`oxigraph::store::Store`] on disk. It hands the store it opens
+//! to the build (which writes it, [`StoreDir::begin`]) or to the read layer
+//! (which reads it through [`crate::read::Source`], [`StoreDir::open_read`]).
 //!
 //! A store path `P` (by default `.akg/`) is a directory of generations:
 //!

@@ -59,19 +59,15 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     out
 }
 
-/// True when the word before `pos` is a preposition of place or direction.
-fn after_preposition(text: &str, pos: usize) -> bool {
-    let before = text[..pos].trim_end();
+/// True when the word before `pos` is a preposition of place or direction
+/// (`lex:placePreposition`).
+fn after_preposition(doc: &Doc<'_>, pos: usize) -> bool {
+    let before = doc.text[..pos].trim_end();
     let word = before
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
-    [
-        "to", "into", "in", "from", "with", "against", "toward", "towards", "visit", "visited",
-        "at", "by", "for",
-    ]
-    .iter()
-    .any(|p| p.eq_ignore_ascii_case(word))
+    doc.phrases().contains("placePreposition", word)
 }
 
 /// A bare title ("President Tokayev") takes the owner that the same
@@ -110,7 +106,7 @@ fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
         }
         // A state office ("President", "Defence Minister") of a person the
         // gazetteer knows: the state they serve.
-        if is_state_office(&lower) {
+        if is_state_office(doc.phrases(), &lower) {
             let gazetteer = doc.entities.gazetteer;
             let state = doc
                 .entities
@@ -129,12 +125,13 @@ fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
 /// Whether a (lower-case) bare title is an office of a state: a president,
 /// premier, chancellor or minister of any rank ("deputy prime minister",
 /// "defense minister"), not an office of an organisation ("secretary
-/// general", "chairman") or a role ("spokesman").
-fn is_state_office(title: &str) -> bool {
+/// general", "chairman") or a role ("spokesman"): its last word is one of
+/// `lex:stateOfficeHead`.
+fn is_state_office(phrases: &Phrasebook, title: &str) -> bool {
     title
         .split_whitespace()
         .next_back()
-        .is_some_and(|last| matches!(last, "president" | "premier" | "chancellor" | "minister"))
+        .is_some_and(|last| phrases.contains_as_written("stateOfficeHead", last))
 }
 
 fn capitalise(words: &str) -> String {
@@ -327,9 +324,7 @@ fn title_words(doc: &Doc<'_>, idx: usize, words: &[Word<'_>]) -> Vec<String> {
 
 /// "the nation’s Prime Minister X": the last state named before.
 fn nation_owner(doc: &Doc<'_>, before: &Word<'_>, title_start: usize) -> Option<EntityRef> {
-    let generic = ["country", "nation", "republic"]
-        .iter()
-        .any(|g| before.text.eq_ignore_ascii_case(g));
+    let generic = doc.phrases().contains("nationNoun", before.text);
     let gap = &doc.text[before.span.end..title_start];
     if generic && (gap.starts_with("’s") || gap.starts_with("'s")) {
         return last_state_before(doc, before.span.start);
@@ -348,7 +343,7 @@ fn minister_state(doc: &Doc<'_>, idx: usize, title_start: usize) -> Option<Entit
         .collect();
     let state = states
         .iter()
-        .find(|m| m.span.end <= title_start || !after_preposition(doc.text, m.span.start))
+        .find(|m| m.span.end <= title_start || !after_preposition(doc, m.span.start))
         .map(|m| m.entity)?;
     states.iter().all(|m| m.entity == state).then_some(state)
 }
@@ -661,19 +656,7 @@ fn apposition_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention
     if start_idx > 0 {
         let before = words[start_idx - 1].1.to_lowercase();
         let before = before.as_str();
-        if matches!(
-            before,
-            "was"
-                | "is"
-                | "were"
-                | "are"
-                | "be"
-                | "been"
-                | "remains"
-                | "remained"
-                | "became"
-                | "still"
-        ) {
+        if doc.phrases().contains_as_written("copulaWord", before) {
             return None;
         }
     }
@@ -828,11 +811,10 @@ fn appointed(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Opt
             None => after,
         };
         let mut words = after.split_whitespace();
-        let auxiliaries = ["has", "have", "had", "was", "were", "is", "been"];
         let mut skipped = 0;
         let mut verb = None;
         for w in words.by_ref() {
-            if auxiliaries.contains(&w) && skipped < 2 {
+            if doc.phrases().contains_as_written("auxiliaryVerb", w) && skipped < 2 {
                 skipped += 1;
                 continue;
             }
@@ -1039,8 +1021,10 @@ mod tests {
             ["Prime Minister"]
         );
         assert_eq!(labels("Chairman Nikol Pashinyan spoke."), ["Chairman"]);
-        assert!(is_state_office("deputy prime minister") && is_state_office("president"));
-        assert!(!is_state_office("secretary general") && !is_state_office("spokesman"));
+        let phrases = &crate::mention::gazetteer::tests::small().phrases;
+        let office = |title| is_state_office(phrases, title);
+        assert!(office("deputy prime minister") && office("president"));
+        assert!(!office("secretary general") && !office("spokesman"));
     }
 
     #[test]

@@ -72,7 +72,8 @@ use self::origin::{OriginPolicy, Refusal};
 use crate::dot::{self, DotOptions, RenderError, RenderFormat};
 use crate::graph::{Filter, Network};
 use crate::memory::MemoryBudget;
-use crate::query::{self, Dataset, OutputFormat, QueryError, QueryKind};
+use crate::query::OutputFormat;
+use crate::read::{self, Dataset, QueryError, QueryKind};
 use crate::store::{StoreDir, StoreError};
 use crate::trace::{self, Target, Trace, TraceError};
 
@@ -652,7 +653,7 @@ async fn sparql(State(state): State<Arc<AppState>>, request: Request) -> Respons
             )
         }
     };
-    let kind = match query::query_kind(&sparql) {
+    let kind = match read::query_kind(&sparql) {
         Ok(kind) => kind,
         Err(err) => return query_error(&err, state.options.timeout),
     };
