@@ -596,32 +596,24 @@ mod tests {
 
     #[test]
     fn members_in_conflict() {
-        use crate::graph::Entity;
-        let mut network = Network::default();
-        let g = &mut network.graph;
-        let mut node = |label: &str, kind| {
-            g.add_node(Entity {
-                iri: format!("urn:{label}"),
-                label: label.to_owned(),
-                kind,
-            })
-        };
-        let [k, t, a, z, x] = [
-            ("Kyr", EntityType::State),
-            ("Taj", EntityType::State),
-            ("Arm", EntityType::State),
-            ("Aze", EntityType::State),
-            ("Pact", EntityType::Alliance),
-        ]
-        .map(|(label, kind)| node(label, kind));
-        let fact = |relation: Relation, articles: &[&str]| {
-            crate::graph::test_fact(EdgeRelation::Fact(relation), articles)
-        };
-        for m in [k, t, a] {
-            g.add_edge(m, x, fact(Relation::MemberOf, &["a1", "a2"]));
-        }
-        g.add_edge(k, t, fact(Relation::ClashedWith, &["a1", "a3"]));
-        g.add_edge(a, z, fact(Relation::ClashedWith, &["a2"]));
+        let fact = EdgeRelation::Fact;
+        let (member, clash) = (fact(Relation::MemberOf), fact(Relation::ClashedWith));
+        let network = crate::fixtures::network(
+            &[
+                ("Kyr", EntityType::State),
+                ("Taj", EntityType::State),
+                ("Arm", EntityType::State),
+                ("Aze", EntityType::State),
+                ("Pact", EntityType::Alliance),
+            ],
+            &[
+                (0, 4, member, &["a1", "a2"]),
+                (1, 4, member, &["a1", "a2"]),
+                (2, 4, member, &["a1", "a2"]),
+                (0, 1, clash, &["a1", "a3"]),
+                (2, 3, clash, &["a2"]),
+            ],
+        );
         let analysis = analyze(&network, None).unwrap();
         let alliance = analysis.alliance.unwrap();
         assert_eq!(

@@ -23,9 +23,9 @@ use crate::corpus::{list_corpus, Article, Diagnostic, Entry, ReadOptions};
 use crate::extract::{extract, Doc};
 use crate::mention::Gazetteer;
 use crate::rdf::ontology::Ontology;
-use crate::rdf::vocab::{DCTERMS, ONTOLOGY_GRAPH};
+use crate::rdf::vocab::{akg, dcterms, ENT, ENTITY_GRAPH, ONTOLOGY_GRAPH};
 use crate::rdf::{
-    akg, article_graph, article_iri, article_of_graph, article_quads_and_facts, fact_count_quads,
+    article_graph, article_iri, article_of_graph, article_quads_and_facts, fact_count_quads,
     facts_graph, Fact, SOURCE_SAMPLE,
 };
 use crate::store::{StoreDir, StoreError};
@@ -57,9 +57,6 @@ pub enum BuildError {
     /// Oxigraph failed.
     #[error("store error: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
-    /// Reading the previous build's manifest failed.
-    #[error("cannot read the previous build: {0}")]
-    Query(#[from] crate::query::QueryError),
     /// `--strict` and an article was bad.
     #[error("{0}")]
     Strict(String),
@@ -514,10 +511,13 @@ const BULK_LOAD_MEMORY_MB: usize = 400;
 
 /// The facts an article's claims state, as its graph has them.
 fn facts_in(oxi: &Store, graph: &NamedNode) -> Result<Vec<NamedNode>, BuildError> {
-    let fact = akg("fact");
     let mut facts = Vec::new();
-    for quad in oxi.quads_for_pattern(None, Some(fact.as_ref()), None, Some(graph.as_ref().into()))
-    {
+    for quad in oxi.quads_for_pattern(
+        None,
+        Some(akg::FACT_OF_CLAIM),
+        None,
+        Some(graph.as_ref().into()),
+    ) {
         if let Term::NamedNode(node) = quad?.object {
             facts.push(node);
         }
@@ -530,14 +530,13 @@ fn facts_in(oxi: &Store, graph: &NamedNode) -> Result<Vec<NamedNode>, BuildError
 /// graph says what a full build would; a fact no claim states any more is
 /// removed.
 fn recount_facts(oxi: &Store, facts: &BTreeSet<NamedNode>) -> Result<(), BuildError> {
-    let fact_property = akg("fact");
-    let count_properties = [akg("articleCount"), akg("sourceSample"), akg("sourceIds")];
+    let count_properties = [akg::ARTICLE_COUNT, akg::SOURCE_SAMPLE, akg::SOURCE_IDS];
     let graph = facts_graph();
     for fact in facts {
         let mut articles: BTreeSet<String> = BTreeSet::new();
         for quad in oxi.quads_for_pattern(
             None,
-            Some(fact_property.as_ref()),
+            Some(akg::FACT_OF_CLAIM),
             Some(fact.as_ref().into()),
             None,
         ) {
@@ -556,7 +555,7 @@ fn recount_facts(oxi: &Store, facts: &BTreeSet<NamedNode>) -> Result<(), BuildEr
             )
             .collect::<Result<_, _>>()?;
         for quad in old {
-            if articles.is_empty() || count_properties.contains(&quad.predicate) {
+            if articles.is_empty() || count_properties.contains(&quad.predicate.as_ref()) {
                 oxi.remove(&quad)?;
             }
         }
@@ -580,9 +579,7 @@ fn drop_orphan_entity_graphs(oxi: &Store) -> Result<(), BuildError> {
     let graphs: Vec<NamedNode> = oxi
         .named_graphs()
         .filter_map(|graph| match graph {
-            Ok(NamedOrBlankNode::NamedNode(node))
-                if node.as_str().starts_with(crate::rdf::vocab::ENTITY_GRAPH) =>
-            {
+            Ok(NamedOrBlankNode::NamedNode(node)) if node.as_str().starts_with(ENTITY_GRAPH) => {
                 Some(Ok(node))
             }
             Ok(_) => None,
@@ -590,11 +587,8 @@ fn drop_orphan_entity_graphs(oxi: &Store) -> Result<(), BuildError> {
         })
         .collect::<Result<_, _>>()?;
     for graph in graphs {
-        let entity = NamedNode::new_unchecked(format!(
-            "{}{}",
-            crate::rdf::vocab::ENT,
-            &graph.as_str()[crate::rdf::vocab::ENTITY_GRAPH.len()..]
-        ));
+        let entity =
+            NamedNode::new_unchecked(format!("{ENT}{}", &graph.as_str()[ENTITY_GRAPH.len()..]));
         // Entity graphs never name another entity as an object, so any
         // quad with this entity as object is an article's reference to it.
         let referenced = oxi
@@ -610,12 +604,11 @@ fn drop_orphan_entity_graphs(oxi: &Store) -> Result<(), BuildError> {
 }
 
 fn ontology_hash_quad(hash: &str) -> Quad {
-    let graph = NamedNode::new_unchecked(ONTOLOGY_GRAPH);
     Quad::new(
-        graph.clone(),
-        akg("contentHash"),
+        ONTOLOGY_GRAPH,
+        akg::CONTENT_HASH,
         Literal::from(hash),
-        GraphName::NamedNode(graph),
+        ONTOLOGY_GRAPH,
     )
 }
 
@@ -628,25 +621,22 @@ struct Manifest {
 /// two scans of one predicate each, since a SPARQL join over every article
 /// costs an index probe per article.
 fn manifest(oxi: &Store) -> Result<Manifest, BuildError> {
-    let content_hash = akg("contentHash");
-    let identifier = NamedNode::new_unchecked(format!("{DCTERMS}identifier"));
-    let ontology_graph = NamedNode::new_unchecked(ONTOLOGY_GRAPH);
     let literal = |term: Term| match term {
         Term::Literal(l) => Some(l.value().to_string()),
         _ => None,
     };
     let mut ontology_hash = None;
     let mut hashes: HashMap<NamedOrBlankNode, String> = HashMap::new();
-    for quad in oxi.quads_for_pattern(None, Some(content_hash.as_ref()), None, None) {
+    for quad in oxi.quads_for_pattern(None, Some(akg::CONTENT_HASH), None, None) {
         let quad = quad?;
-        if quad.subject == NamedOrBlankNode::NamedNode(ontology_graph.clone()) {
+        if quad.subject == NamedOrBlankNode::from(ONTOLOGY_GRAPH) {
             ontology_hash = literal(quad.object);
         } else if let Some(hash) = literal(quad.object) {
             hashes.insert(quad.subject, hash);
         }
     }
     let mut articles = HashMap::with_capacity(hashes.len());
-    for quad in oxi.quads_for_pattern(None, Some(identifier.as_ref()), None, None) {
+    for quad in oxi.quads_for_pattern(None, Some(dcterms::IDENTIFIER), None, None) {
         let quad = quad?;
         if let (Some(hash), Some(id)) = (hashes.remove(&quad.subject), literal(quad.object)) {
             articles.insert(id, hash);
@@ -676,7 +666,7 @@ mod tests {
     use crate::date::PartialDate;
     use crate::rdf::article_quads;
     use crate::rdf::ontology::{self, Ontology};
-    use crate::rdf::vocab::NIF;
+    use crate::rdf::vocab::nif;
 
     static ONTOLOGY: LazyLock<Ontology> = LazyLock::new(|| {
         ontology::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology"))
@@ -837,11 +827,13 @@ mod tests {
                 continue;
             };
             let node = nodes.entry(quad.subject.to_string()).or_default();
-            match quad.predicate.as_str().strip_prefix(NIF) {
-                Some("beginIndex") => node.0 = literal.value().parse().ok(),
-                Some("endIndex") => node.1 = literal.value().parse().ok(),
-                Some("anchorOf") => node.2 = Some(literal.value().to_owned()),
-                _ => {}
+            let predicate = quad.predicate.as_ref();
+            if predicate == nif::BEGIN_INDEX {
+                node.0 = literal.value().parse().ok();
+            } else if predicate == nif::END_INDEX {
+                node.1 = literal.value().parse().ok();
+            } else if predicate == nif::ANCHOR_OF {
+                node.2 = Some(literal.value().to_owned());
             }
         }
         let chars: Vec<char> = text.chars().collect();

@@ -83,44 +83,6 @@ impl Relation {
     pub fn from_name(name: &str) -> Option<Relation> {
         Relation::ALL.into_iter().find(|r| r.name() == name)
     }
-
-    /// The local name of the ontology property for the direct triple.
-    pub fn property(self) -> &'static str {
-        match self {
-            Relation::MemberOf => "memberOf",
-            Relation::FormerMemberOf => "formerMemberOf",
-            Relation::Invoked => "invoked",
-            Relation::RequestedAssistance => "requestedAssistanceFrom",
-            Relation::DeployedTo => "deployedTo",
-            Relation::ClashedWith => "clashedWith",
-            Relation::Said => "said",
-            Relation::HoldsRole => "holdsRole",
-            Relation::Supported => "supported",
-            Relation::HostsBaseOf => "hostsBaseOf",
-            Relation::CancelledExercise => "cancelled",
-            Relation::HeldExercise => "heldExercise",
-            Relation::VotedOnUnResolution => "votedOnUNResolution",
-        }
-    }
-
-    /// The relation whose property has this local name.
-    pub fn from_property(local: &str) -> Option<Relation> {
-        Relation::ALL.into_iter().find(|r| r.property() == local)
-    }
-
-    /// The ontology class of the event node, for relations that have one.
-    pub fn event_class(self) -> Option<&'static str> {
-        match self {
-            Relation::Invoked => Some("Invocation"),
-            Relation::RequestedAssistance => Some("AssistanceRequest"),
-            Relation::DeployedTo => Some("Deployment"),
-            Relation::ClashedWith => Some("ArmedClash"),
-            Relation::CancelledExercise | Relation::HeldExercise => Some("MilitaryExercise"),
-            Relation::VotedOnUnResolution => Some("UNVote"),
-            Relation::FormerMemberOf => Some("Withdrawal"),
-            _ => None,
-        }
-    }
 }
 
 /// What a claim's subject relates to.

@@ -217,9 +217,31 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:7878")]
     pub bind: std::net::SocketAddr,
     /// Allow cross-origin requests from this origin (`*` for any).
-    /// Default: no CORS headers.
+    /// Default: no CORS headers, and requests from other sites' pages
+    /// are refused (403).
     #[arg(long, value_name = "ORIGIN")]
     pub cors: Option<String>,
+    /// Also answer requests for this host name (repeatable). Default:
+    /// only localhost and the address bound; other names get 421
+    /// (against DNS rebinding).
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Seconds a client has to send a request's head, counted from the
+    /// connection's opening or its previous response (so also how long
+    /// an idle kept-alive connection stays open).
+    #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
+    pub header_timeout: f64,
+    /// Seconds a request body or a response may go without moving a
+    /// byte before the connection is closed.
+    #[arg(long, default_value_t = 60.0, value_parser = parse_positive_seconds)]
+    pub stall_timeout: f64,
+    /// The most connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds Ctrl-C or SIGTERM waits for the requests under way before
+    /// the server exits.
+    #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
+    pub shutdown_timeout: f64,
     /// The time limit of one query, in seconds.
     #[arg(long, default_value_t = 30.0, value_parser = parse_positive_seconds)]
     pub timeout: f64,
@@ -435,6 +457,11 @@ impl ServeArgs {
     pub fn options(&self, max_memory: MemoryBudget) -> serve::ServeOptions {
         let mut options = serve::ServeOptions::new(self.bind);
         options.cors = self.cors.clone();
+        options.allowed_hosts = self.allow_host.clone();
+        options.header_timeout = Duration::from_secs_f64(self.header_timeout);
+        options.stall_timeout = Duration::from_secs_f64(self.stall_timeout);
+        options.max_connections = self.max_connections;
+        options.shutdown_timeout = Duration::from_secs_f64(self.shutdown_timeout);
         options.timeout = Duration::from_secs_f64(self.timeout);
         options.max_rows = self.max_rows;
         options.max_result_bytes = self.max_result_bytes;

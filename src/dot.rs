@@ -25,8 +25,11 @@ use petgraph::dot::{Config, Dot};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::{EdgeRef, NodeRef};
 
+use percent_encoding::utf8_percent_encode;
+
 use crate::claim::Relation;
 use crate::graph::{EdgeRelation, Entity, EntityType, Fact, Network, Sign};
+use crate::rdf::vocab::RESERVED;
 
 /// The direction of the layout's ranks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,15 +67,7 @@ impl Default for DotOptions {
 /// unreserved ones (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`, so that spaces,
 /// `&`, `=`, `#`, `+`, quotes and non-ASCII letters survive the trip.
 pub fn encode_query_value(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(raw, RESERVED).to_string()
 }
 
 /// A link as written into DOT: with `&` as `&amp;`. Graphviz copies an
@@ -444,7 +439,6 @@ pub fn render(dot: &str, format: RenderFormat) -> Result<Vec<u8>, RenderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::ClaimRef;
 
     #[test]
     fn escaping() {
@@ -466,38 +460,20 @@ mod tests {
     }
 
     fn nasty_network() -> Network {
-        let mut network = Network::default();
-        let g = &mut network.graph;
-        let labels = [
-            ("Q\"uote", EntityType::State),
-            ("Back\\slash\\", EntityType::Alliance),
-            ("New\nline \r\n{x} #y", EntityType::Person),
-            ("-> ; ] [ = \"\"\"", EntityType::State),
-        ];
-        let nodes: Vec<NodeIndex> = labels
-            .iter()
-            .map(|(label, kind)| {
-                g.add_node(Entity {
-                    iri: format!("urn:x:{}", label.len()),
-                    label: (*label).to_owned(),
-                    kind: *kind,
-                })
-            })
-            .collect();
-        let fact = |relation: Relation, article: &str| Fact {
-            relation: EdgeRelation::Fact(relation),
-            sign: EdgeRelation::Fact(relation).sign(),
-            claims: vec![ClaimRef {
-                article: article.to_owned(),
-                claim: "urn:claim".to_owned(),
-                date: None,
-                value: None,
-            }],
-            articles: vec![article.to_owned()],
-        };
-        g.add_edge(nodes[0], nodes[1], fact(Relation::MemberOf, "a\"1\\"));
-        g.add_edge(nodes[0], nodes[3], fact(Relation::ClashedWith, "a\n2"));
-        g.add_edge(nodes[2], nodes[1], fact(Relation::HoldsRole, "a3"));
+        let fact = EdgeRelation::Fact;
+        let mut network = crate::fixtures::network(
+            &[
+                ("Q\"uote", EntityType::State),
+                ("Back\\slash\\", EntityType::Alliance),
+                ("New\nline \r\n{x} #y", EntityType::Person),
+                ("-> ; ] [ = \"\"\"", EntityType::State),
+            ],
+            &[
+                (0, 1, fact(Relation::MemberOf), &["a\"1\\"]),
+                (0, 3, fact(Relation::ClashedWith), &["a\n2"]),
+                (2, 1, fact(Relation::HoldsRole), &["a3"]),
+            ],
+        );
         network.articles.insert(
             "a\"1\\".to_owned(),
             crate::graph::ArticleInfo {

@@ -1,11 +1,13 @@
-//! Dumps the store as RDF: sorted N-Quads (so two builds can be compared
-//! with `diff`), TriG, or Turtle of the union of all graphs.
+//! Dumps the graph as RDF: sorted N-Quads (so two builds can be compared
+//! with `diff`), TriG, or Turtle of the union of all graphs. It reads every
+//! quad through [`Source::quads`].
 
 use std::io::Write;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::Quad;
-use oxigraph::store::Store;
+use oxigraph::model::{Quad, Triple};
+
+use crate::read::{QueryError, Source};
 
 /// Dump formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,20 +23,20 @@ pub enum DumpFormat {
 /// Why a dump failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DumpError {
-    /// Reading the store failed.
-    #[error("store error: {0}")]
-    Storage(#[from] oxigraph::store::StorageError),
+    /// Reading the graph failed.
+    #[error(transparent)]
+    Read(#[from] QueryError),
     /// Writing failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
-/// Writes every quad of the store to `out`.
-pub fn dump(store: &Store, format: DumpFormat, out: &mut dyn Write) -> Result<(), DumpError> {
+/// Writes every quad of the graph to `out`.
+pub fn dump(source: &dyn Source, format: DumpFormat, out: &mut dyn Write) -> Result<(), DumpError> {
     match format {
         DumpFormat::NQuads => {
             let mut lines: Vec<String> = Vec::new();
-            for quad in store.iter() {
+            for quad in source.quads() {
                 lines.push(quad?.to_string());
             }
             lines.sort_unstable();
@@ -43,7 +45,7 @@ pub fn dump(store: &Store, format: DumpFormat, out: &mut dyn Write) -> Result<()
             }
         }
         DumpFormat::TriG => {
-            let mut quads: Vec<Quad> = store.iter().collect::<Result<_, _>>()?;
+            let mut quads: Vec<Quad> = source.quads().collect::<Result<_, _>>()?;
             quads.sort_by_cached_key(|q| {
                 (
                     q.graph_name.to_string(),
@@ -59,8 +61,8 @@ pub fn dump(store: &Store, format: DumpFormat, out: &mut dyn Write) -> Result<()
             serializer.finish()?;
         }
         DumpFormat::Turtle => {
-            let mut triples: Vec<oxigraph::model::Triple> = store
-                .iter()
+            let mut triples: Vec<Triple> = source
+                .quads()
                 .map(|q| q.map(|q| q.into()))
                 .collect::<Result<_, _>>()?;
             triples.sort_by_cached_key(|t| t.to_string());

@@ -12,22 +12,23 @@
 //! request's claims.
 //!
 //! [`Filter`] chooses relations, entity types and a date range. This module
-//! reads the store through [`crate::query::select`] with fixed queries (no
+//! reads the graph through [`Source::select`] with fixed queries (no
 //! user input reaches SPARQL) and never prints.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
-use oxigraph::model::Term;
-use oxigraph::store::Store;
+use oxigraph::model::{NamedNodeRef, Term};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use crate::claim::Relation;
 use crate::date::PartialDate;
-use crate::query::{select, QueryError};
-use crate::rdf::vocab::{AKG, SPARQL_PREFIXES};
+use crate::rdf;
+use crate::rdf::vocab::{akg, xsd, SPARQL_PREFIXES};
+use crate::read::properties::{subqueries, DATE_VALUE, STATEMENT};
+use crate::read::{cell, QueryError, Source};
 
 /// The type of an entity, from its `rdf:type` in the ontology.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -86,21 +87,27 @@ impl EntityType {
         }
     }
 
-    /// The type whose ontology class has this local name.
-    pub fn from_class(local: &str) -> Option<EntityType> {
-        Some(match local {
-            "State" => EntityType::State,
-            "Alliance" => EntityType::Alliance,
-            "Person" => EntityType::Person,
-            "Organization" => EntityType::Organization,
-            "GovernmentBody" => EntityType::GovernmentBody,
-            "Group" => EntityType::Group,
-            "Treaty" => EntityType::Treaty,
-            "TreatyArticle" => EntityType::TreatyArticle,
-            "Role" => EntityType::Role,
-            "Entity" => EntityType::Other,
-            _ => return None,
-        })
+    /// The ontology class of the type (`akg:State`).
+    pub fn class(self) -> NamedNodeRef<'static> {
+        match self {
+            EntityType::State => akg::STATE,
+            EntityType::Alliance => akg::ALLIANCE,
+            EntityType::Person => akg::PERSON,
+            EntityType::Organization => akg::ORGANIZATION,
+            EntityType::GovernmentBody => akg::GOVERNMENT_BODY,
+            EntityType::Group => akg::GROUP,
+            EntityType::Treaty => akg::TREATY,
+            EntityType::TreatyArticle => akg::TREATY_ARTICLE,
+            EntityType::Role => akg::ROLE,
+            EntityType::Other => akg::ENTITY,
+        }
+    }
+
+    /// The type whose ontology class has this IRI.
+    pub fn from_class(class: &str) -> Option<EntityType> {
+        EntityType::ALL
+            .into_iter()
+            .find(|kind| kind.class().as_str() == class)
     }
 
     /// How specific the type is: lower wins when an entity has several.
@@ -272,14 +279,14 @@ impl FromStr for EdgeRelation {
         let key = normalize_name(name);
         if let Some(relation) = EdgeRelation::ALL.into_iter().find(|r| {
             normalize_name(r.name()) == key
-                || matches!(r, EdgeRelation::Fact(f) if normalize_name(f.property()) == key)
+                || matches!(r, EdgeRelation::Fact(f) if normalize_name(rdf::property_name(*f)) == key)
         }) {
             return Ok(relation);
         }
         let names: Vec<&str> = EdgeRelation::ALL.iter().map(|r| r.name()).collect();
-        let known = Relation::ALL
-            .into_iter()
-            .find(|r| normalize_name(r.name()) == key || normalize_name(r.property()) == key);
+        let known = Relation::ALL.into_iter().find(|r| {
+            normalize_name(r.name()) == key || normalize_name(rdf::property_name(*r)) == key
+        });
         Err(match known {
             Some(relation) => format!(
                 "{} does not link two entities, so it has no edge; use one of {}",
@@ -485,33 +492,41 @@ pub struct Network {
     pub articles: BTreeMap<String, ArticleInfo>,
 }
 
-// Each property is read by its own subquery, which Oxigraph hash-joins: one
-// scan per property instead of one index seek per claim and property (the
-// claims of 1,000 articles: 5.3 → 0.9 s; the entities: 2.0 → 0.4 s).
-const CLAIMS_QUERY: &str = "
-SELECT ?claim ?s ?p ?o ?article ?date ?value WHERE {
+/// The claims between two entities: each property is read by its own
+/// subquery, which Oxigraph hash-joins: one scan per property instead of
+/// one index seek per claim and property (the claims of 1,000 articles:
+/// 5.3 → 0.9 s; the entities: 2.0 → 0.4 s).
+fn claims_query() -> String {
+    let properties = [STATEMENT.as_slice(), &DATE_VALUE].concat();
+    // A literal object (an exercise's name, a vote) is no entity.
+    format!(
+        "{SPARQL_PREFIXES}SELECT ?claim ?s ?p ?o ?article ?date ?value WHERE {{
   ?claim a akg:Claim .
-  { SELECT ?claim ?o WHERE { ?claim rdf:object ?o FILTER(isIRI(?o)) } }
-  { SELECT ?claim ?s WHERE { ?claim rdf:subject ?s } }
-  { SELECT ?claim ?p WHERE { ?claim rdf:predicate ?p } }
-  { SELECT ?claim ?a WHERE { ?claim prov:wasDerivedFrom ?a } }
-  { SELECT ?a ?article WHERE { ?a dcterms:identifier ?article } }
-  OPTIONAL { SELECT ?claim ?date WHERE { ?claim akg:date ?date } }
-  OPTIONAL { SELECT ?claim ?value WHERE { ?claim akg:value ?value } }
-}";
+{}  FILTER(isIRI(?o))
+}}",
+        subqueries(&properties)
+    )
+}
 
-/// The types are listed: `?e rdf:type ?type` alone scans every typed node
-/// of the store (each claim, sentence and fact), while a bound type reads
-/// only its own nodes (10k store: `akg dot` 24.6 → 18.1 s, same output).
-const ENTITIES_QUERY: &str = "
-SELECT ?e ?label ?type WHERE {
-  { SELECT DISTINCT ?e WHERE { { ?c rdf:subject ?e } UNION { ?c rdf:object ?e FILTER(isIRI(?e)) } } }
-  OPTIONAL { SELECT ?e ?label WHERE { ?e skos:prefLabel ?label } }
-  OPTIONAL { SELECT ?e ?type WHERE {
-    VALUES ?type { akg:State akg:Alliance akg:Person akg:Organization akg:GovernmentBody
-                   akg:Group akg:Treaty akg:TreatyArticle akg:Role akg:Entity }
-    ?e rdf:type ?type } }
-}";
+/// The entities that claims name, with their labels and types. The types
+/// are listed: `?e rdf:type ?type` alone scans every typed node of the
+/// store (each claim, sentence and fact), while a bound type reads only its
+/// own nodes (10k store: `akg dot` 24.6 → 18.1 s, same output).
+fn entities_query() -> String {
+    let types: Vec<String> = EntityType::ALL
+        .iter()
+        .map(|kind| kind.class().to_string())
+        .collect();
+    format!(
+        "{SPARQL_PREFIXES}
+SELECT ?e ?label ?type WHERE {{
+  {{ SELECT DISTINCT ?e WHERE {{ {{ ?c rdf:subject ?e }} UNION {{ ?c rdf:object ?e FILTER(isIRI(?e)) }} }} }}
+  OPTIONAL {{ SELECT ?e ?label WHERE {{ ?e skos:prefLabel ?label }} }}
+  OPTIONAL {{ SELECT ?e ?type WHERE {{ VALUES ?type {{ {} }} ?e rdf:type ?type }} }}
+}}",
+        types.join(" ")
+    )
+}
 
 const ARTICLES_QUERY: &str = "
 SELECT ?id ?title ?date ?publisher WHERE {
@@ -521,34 +536,20 @@ SELECT ?id ?title ?date ?publisher WHERE {
   OPTIONAL { ?a schema:publisher ?publisher }
 }";
 
-/// The lexical form of a literal, the IRI of a named node.
-pub fn term_text(term: Option<&Term>) -> Option<String> {
-    match term? {
-        Term::Literal(literal) => Some(literal.value().to_owned()),
-        Term::NamedNode(node) => Some(node.as_str().to_owned()),
-        other => Some(other.to_string()),
-    }
-}
-
-/// The value of `row[i]` as text.
-pub(crate) fn cell(row: &[Option<Term>], i: usize) -> Option<String> {
-    term_text(row.get(i).and_then(Option::as_ref))
-}
-
 /// A claim's value: integers as counts, anything else as a word.
 pub(crate) fn claim_value(term: Option<&Term>) -> Option<ClaimValue> {
     let Some(Term::Literal(literal)) = term else {
         return None;
     };
     match literal.value().parse::<i64>() {
-        Ok(n) if literal.datatype().as_str().ends_with("#integer") => Some(ClaimValue::Count(n)),
+        Ok(n) if literal.datatype() == xsd::INTEGER => Some(ClaimValue::Count(n)),
         _ => Some(ClaimValue::Word(literal.value().to_owned())),
     }
 }
 
 /// Reads the metadata of every article.
-pub fn load_articles(store: &Store) -> Result<BTreeMap<String, ArticleInfo>, QueryError> {
-    let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{ARTICLES_QUERY}"), &[])?;
+pub fn load_articles(source: &dyn Source) -> Result<BTreeMap<String, ArticleInfo>, QueryError> {
+    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{ARTICLES_QUERY}"), &[])?;
     let mut out = BTreeMap::new();
     for row in &rows {
         let Some(id) = cell(row, 0) else { continue };
@@ -573,13 +574,13 @@ pub fn load_articles(store: &Store) -> Result<BTreeMap<String, ArticleInfo>, Que
 }
 
 /// Reads the label and type of every entity that a claim mentions.
-pub fn load_entities(store: &Store) -> Result<BTreeMap<String, Entity>, QueryError> {
-    let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{ENTITIES_QUERY}"), &[])?;
+pub fn load_entities(source: &dyn Source) -> Result<BTreeMap<String, Entity>, QueryError> {
+    let (_, rows) = source.select(&entities_query(), &[])?;
     let mut out: BTreeMap<String, Entity> = BTreeMap::new();
     let mut typed: BTreeSet<String> = BTreeSet::new();
     for row in &rows {
         let Some(iri) = cell(row, 0) else { continue };
-        let kind = cell(row, 2).and_then(|t| t.strip_prefix(AKG).and_then(EntityType::from_class));
+        let kind = cell(row, 2).and_then(|class| EntityType::from_class(&class));
         let label = cell(row, 1);
         let entry = out.entry(iri.clone()).or_insert_with(|| Entity {
             label: local_name(&iri),
@@ -617,10 +618,10 @@ type EdgeKey = (EdgeRelation, String, String);
 
 impl Network {
     /// Loads the facts that pass `filter`.
-    pub fn load(store: &Store, filter: &Filter) -> Result<Network, QueryError> {
-        let articles = load_articles(store)?;
-        let entities = load_entities(store)?;
-        let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{CLAIMS_QUERY}"), &[])?;
+    pub fn load(source: &dyn Source, filter: &Filter) -> Result<Network, QueryError> {
+        let articles = load_articles(source)?;
+        let entities = load_entities(source)?;
+        let (_, rows) = source.select(&claims_query(), &[])?;
         let mut edges: BTreeMap<EdgeKey, BTreeSet<ClaimRef>> = BTreeMap::new();
         for row in &rows {
             let (Some(claim), Some(s), Some(p), Some(o), Some(article)) = (
@@ -632,7 +633,7 @@ impl Network {
             ) else {
                 continue;
             };
-            let Some(relation) = p.strip_prefix(AKG).and_then(Relation::from_property) else {
+            let Some(relation) = rdf::relation(&p) else {
                 continue;
             };
             let date = cell(row, 5).and_then(|d| d.parse::<PartialDate>().ok());
@@ -736,42 +737,14 @@ impl Network {
     }
 }
 
-/// A fact supported by one claim in each of `articles`, for tests that
-/// build networks by hand.
-#[cfg(test)]
-pub(crate) fn test_fact(relation: EdgeRelation, articles: &[&str]) -> Fact {
-    Fact {
-        relation,
-        sign: relation.sign(),
-        claims: articles
-            .iter()
-            .map(|a| ClaimRef {
-                article: (*a).to_owned(),
-                claim: format!("urn:claim:{a}"),
-                date: None,
-                value: None,
-            })
-            .collect(),
-        articles: articles.iter().map(|a| (*a).to_owned()).collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::io::RdfFormat;
+    use oxigraph::store::Store;
 
     /// A tiny store in TriG: two articles, a membership stated twice, a
     /// clash stated in both directions, a declined request and a quote.
-    pub(crate) const TRIG: &str = r#"
-@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
-@prefix ent: <https://w3id.org/alliance-kg/id/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    const TRIG: &str = r#"
 <https://w3id.org/alliance-kg/ontology-graph> {
   ent:A a akg:State ; skos:prefLabel "Aland" .
   ent:B a akg:State ; skos:prefLabel "Borduria" .
@@ -792,12 +765,8 @@ mod tests {
 }
 "#;
 
-    pub(crate) fn store() -> Store {
-        let store = Store::new().unwrap();
-        store
-            .load_from_reader(RdfFormat::TriG, TRIG.as_bytes())
-            .unwrap();
-        store
+    fn store() -> Store {
+        crate::fixtures::store(TRIG)
     }
 
     fn edges(network: &Network) -> Vec<String> {

@@ -10,10 +10,14 @@
 //! - [`mention`]: finds entity mentions (gazetteer, person names, coreference).
 //! - [`extract`]: rules that turn mentions and trigger words into [`claim::Claim`]s.
 //! - [`rdf`]: the vocabulary, the ontology loader, and claims → quads.
-//! - [`store`]: the only wrapper around the Oxigraph store.
+//! - [`store`]: the store's directory of generations; it opens the Oxigraph
+//!   store for a build (read-write) or for reading (read-only).
 //! - [`build`]: the pipeline that runs all of the above over a corpus, in
 //!   parallel, into a new store generation (full or incremental).
-//! - [`query`], [`facts`], [`dump`]: reading the store back.
+//! - [`read`]: the read layer, the one way the graph is read
+//!   ([`read::Source`], implemented by the local store).
+//! - [`query`] (`akg query`), [`claims`] (`akg facts`: one row per claim),
+//!   [`dump`]: reading the graph back.
 //! - [`eval`]: scores the store's claims against a gold file, as the gold
 //!   scorer `evalfacts.py` does (pure: rows in, numbers out).
 //! - [`graph`], [`dot`], [`analysis`], [`trace`], [`conflicts`]: the
@@ -22,6 +26,7 @@
 //!   [`svg`] draws the diagram when Graphviz is missing.
 //! - [`serve`]: `akg serve`, the SPARQL 1.1 Protocol endpoint and the page.
 //! - [`memory`]: the memory budget of the commands that read the store.
+//! - [`terminal`]: control characters escaped on their way to a terminal.
 //!
 //! Feature `store` (default) builds all of it; without it only the pure
 //! pipeline (`corpus` to `rdf`) is compiled, for the fuzz targets.
@@ -29,13 +34,14 @@
 //! Architecture invariants:
 //!
 //! - `segment`, `mention` and `extract` are pure: `&str` in, values out; no
-//!   IO and no oxigraph. Only `rdf` and `store` (and the readers built on
-//!   them) import oxigraph.
+//!   IO and no oxigraph. The graph is written only by `build` (through
+//!   `store` and `rdf`) and read only through [`read::Source`]; the other
+//!   modules use oxigraph's term types (`oxigraph::model`) as values.
 //! - Every claim carries a span; `&article.text[span]` is its exact text.
 //! - Output is deterministic: articles, claims and quads are sorted.
 //! - Library code never prints; it writes to a given `io::Write`.
 //! - SPARQL text is measured (nesting, tokens) before any parser sees it,
-//!   and user queries run on a thread with a large stack ([`query`]).
+//!   and user queries run on a thread with a large stack ([`read`]).
 #![warn(missing_docs)]
 
 #[cfg(feature = "store")]
@@ -43,6 +49,8 @@ pub mod analysis;
 #[cfg(feature = "store")]
 pub mod build;
 pub mod claim;
+#[cfg(feature = "store")]
+pub mod claims;
 #[cfg(feature = "store")]
 pub mod conflicts;
 pub mod corpus;
@@ -53,8 +61,8 @@ pub mod dot;
 pub mod dump;
 pub mod eval;
 pub mod extract;
-#[cfg(feature = "store")]
-pub mod facts;
+#[cfg(all(test, feature = "store"))]
+mod fixtures;
 #[cfg(feature = "store")]
 pub mod graph;
 pub mod memory;
@@ -62,6 +70,8 @@ pub mod mention;
 #[cfg(feature = "store")]
 pub mod query;
 pub mod rdf;
+#[cfg(feature = "store")]
+pub mod read;
 pub mod segment;
 #[cfg(feature = "store")]
 pub mod serve;
@@ -70,6 +80,7 @@ pub mod span;
 pub mod store;
 #[cfg(feature = "store")]
 pub mod svg;
+pub mod terminal;
 #[cfg(feature = "store")]
 pub mod trace;
 

@@ -18,10 +18,11 @@ use alliance_kg::corpus::DiagnosticKind;
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
-use alliance_kg::query::{self, OutputFormat, QueryError, QueryOptions};
+use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
+use alliance_kg::read::QueryError;
 use alliance_kg::store::StoreDir;
-use alliance_kg::{analysis, conflicts, dot, dump, facts, serve, trace};
+use alliance_kg::{analysis, claims, conflicts, dot, dump, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
-                eprintln!("akg: {}", error_chain(&err));
+                eprintln!("akg: {}{}", error_chain(&err), storage_advice(&err));
             }
             ExitCode::from(2)
         }
@@ -135,12 +136,26 @@ fn progress_bar(show: bool) -> indicatif::ProgressBar {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} articles [{bar:30}] {per_sec} eta {eta}",
+                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = out.write_str(&rate(state.per_sec()));
+                },
+            ),
         );
     }
     bar
+}
+
+/// Articles per second as the progress bar shows it: a whole number with
+/// thousands separators (`1,091/s`; indicatif's `{per_sec}` gives four
+/// decimals).
+fn rate(per_second: f64) -> String {
+    // `as` saturates: a rate not yet known (NaN, infinite) shows as 0.
+    format!("{}/s", indicatif::HumanCount(per_second.round() as u64))
 }
 
 /// The build's summary for people.
@@ -227,11 +242,11 @@ fn cmd_query(store: &StoreDir, args: QueryArgs) -> Result<ExitCode> {
 /// `akg facts`: one row per claim.
 fn cmd_facts(store: &StoreDir, format: FactsFormat) -> Result<ExitCode> {
     let oxi = store.open_read()?;
-    let rows = facts::fact_rows(&oxi)?;
+    let rows = claims::claim_rows(&oxi)?;
     to_stdout(|out| {
         match format {
-            FactsFormat::Tsv => facts::write_tsv(&rows, out)?,
-            FactsFormat::Json => facts::write_json(&rows, out)?,
+            FactsFormat::Tsv => claims::write_tsv(&rows, out)?,
+            FactsFormat::Json => claims::write_json(&rows, out)?,
         }
         Ok(())
     })?;
@@ -400,15 +415,15 @@ fn cmd_eval(store: &StoreDir, args: &EvalArgs) -> Result<ExitCode> {
     let oxi = store.open_read()?;
     // Claims about articles the gold lacks are never scored.
     let gold_articles: BTreeSet<&str> = gold.iter().map(|row| row.article.as_str()).collect();
-    let claims: Vec<eval::SchemaRow> = facts::fact_rows(&oxi)?
+    let claims: Vec<eval::SchemaRow> = claims::claim_rows(&oxi)?
         .iter()
-        .map(facts::FactRow::schema_row)
+        .map(claims::ClaimRow::schema_row)
         .filter(|claim| gold_articles.contains(claim.article.as_str()))
         .collect();
     let entity_names = if args.no_gazetteer_aliases {
         None
     } else {
-        let labels = facts::entity_labels(&oxi)?;
+        let labels = claims::entity_labels(&oxi)?;
         Some(EntityNames::new(
             labels
                 .iter()
@@ -587,6 +602,19 @@ fn error_chain(err: &anyhow::Error) -> String {
     message
 }
 
+/// What to do about a storage failure (a damaged store, a full disk, too
+/// many open files), wherever the error came from (a build, a query, a
+/// dump, a trace): once, and only if the message does not already say it.
+fn storage_advice(err: &anyhow::Error) -> String {
+    let text = error_chain(err);
+    match alliance_kg::store::storage_failure_advice(&text) {
+        Some(advice) if !text.contains(advice) && !text.contains("delete the store") => {
+            format!("; {advice}")
+        }
+        _ => String::new(),
+    }
+}
+
 /// Whether the error is a write to a closed pipe (`akg dump | head`), which
 /// ends a command quietly with exit 0. Library errors that wrap an
 /// `io::Error` transparently hide it from the chain, so they are asked too.
@@ -610,6 +638,13 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("{0}")]
     struct Repeats(#[source] io::Error);
+
+    #[test]
+    fn the_rate_is_a_whole_number() {
+        assert_eq!(rate(1091.3585), "1,091/s");
+        assert_eq!(rate(0.6), "1/s");
+        assert_eq!(rate(f64::NAN), "0/s");
+    }
 
     #[test]
     fn causes_already_written_are_left_out() {

@@ -164,7 +164,8 @@ impl MemoryWatch {
 pub fn over_budget_message(budget: MemoryBudget, used: u64) -> String {
     format!(
         "stopped after using {} of memory, over the --max-memory budget of {budget}; \
-         narrow the query (LIMIT does not bound ORDER BY or a cross product) or raise --max-memory",
+         narrow the query (LIMIT does not bound ORDER BY or a cross product) or raise \
+         --max-memory (a damaged store can do this too: `akg dump > /dev/null` tells)",
         ByteSize(used).display().iec()
     )
 }

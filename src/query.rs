@@ -1,42 +1,30 @@
-//! Running read-only SPARQL against the store and writing the results.
+//! `akg query` and the SPARQL endpoint of `akg serve`: one user query run
+//! through the read layer ([`crate::read`]) and its results written in the
+//! format asked for.
 //!
-//! [`run`] parses one query, evaluates it and streams the results to a given
-//! `io::Write` in the requested [`OutputFormat`]; [`run_with_bindings`] does
-//! the same with variables bound to terms (user input is never spliced into
-//! the query text); [`select`] collects the rows of a `SELECT` for library
-//! callers.
+//! [`run`] evaluates one query on a [`Source`] and streams the results to a
+//! given `io::Write` in the requested [`OutputFormat`]; [`run_with_bindings`]
+//! does the same with variables bound to terms (user input is never spliced
+//! into the query text). The read layer's rules hold (union default graph,
+//! no updates, no `SERVICE`, limits on nesting and length); on top:
 //!
-//! Rules, whatever the caller:
-//!
-//! - The default graph is the union of all named graphs (facts live in one
-//!   named graph per article), unless the query has `FROM`/`FROM NAMED`
-//!   clauses or [`QueryOptions::union_default_graph`] is false.
-//! - Updates (`INSERT`, `DELETE`, `LOAD`, `CLEAR`, …) are refused: the store
-//!   is only ever written by `akg build`.
-//! - `SERVICE` (federation) is refused: oxigraph is built without its HTTP
-//!   client, so no handler exists and evaluation fails with
-//!   [`QueryError::Service`]; nothing leaves the machine.
+//! - Parsing, evaluation and writing run on a thread with a
+//!   [`STACK_SIZE`](crate::read::STACK_SIZE) stack, whatever thread the
+//!   caller is on.
 //! - A timeout cancels evaluation through a [`CancellationToken`] fired by a
 //!   watchdog thread, which ends as soon as the query does. Oxigraph looks
 //!   at the token only while it reads the store, so the writers look at it
 //!   before every row as well. Evaluation that computes in memory without
 //!   giving rows (sorting or counting a cross product) can still overrun:
 //!   the binary stops the process at a hard deadline shortly after.
+//! - Tables and Turtle shorten IRIs with the prefixes every saved query
+//!   declares ([`compact_term`]).
 //!
-//! - A query is refused before it is parsed if it nests deeper than
-//!   [`MAX_NESTING`] or has more than [`MAX_TOKENS`] tokens (the `shape`
-//!   module measures its text): Oxigraph's parser and optimizer recurse
-//!   along both, and a stack overflow aborts the whole process. Parsing and
-//!   evaluation run on a thread with a [`STACK_SIZE`] stack, many times what
-//!   the limits need, whatever thread the caller is on.
-//!
-//! This module never prints and never touches files: it reads a [`Store`]
+//! This module never prints and never touches files: it reads a [`Source`]
 //! and writes to the writer it is given.
 
-mod shape;
-
 use std::fmt;
-use std::io::{self, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::str::FromStr;
 use std::sync::mpsc;
 use std::thread;
@@ -44,68 +32,17 @@ use std::time::Duration;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{Literal, NamedNode, Term, Variable};
+use oxigraph::model::{Literal, NamedNode, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
-    CancellationToken, PreparedSparqlQuery, QueryEvaluationError, QueryResults, QuerySolutionIter,
-    QueryTripleIter, SparqlEvaluator, SparqlSyntaxError,
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolutionIter, QueryTripleIter,
 };
-use oxigraph::store::Store;
 
-use crate::rdf::vocab;
-
-/// Prefixes used to shorten IRIs in tables and Turtle output: the ones
-/// every saved query declares ([`vocab::SPARQL_PREFIXES`]), so that a table
-/// cell can be pasted back into a query.
-const PREFIXES: [(&str, &str); 10] = [
-    ("akg", vocab::AKG),
-    ("ent", vocab::ENT),
-    ("rdf", vocab::RDF),
-    ("rdfs", vocab::RDFS),
-    ("skos", vocab::SKOS),
-    ("prov", vocab::PROV),
-    ("schema", vocab::SCHEMA),
-    ("nif", vocab::NIF),
-    ("dcterms", vocab::DCTERMS),
-    ("xsd", vocab::XSD),
-];
+use crate::rdf::vocab::PREFIXES;
+use crate::read::{evaluation_error, on_query_stack, Dataset, QueryError, Request, Source};
 
 /// The most rows the table format shows; the other formats stream them all.
 pub const TABLE_ROW_LIMIT: usize = 10_000;
-
-/// The deepest a query may nest: open brackets (`(`, `[`, `{`) plus prefix
-/// operators (`!`, unary `-` and `+`) still waiting for their operand.
-///
-/// Oxigraph's parser recurses once per level, and its optimizer and
-/// evaluator again: 2.4 to 5 KiB of stack per level, so that 8 MiB (the
-/// main thread of `akg query`, the threads of `akg serve`) overflowed at
-/// 1,700 to 3,500 levels, and 2 MiB at 400 to 860. At 256 levels the costliest construct measured (`CONCAT(`,
-/// `COALESCE(`; also `(`, `{`, `[`, `EXISTS {`, sub-`SELECT`, `IF(`) needs
-/// 1.3 MB. Written queries nest a dozen deep.
-pub const MAX_NESTING: usize = 256;
-
-/// The most tokens (words, literals, IRIs, punctuation) a query may have
-/// outside `VALUES` blocks.
-///
-/// Oxigraph's optimizer recurses along chains of joins, unions and binary
-/// operators, up to 0.7 KiB of stack per token: 12,000 tokens of
-/// `?s ?p 1,1,1,…` (24 KB) overflowed 8 MiB. At 10,000 tokens
-/// the costliest chain measured (objects, `UNION`s, `/` paths; also `.`,
-/// `||`, `&&`, `+`, `OPTIONAL`, `MINUS`, `FILTER`, `BIND`) needs 7 MB.
-/// Values are read in a loop, so a `VALUES` block may be as long as the
-/// request allows.
-pub const MAX_TOKENS: usize = 10_000;
-
-/// The stack of the thread that parses and evaluates a query: a query at
-/// both [`MAX_NESTING`] and [`MAX_TOKENS`] needs about 8.3 MB, so this
-/// leaves a margin of seven. Only the pages a query touches are committed.
-pub const STACK_SIZE: usize = 64 << 20;
-
-/// Words that only occur in SPARQL updates, to tell an update from a
-/// malformed query.
-const UPDATE_KEYWORDS: [&str; 9] = [
-    "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
-];
 
 /// How query results are written.
 ///
@@ -219,58 +156,6 @@ pub struct QueryOptions {
     pub dataset: Option<Dataset>,
 }
 
-/// A query dataset given by graph IRIs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Dataset {
-    /// The graphs merged into the default graph.
-    pub default_graphs: Vec<String>,
-    /// The graphs `GRAPH ?g` may match.
-    pub named_graphs: Vec<String>,
-}
-
-/// The form of a query, which decides the formats its results can take.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QueryKind {
-    /// `SELECT`: a table of solutions.
-    Select,
-    /// `ASK`: a boolean.
-    Ask,
-    /// `CONSTRUCT` or `DESCRIBE`: a graph.
-    Graph,
-}
-
-/// Parses `sparql` and tells its form, with the same errors as [`run`]
-/// ([`QueryError::Update`] for an update, [`QueryError::Syntax`] with the
-/// line and column otherwise).
-pub fn query_kind(sparql: &str) -> Result<QueryKind, QueryError> {
-    shape::check(sparql)?;
-    on_query_stack(
-        || match spargebra::SparqlParser::new().parse_query(sparql) {
-            Ok(spargebra::Query::Select { .. }) => Ok(QueryKind::Select),
-            Ok(spargebra::Query::Ask { .. }) => Ok(QueryKind::Ask),
-            Ok(_) => Ok(QueryKind::Graph),
-            Err(_) => prepare(sparql, &[], true, None, None).map(|_| QueryKind::Select),
-        },
-    )
-}
-
-/// Runs `work` on a thread with a [`STACK_SIZE`] stack and waits for it; a
-/// panic in `work` goes on in the caller.
-fn on_query_stack<T: Send>(
-    work: impl FnOnce() -> Result<T, QueryError> + Send,
-) -> Result<T, QueryError> {
-    thread::scope(|scope| {
-        let thread = thread::Builder::new()
-            .name("akg-query".to_owned())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, work)
-            .map_err(QueryError::Thread)?;
-        thread
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
-}
-
 impl Default for QueryOptions {
     fn default() -> Self {
         Self {
@@ -294,186 +179,56 @@ pub struct QueryStats {
     pub truncated: bool,
 }
 
-/// Errors from parsing, evaluating or writing a query.
-#[derive(Debug, thiserror::Error)]
-pub enum QueryError {
-    /// The text is not a valid SPARQL query.
-    #[error("{}", describe_syntax_error(.message, *.line, *.column))]
-    Syntax {
-        /// The parser's message.
-        message: String,
-        /// 1-based line of the error, if the parser reported it.
-        line: Option<usize>,
-        /// 1-based column of the error, if the parser reported it.
-        column: Option<usize>,
-    },
-    /// The query nests deeper than [`MAX_NESTING`].
-    #[error(
-        "the query nests more than {limit} deep (brackets and prefix operators) at line {line}, \
-         column {column}; flatten it"
-    )]
-    TooDeep {
-        /// The limit, [`MAX_NESTING`].
-        limit: usize,
-        /// 1-based line where the limit was passed.
-        line: usize,
-        /// 1-based column (in characters) where the limit was passed.
-        column: usize,
-    },
-    /// The query has more tokens than [`MAX_TOKENS`].
-    #[error(
-        "the query has more than {limit} tokens; shorten it, or put long lists of terms \
-         in a VALUES block"
-    )]
-    TooLong {
-        /// The limit, [`MAX_TOKENS`].
-        limit: usize,
-    },
-    /// The thread that runs the query could not be started.
-    #[error("cannot start a thread for the query: {0}")]
-    Thread(#[source] io::Error),
-    /// The text is a SPARQL update.
-    #[error("updates are not allowed: the store is read-only; rebuild it with `akg build`")]
-    Update,
-    /// The results have more rows than [`QueryOptions::max_rows`].
-    #[error("the results have more than {limit} rows; add a LIMIT or narrow the query")]
-    TooManyRows {
-        /// The limit.
-        limit: usize,
-    },
-    /// A dataset graph name is not an absolute IRI.
-    #[error("{iri:?} is not a valid graph IRI: {message}")]
-    InvalidGraph {
-        /// The name as given.
-        iri: String,
-        /// Why it is not valid.
-        message: String,
-    },
-    /// The query ran longer than its timeout.
-    #[error("query stopped after {seconds} s; narrow it or raise --timeout")]
-    Timeout {
-        /// The timeout, in seconds.
-        seconds: f64,
-    },
-    /// The query uses `SERVICE`.
-    #[error(
-        "SERVICE {name} is not supported: akg only queries its local store; remove the SERVICE clause"
-    )]
-    Service {
-        /// The service IRI, in N-Triples syntax.
-        name: String,
-    },
-    /// A binding names something that is not a SPARQL variable name.
-    #[error("{name:?} is not a valid SPARQL variable name; use letters, digits and _")]
-    InvalidVariable {
-        /// The name as given.
-        name: String,
-    },
-    /// A binding's value is not a valid term.
-    #[error("{value:?} is not a valid IRI ({message}); give <IRI>, prefix:name or a plain value")]
-    InvalidBinding {
-        /// The value as given.
-        value: String,
-        /// Why it is not valid.
-        message: String,
-    },
-    /// A bound variable does not appear in the query's `SELECT` clause.
-    #[error("variable ?{name} is bound but not selected; add it to the SELECT clause")]
-    BindingNotSelected {
-        /// The variable name.
-        name: String,
-    },
-    /// The results cannot be written in the requested format.
-    #[error("{kind} results cannot be written as {format}; use {alternatives}")]
-    WrongFormat {
-        /// The query form: `SELECT`, `ASK` or `CONSTRUCT/DESCRIBE`.
-        kind: &'static str,
-        /// The requested format.
-        format: OutputFormat,
-        /// The formats that would work.
-        alternatives: &'static str,
-    },
-    /// [`select`] was given a query that is not a `SELECT`.
-    #[error("expected a SELECT query; ASK, CONSTRUCT and DESCRIBE give no rows")]
-    NotSelect,
-    /// An output format name was not recognized.
-    #[error("unknown output format {name:?}; use table, csv, tsv, json, xml, turtle or ntriples")]
-    UnknownFormat {
-        /// The name as given.
-        name: String,
-    },
-    /// Evaluation failed for another reason.
-    #[error("query failed: {0}")]
-    Evaluation(String),
-    /// Writing the results failed (a broken pipe included: the caller
-    /// decides whether that is an error worth printing).
-    #[error("cannot write the results: {0}")]
-    Io(#[from] io::Error),
-}
-
-/// The message of [`QueryError::Syntax`].
-fn describe_syntax_error(message: &str, line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(line), Some(column)) => {
-            format!("invalid SPARQL at line {line}, column {column}: {message}; fix the query")
-        }
-        _ => format!("invalid SPARQL: {message}; fix the query"),
-    }
-}
-
 /// Parses and runs one read-only query, streaming the results to `out`.
 ///
 /// See [`OutputFormat`] for which formats fit which query forms. `out` is
 /// buffered internally and flushed before returning, also on error.
 pub fn run(
-    store: &Store,
+    source: &dyn Source,
     sparql: &str,
     options: &QueryOptions,
     out: &mut (dyn Write + Send),
 ) -> Result<QueryStats, QueryError> {
-    run_with_bindings(store, sparql, &[], options, out)
+    run_with_bindings(source, sparql, &[], options, out)
 }
 
-/// Like [`run`], with variables bound to terms before evaluation.
-///
-/// A binding `("name", term)` (a leading `?` or `$` is ignored) fixes
-/// `?name` to `term` as if by `VALUES`; the term is never spliced into the
-/// query text, so user input cannot change the query. A bound variable must
-/// appear in the `SELECT` clause.
+/// Like [`run`], with variables bound to terms before evaluation (as
+/// [`Request::bindings`] binds them).
 pub fn run_with_bindings(
-    store: &Store,
+    source: &dyn Source,
     sparql: &str,
     bindings: &[(&str, Term)],
     options: &QueryOptions,
     out: &mut (dyn Write + Send),
 ) -> Result<QueryStats, QueryError> {
-    shape::check(sparql)?;
-    on_query_stack(|| evaluate(store, sparql, bindings, options, out))
+    crate::read::check(sparql)?;
+    on_query_stack(|| evaluate(source, sparql, bindings, options, out))
 }
 
 /// The body of [`run_with_bindings`], on the query thread.
 fn evaluate(
-    store: &Store,
+    source: &dyn Source,
     sparql: &str,
     bindings: &[(&str, Term)],
     options: &QueryOptions,
     out: &mut (dyn Write + Send),
 ) -> Result<QueryStats, QueryError> {
     let token = CancellationToken::new();
-    let prepared = prepare(
+    let request = Request {
         sparql,
         bindings,
-        options.union_default_graph,
-        options.dataset.as_ref(),
-        Some(&token),
-    )?;
+        dataset: options.dataset.as_ref(),
+        union_default_graph: options.union_default_graph,
+        cancel: Some(&token),
+        timeout: options.timeout,
+    };
     // Dropping the watchdog (on every return path) stops its thread.
     let _watchdog = options
         .timeout
         .map(|timeout| Watchdog::start(timeout, token.clone()))
         .transpose()?;
     let fail = |err: QueryEvaluationError| evaluation_error(err, options.timeout);
-    let results = prepared.on_store(store).execute().map_err(fail)?;
+    let results = source.evaluate(&request)?;
     // Oxigraph looks at the token only while it reads the store, so a
     // result computed in memory (a cross product of cached patterns) would
     // stream forever: the writers look at it before every row too.
@@ -499,57 +254,6 @@ fn evaluate(
     let stats = written?;
     flushed?;
     Ok(stats)
-}
-
-/// The variable names and rows of a `SELECT` query.
-pub type SelectRows = (Vec<String>, Vec<Vec<Option<Term>>>);
-
-/// Runs a `SELECT` query and collects its rows, for library callers.
-///
-/// Returns the variable names (without `?`) and one row per solution, each
-/// holding one value per variable in that order (`None` when unbound). The
-/// default graph is the union of the named graphs; there is no timeout.
-/// `bindings` are as in [`run_with_bindings`].
-pub fn select(
-    store: &Store,
-    sparql: &str,
-    bindings: &[(&str, Term)],
-) -> Result<SelectRows, QueryError> {
-    let fail = |err: QueryEvaluationError| evaluation_error(err, None);
-    let results = prepare(sparql, bindings, true, None, None)?
-        .on_store(store)
-        .execute()
-        .map_err(fail)?;
-    let QueryResults::Solutions(solutions) = results else {
-        return Err(QueryError::NotSelect);
-    };
-    let variables = variable_names(&solutions);
-    let rows = solutions
-        .map(|solution| solution.map(|solution| solution.values().to_vec()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(fail)?;
-    Ok((variables, rows))
-}
-
-/// A `VALUES` row that binds each variable to its term, to put inside a
-/// query's `WHERE`.
-///
-/// Use it instead of [`select`]'s bindings when a bound variable should steer
-/// the join order: Oxigraph plans a query before it applies the bindings, so
-/// a plan for "claims about ?e" scans every claim first (`akg trace Armenia`
-/// on 1,000 articles: 9.5 s with bindings, 2.5 s with `VALUES`). A term
-/// prints in N-Triples syntax, which SPARQL parses back as the same term.
-pub fn values_clause(bindings: &[(&str, Term)]) -> Result<String, QueryError> {
-    let names = bindings
-        .iter()
-        .map(|(name, _)| variable(name).map(|v| v.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    let terms: Vec<String> = bindings.iter().map(|(_, term)| term.to_string()).collect();
-    Ok(format!(
-        "VALUES ({}) {{ ({}) }}",
-        names.join(" "),
-        terms.join(" ")
-    ))
 }
 
 /// The term a command-line binding (`akg query --bind NAME=VALUE`) gives:
@@ -601,131 +305,6 @@ fn compact_iri(iri: &str) -> String {
         .unwrap_or_else(|| format!("<{iri}>"))
 }
 
-/// Parses `sparql` as a query and sets its dataset, bindings and
-/// cancellation token.
-fn prepare(
-    sparql: &str,
-    bindings: &[(&str, Term)],
-    union_default_graph: bool,
-    dataset: Option<&Dataset>,
-    token: Option<&CancellationToken>,
-) -> Result<PreparedSparqlQuery, QueryError> {
-    shape::check(sparql)?;
-    let mut evaluator = SparqlEvaluator::new();
-    if let Some(token) = token {
-        evaluator = evaluator.with_cancellation_token(token.clone());
-    }
-    let mut prepared = match evaluator.parse_query(sparql) {
-        Ok(prepared) => prepared,
-        Err(err) => {
-            if is_update(sparql) {
-                return Err(QueryError::Update);
-            }
-            return Err(syntax_error(&err));
-        }
-    };
-    if let Some(dataset) = dataset {
-        let graphs = |iris: &[String]| {
-            iris.iter()
-                .map(|iri| {
-                    NamedNode::new(iri.as_str()).map_err(|err| QueryError::InvalidGraph {
-                        iri: iri.clone(),
-                        message: err.to_string(),
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        };
-        let default_graphs = graphs(&dataset.default_graphs)?;
-        let named_graphs = graphs(&dataset.named_graphs)?;
-        let target = prepared.dataset_mut();
-        target.set_default_graph(default_graphs.into_iter().map(Into::into).collect());
-        target.set_available_named_graphs(named_graphs.into_iter().map(Into::into).collect());
-    } else if union_default_graph && prepared.dataset().is_default_dataset() {
-        prepared.dataset_mut().set_default_graph_as_union();
-    }
-    for (name, term) in bindings {
-        prepared = prepared.substitute_variable(variable(name)?, term.clone());
-    }
-    Ok(prepared)
-}
-
-/// The variable named `name`, with or without its `?` or `$`.
-fn variable(name: &str) -> Result<Variable, QueryError> {
-    let bare = name
-        .strip_prefix('?')
-        .or_else(|| name.strip_prefix('$'))
-        .unwrap_or(name);
-    Variable::new(bare).map_err(|_| QueryError::InvalidVariable {
-        name: name.to_owned(),
-    })
-}
-
-/// True if `sparql` is a SPARQL update. An empty or prologue-only text also
-/// parses as an (empty) update; requiring an update keyword keeps those
-/// reported as syntax errors.
-fn is_update(sparql: &str) -> bool {
-    let has_keyword = sparql
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .any(|word| {
-            UPDATE_KEYWORDS
-                .iter()
-                .any(|keyword| word.eq_ignore_ascii_case(keyword))
-        });
-    has_keyword && SparqlEvaluator::new().parse_update(sparql).is_ok()
-}
-
-/// Turns the parser's error into [`QueryError::Syntax`], splitting off the
-/// `error at LINE:COLUMN: ` prefix the parser puts on grammar errors.
-fn syntax_error(err: &SparqlSyntaxError) -> QueryError {
-    let text = err.to_string();
-    match split_location(&text) {
-        Some((line, column, message)) => QueryError::Syntax {
-            message: message.to_owned(),
-            line: Some(line),
-            column: Some(column),
-        },
-        None => QueryError::Syntax {
-            message: text,
-            line: None,
-            column: None,
-        },
-    }
-}
-
-/// `(2, 7, "expected …")` for `"error at 2:7: expected …"`.
-fn split_location(text: &str) -> Option<(usize, usize, &str)> {
-    let rest = text.strip_prefix("error at ")?;
-    let (location, message) = rest.split_once(": ")?;
-    let (line, column) = location.split_once(':')?;
-    Some((line.parse().ok()?, column.parse().ok()?, message))
-}
-
-/// Maps an evaluation error; `Cancelled` can only come from our watchdog.
-fn evaluation_error(err: QueryEvaluationError, timeout: Option<Duration>) -> QueryError {
-    match err {
-        QueryEvaluationError::Cancelled => match timeout {
-            Some(timeout) => QueryError::Timeout {
-                seconds: timeout.as_secs_f64(),
-            },
-            None => QueryError::Evaluation("the query was cancelled".to_owned()),
-        },
-        QueryEvaluationError::UnsupportedService(name) => QueryError::Service {
-            name: name.to_string(),
-        },
-        QueryEvaluationError::UnboundService | QueryEvaluationError::InvalidServiceName(_) => {
-            QueryError::Service {
-                name: "?variable".to_owned(),
-            }
-        }
-        QueryEvaluationError::NotExistingSubstitutedVariable(variable) => {
-            QueryError::BindingNotSelected {
-                name: variable.as_str().to_owned(),
-            }
-        }
-        other => QueryError::Evaluation(other.to_string()),
-    }
-}
-
 /// How the writers turn evaluation errors into [`QueryError`]s (`fail`) and
 /// learn, before each row, that the query ran out of time (`alive`).
 struct Check<'a> {
@@ -746,7 +325,7 @@ fn write_results(
             OutputFormat::Table => write_table(solutions, out, check),
             OutputFormat::Turtle | OutputFormat::NTriples => Err(QueryError::WrongFormat {
                 kind: "SELECT",
-                format,
+                format: format.name(),
                 alternatives: TABLE_FORMATS,
             }),
             OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml => {
@@ -763,7 +342,7 @@ fn write_results(
                 None => {
                     return Err(QueryError::WrongFormat {
                         kind: "ASK",
-                        format,
+                        format: format.name(),
                         alternatives: TABLE_FORMATS,
                     });
                 }
@@ -781,7 +360,7 @@ fn write_results(
             OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Json | OutputFormat::Xml => {
                 Err(QueryError::WrongFormat {
                     kind: "CONSTRUCT/DESCRIBE",
-                    format,
+                    format: format.name(),
                     alternatives: "turtle or ntriples",
                 })
             }
@@ -927,18 +506,19 @@ impl Drop for Watchdog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::values_clause;
     use oxigraph::model::{GraphNameRef, Literal, NamedNode, QuadRef};
+    use oxigraph::store::Store;
     use std::error::Error;
+    use std::io;
     use std::time::Instant;
 
     type TestResult = Result<(), Box<dyn Error>>;
 
     /// Two articles, each its own named graph.
     const DATA: &str = r#"
-<https://w3id.org/alliance-kg/id/Armenia> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> <https://example.com/article/a1> .
-<https://w3id.org/alliance-kg/id/Armenia> <http://www.w3.org/2000/01/rdf-schema#label> "Armenia"@en <https://example.com/article/a1> .
-<https://w3id.org/alliance-kg/id/Kazakhstan> <https://w3id.org/alliance-kg/ontology#memberOf> <https://w3id.org/alliance-kg/id/CSTO> <https://example.com/article/a2> .
-<https://w3id.org/alliance-kg/id/Kazakhstan> <https://w3id.org/alliance-kg/ontology#troops> "2500"^^<http://www.w3.org/2001/XMLSchema#integer> <https://example.com/article/a2> .
+<https://example.com/article/a1> { ent:Armenia akg:memberOf ent:CSTO ; rdfs:label "Armenia"@en . }
+<https://example.com/article/a2> { ent:Kazakhstan akg:memberOf ent:CSTO ; akg:troopCount 2500 . }
 "#;
 
     const PROLOGUE: &str = "PREFIX ent: <https://w3id.org/alliance-kg/id/>\n\
@@ -949,9 +529,7 @@ mod tests {
                            OPTIONAL { ?state rdfs:label ?label } } ORDER BY ?state";
 
     fn store() -> Result<Store, Box<dyn Error>> {
-        let store = Store::new()?;
-        store.load_from_slice(RdfFormat::NQuads, DATA)?;
-        Ok(store)
+        Ok(crate::fixtures::store(DATA))
     }
 
     fn run_to_string(
@@ -1195,8 +773,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
         assert_eq!(output, "?n\n1\n");
 
         // GRAPH still sees each article's graph.
-        let (_, rows) = select(
-            &store,
+        let (_, rows) = store.select(
             &format!("{PROLOGUE}SELECT ?g WHERE {{ GRAPH ?g {{ ?s akg:memberOf ?o }} }}"),
             &[],
         )?;
@@ -1226,15 +803,6 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
     }
 
     #[test]
-    fn split_location_cases() {
-        assert_eq!(
-            split_location("error at 2:7: expected one of \"{\""),
-            Some((2, 7, "expected one of \"{\""))
-        );
-        assert_eq!(split_location("The blank node _:a cannot be shared"), None);
-    }
-
-    #[test]
     fn updates_are_refused() -> TestResult {
         for update in [
             "INSERT DATA { ent:a akg:memberOf ent:CSTO }",
@@ -1252,7 +820,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
             );
         }
         // Nothing changed.
-        let (_, rows) = select(&store()?, "SELECT * WHERE { ?s ?p ?o }", &[])?;
+        let (_, rows) = store()?.select("SELECT * WHERE { ?s ?p ?o }", &[])?;
         assert_eq!(rows.len(), 4);
         Ok(())
     }
@@ -1272,17 +840,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
 
     #[test]
     fn runaway_query_is_stopped_by_the_timeout() -> TestResult {
-        let store = Store::new()?;
-        let graph = NamedNode::new("https://example.com/article/big")?;
-        for idx in 0..200 {
-            let node = NamedNode::new(format!("https://example.com/n{idx}"))?;
-            store.insert(QuadRef::new(
-                &node,
-                &node,
-                &node,
-                GraphNameRef::NamedNode(graph.as_ref()),
-            ))?;
-        }
+        let store = crate::fixtures::self_loops(200);
         let options = QueryOptions {
             format: OutputFormat::Csv,
             timeout: Some(Duration::from_secs(1)),
@@ -1308,17 +866,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
     /// timeout never fired and the rows kept coming.
     #[test]
     fn streaming_runaway_query_is_stopped_between_rows() -> TestResult {
-        let store = Store::new()?;
-        let graph = NamedNode::new("https://example.com/article/big")?;
-        for idx in 0..200 {
-            let node = NamedNode::new(format!("https://example.com/n{idx}"))?;
-            store.insert(QuadRef::new(
-                &node,
-                &node,
-                &node,
-                GraphNameRef::NamedNode(graph.as_ref()),
-            ))?;
-        }
+        let store = crate::fixtures::self_loops(200);
         let query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
         for format in [OutputFormat::Tsv, OutputFormat::Json] {
             let options = QueryOptions {
@@ -1401,7 +949,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
             "?s\t?label\n<https://w3id.org/alliance-kg/id/Tricky>\t\"a\\\"} . ?x ?y ?z } # \\\\u0022\\nb\"\n"
         );
 
-        let (variables, rows) = select(&store, &query, &bindings)?;
+        let (variables, rows) = store.select(&query, &bindings)?;
         assert_eq!(variables, ["s", "label"]);
         assert_eq!(
             rows,
@@ -1415,7 +963,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
         let values = values_clause(&bindings)?;
         let inline =
             format!("{PROLOGUE}SELECT ?s ?label WHERE {{ {values} ?s rdfs:label ?label }}");
-        let (_, rows) = select(&store, &inline, &[])?;
+        let (_, rows) = store.select(&inline, &[])?;
         assert_eq!(
             rows,
             [[Some(Term::from(subject)), Some(bindings[0].1.clone())]]
@@ -1431,16 +979,17 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
     fn binding_errors() -> TestResult {
         let store = store()?;
         let term = Term::from(Literal::new_simple_literal("x"));
-        let err = select(
-            &store,
-            "SELECT ?s WHERE { ?s ?p ?o }",
-            &[("bad name", term.clone())],
-        )
-        .err()
-        .ok_or("bad variable accepted")?;
+        let err = store
+            .select(
+                "SELECT ?s WHERE { ?s ?p ?o }",
+                &[("bad name", term.clone())],
+            )
+            .err()
+            .ok_or("bad variable accepted")?;
         assert!(matches!(err, QueryError::InvalidVariable { .. }), "{err}");
 
-        let err = select(&store, "SELECT ?s WHERE { ?s ?p ?o }", &[("?o", term)])
+        let err = store
+            .select("SELECT ?s WHERE { ?s ?p ?o }", &[("?o", term)])
             .err()
             .ok_or("unselected variable accepted")?;
         assert!(
@@ -1452,9 +1001,7 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
 
     #[test]
     fn select_rejects_other_forms() -> TestResult {
-        let err = select(&store()?, "ASK {}", &[])
-            .err()
-            .ok_or("ASK accepted")?;
+        let err = store()?.select("ASK {}", &[]).err().ok_or("ASK accepted")?;
         assert!(matches!(err, QueryError::NotSelect), "{err}");
         Ok(())
     }

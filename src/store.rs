@@ -1,4 +1,7 @@
-//! The on-disk store: the only wrapper around [`oxigraph::store::Store`].
+//! The on-disk store: where its generations live, and the only place that
+//! opens an [`oxigraph::store::Store`] on disk. It hands the store it opens
+//! to the build (which writes it, [`StoreDir::begin`]) or to the read layer
+//! (which reads it through [`crate::read::Source`], [`StoreDir::open_read`]).
 //!
 //! A store path `P` (by default `.akg/`) is a directory of generations:
 //!
@@ -91,16 +94,30 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
 /// What to do about a storage error: only a store that is damaged is worth
 /// deleting; a full disk or too many open files are the machine's.
 fn storage_advice(err: &StorageError) -> &'static str {
-    let text = err.to_string().to_ascii_lowercase();
-    if text.contains("too many open files") {
+    storage_failure_advice(&err.to_string()).unwrap_or(DAMAGED)
+}
+
+/// What to do if the store is damaged.
+const DAMAGED: &str = "if it persists, delete the store and run `akg build`";
+
+/// What to do about a RocksDB failure, from its message (`IO error: No
+/// space left on device: …`), whichever module met it: `None` if the
+/// message is not a storage failure's. A build that fails this way leaves
+/// the live generation as it was.
+pub fn storage_failure_advice(message: &str) -> Option<&'static str> {
+    let text = message.to_ascii_lowercase();
+    let advice = if text.contains("too many open files") {
         "raise the limit on open files (ulimit -n) and try again"
     } else if text.contains("no space left") || text.contains("disk quota") {
-        "free some disk space and try again"
+        "free some disk space and try again; the live store is unchanged"
     } else if text.contains("permission denied") || text.contains("read-only file system") {
         "check that the store's files can be read (and written, to build)"
+    } else if text.contains("corruption:") {
+        "the store is damaged: delete the store and run `akg build`"
     } else {
-        "if it persists, delete the store and run `akg build`"
-    }
+        return None;
+    };
+    Some(advice)
 }
 
 /// What [`StoreDir::inspect`] found at the store path.

@@ -549,7 +549,7 @@ fn edge_label(fact: &Fact) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::claim::Relation;
-    use crate::graph::{EdgeRelation, Fact};
+    use crate::graph::EdgeRelation;
 
     /// Checks that `xml` is well formed enough for a browser's XML parser:
     /// tags nest and close, attribute values are quoted and hold no `<`,
@@ -653,59 +653,28 @@ pub(crate) mod tests {
         Ok(names)
     }
 
-    fn fact(relation: EdgeRelation, articles: &[&str]) -> Fact {
-        crate::graph::test_fact(relation, articles)
-    }
-
     /// Labels with every character XML minds, every node shape, and two
     /// entities that share three facts (both directions).
     fn nasty_network() -> Network {
-        let mut network = Network::default();
-        let g = &mut network.graph;
-        let nodes: Vec<NodeIndex> = [
-            ("A<l>and & \"co\"", EntityType::State),
-            ("Bor'duria", EntityType::State),
-            ("P&ct", EntityType::Alliance),
-            ("Mr \u{7}Bell\nNewline", EntityType::Person),
-            ("Article ]]> 4", EntityType::TreatyArticle),
-            ("Rebels", EntityType::Group),
-        ]
-        .iter()
-        .map(|(label, kind)| {
-            g.add_node(Entity {
-                iri: format!("urn:x:{}", label.len()),
-                label: (*label).to_owned(),
-                kind: *kind,
-            })
-        })
-        .collect();
-        let member = EdgeRelation::Fact(Relation::MemberOf);
-        g.add_edge(nodes[0], nodes[2], fact(member, &["a1", "a2"]));
-        g.add_edge(
-            nodes[0],
-            nodes[2],
-            fact(EdgeRelation::Fact(Relation::RequestedAssistance), &["a1"]),
-        );
-        g.add_edge(
-            nodes[2],
-            nodes[0],
-            fact(EdgeRelation::RefusedAssistance, &["a1"]),
-        );
-        g.add_edge(
-            nodes[0],
-            nodes[1],
-            fact(EdgeRelation::Fact(Relation::ClashedWith), &["a<2>"]),
-        );
-        g.add_edge(nodes[1], nodes[2], fact(member, &["a2"]));
-        g.add_edge(
-            nodes[3],
-            nodes[4],
-            fact(EdgeRelation::Fact(Relation::Invoked), &["a1"]),
-        );
-        g.add_edge(
-            nodes[5],
-            nodes[1],
-            fact(EdgeRelation::Fact(Relation::ClashedWith), &["a2"]),
+        let fact = EdgeRelation::Fact;
+        let mut network = crate::fixtures::network(
+            &[
+                ("A<l>and & \"co\"", EntityType::State),
+                ("Bor'duria", EntityType::State),
+                ("P&ct", EntityType::Alliance),
+                ("Mr \u{7}Bell\nNewline", EntityType::Person),
+                ("Article ]]> 4", EntityType::TreatyArticle),
+                ("Rebels", EntityType::Group),
+            ],
+            &[
+                (0, 2, fact(Relation::MemberOf), &["a1", "a2"]),
+                (0, 2, fact(Relation::RequestedAssistance), &["a1"]),
+                (2, 0, EdgeRelation::RefusedAssistance, &["a1"]),
+                (0, 1, fact(Relation::ClashedWith), &["a<2>"]),
+                (1, 2, fact(Relation::MemberOf), &["a2"]),
+                (3, 4, fact(Relation::Invoked), &["a1"]),
+                (5, 1, fact(Relation::ClashedWith), &["a2"]),
+            ],
         );
         network.articles.insert(
             "a1".to_owned(),
@@ -859,20 +828,13 @@ pub(crate) mod tests {
         let empty = svg(&Network::default());
         check_xml(&empty).unwrap();
         assert!(empty.contains("0 entities, 0 facts"), "{empty}");
-        let mut network = Network::default();
-        let a = network.graph.add_node(Entity {
-            iri: "urn:a".to_owned(),
-            label: "Someone".to_owned(),
-            kind: EntityType::Person,
-        });
-        let b = network.graph.add_node(Entity {
-            iri: "urn:b".to_owned(),
-            label: "Some role".to_owned(),
-            kind: EntityType::Role,
-        });
-        network
-            .graph
-            .add_edge(a, b, fact(EdgeRelation::Fact(Relation::HoldsRole), &["a1"]));
+        let network = crate::fixtures::network(
+            &[
+                ("Someone", EntityType::Person),
+                ("Some role", EntityType::Role),
+            ],
+            &[(0, 1, EdgeRelation::Fact(Relation::HoldsRole), &["a1"])],
+        );
         let out = svg(&network);
         check_xml(&out).unwrap_or_else(|err| panic!("{err}\n{out}"));
         assert!(!out.contains("NaN"), "{out}");

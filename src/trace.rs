@@ -11,24 +11,27 @@
 //! invoking it); such claims say so (`via`).
 //!
 //! Every name the user gives reaches SPARQL only as a bound variable
-//! ([`crate::query::select`]'s bindings), never as query text.
+//! ([`Source::select`]'s bindings or a [`values_clause`]), never as query
+//! text.
 //!
 //! Each traced claim carries its article's title, date and publisher, its
 //! sentence with the span marked, the code-point offsets and the rule; each
 //! fact its corroboration (distinct supporting articles). This module never
 //! prints: [`write_text`] and [`write_json`] write to a given `io::Write`.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use oxigraph::model::{Literal, NamedNode, Term};
-use oxigraph::store::Store;
 use serde::Serialize;
 
 use crate::claim::Relation;
-use crate::graph::{self, cell, normalize_name, ArticleInfo};
-use crate::query::{select, values_clause, QueryError};
-use crate::rdf::vocab::{AKG, CLAIM, SPARQL_PREFIXES};
+use crate::graph::{self, normalize_name, ArticleInfo};
+use crate::rdf;
+use crate::rdf::vocab::{skos, CLAIM, LEX, SPARQL_PREFIXES};
+use crate::read::properties::{patterns, Property, DATE_VALUE, EVIDENCE, QUOTATION, STATEMENT};
+use crate::read::{cell, values_clause, QueryError, Source};
 
 /// What to trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,10 +209,9 @@ pub enum Highlight {
     Brackets,
 }
 
-/// The titles of roles that act for their state (`lex:leaderTitle` of the
-/// phrasing, in the store's ontology graph).
-const LEADER_TITLES_QUERY: &str = "SELECT DISTINCT ?title WHERE {
-  <https://w3id.org/alliance-kg/lexicon/leaderTitle> akg:phrase ?title }";
+/// The phrase list of the titles of roles that act for their state
+/// (`lex:leaderTitle` of the phrasing, in the store's ontology graph).
+const LEADER_TITLE_LIST: &str = "leaderTitle";
 const RESOLVE_QUERY: &str = "
 SELECT ?e ?prop ?name WHERE {
   VALUES ?prop { skos:prefLabel skos:altLabel }
@@ -222,18 +224,25 @@ SELECT DISTINCT ?label WHERE {
   ?e skos:prefLabel|skos:altLabel ?label .
 }";
 
-const DETAILS: &str = "
-  ?claim a akg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?a ;
-         akg:sentence ?sentence ; nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?exact ; akg:rule ?rule .
-  ?a dcterms:identifier ?article .
-  OPTIONAL { ?sentence nif:anchorOf ?sentence_text }
-  OPTIONAL { ?sentence nif:beginIndex ?sentence_begin }
-  OPTIONAL { ?sentence akg:sentenceIndex ?sentence_index }
-  OPTIONAL { ?claim akg:confidence ?confidence }
-  OPTIONAL { ?claim akg:date ?date }
-  OPTIONAL { ?claim akg:value ?value }
-  OPTIONAL { ?o akg:quotation ?quote }
-";
+/// The patterns that read what a trace shows of a claim: plain patterns,
+/// since every trace query binds its claims, subject or object.
+fn details() -> String {
+    let properties = [
+        STATEMENT.as_slice(),
+        &EVIDENCE,
+        &[
+            Property::required("claim", "nif:anchorOf", "exact"),
+            Property::optional("sentence", "nif:anchorOf", "sentence_text"),
+            Property::optional("sentence", "nif:beginIndex", "sentence_begin"),
+            Property::optional("sentence", "akg:sentenceIndex", "sentence_index"),
+            Property::optional("claim", "akg:confidence", "confidence"),
+        ],
+        &DATE_VALUE,
+        &[QUOTATION],
+    ]
+    .concat();
+    format!("  ?claim a akg:Claim .\n{}", patterns(&properties))
+}
 
 /// Selects the claims about `?e`, as subject or object.
 const ENTITY_SELECTOR: &str = "{ ?claim rdf:subject ?e } UNION { ?claim rdf:object ?e }";
@@ -252,16 +261,27 @@ struct Row {
 }
 
 /// Runs a trace.
-pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
-    let articles = graph::load_articles(store)?;
-    let labels: BTreeMap<String, String> = graph::load_entities(store)?
+pub fn trace(source: &dyn Source, target: &Target) -> Result<Trace, TraceError> {
+    trace_at_most(source, target, usize::MAX).map(|(trace, _)| trace)
+}
+
+/// Runs a trace that keeps at most `max_claims` claims (`akg serve`'s
+/// `--max-rows`), reading no more than that many rows per query; true
+/// when it left claims out.
+pub fn trace_at_most(
+    source: &dyn Source,
+    target: &Target,
+    max_claims: usize,
+) -> Result<(Trace, bool), TraceError> {
+    let articles = graph::load_articles(source)?;
+    let labels: BTreeMap<String, String> = graph::load_entities(source)?
         .into_iter()
         .map(|(iri, entity)| (iri, entity.label))
         .collect();
     // Read once per trace: every leader role of every state is checked against them.
-    let (_, titles) = select(
-        store,
-        &format!("{SPARQL_PREFIXES}{LEADER_TITLES_QUERY}"),
+    let (_, titles) = source.select(&format!(
+            "{SPARQL_PREFIXES}SELECT DISTINCT ?title WHERE {{ <{LEX}{LEADER_TITLE_LIST}> akg:phrase ?title }}"
+        ),
         &[],
     )?;
     let leader_titles: Vec<String> = titles
@@ -270,14 +290,33 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
         .map(|t| t.to_lowercase())
         .collect();
     let ctx = Context {
-        store,
+        source,
         articles: &articles,
         labels: &labels,
         leader_titles: &leader_titles,
+        max_claims,
+        truncated: Cell::new(false),
     };
+    let mut trace = traced(&ctx, target)?;
+    let mut left = max_claims;
+    let mut truncated = ctx.truncated.get();
+    for fact in &mut trace.facts {
+        if fact.claims.len() > left {
+            fact.claims.truncate(left);
+            truncated = true;
+        }
+        left -= fact.claims.len();
+    }
+    trace.facts.retain(|fact| !fact.claims.is_empty());
+    Ok((trace, truncated))
+}
+
+/// The whole trace of `target`.
+fn traced(ctx: &Context<'_>, target: &Target) -> Result<Trace, TraceError> {
+    let source = ctx.source;
     match target {
         Target::Entity(name) => {
-            let entities = resolve(store, name)?;
+            let entities = resolve(source, name)?;
             let mut rows = Vec::new();
             for entity in &entities {
                 rows.extend(ctx.rows(ENTITY_SELECTOR, "?e", &[("e", entity.clone().into())])?);
@@ -301,8 +340,8 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
             object,
         } => {
             let relation = parse_relation(relation)?;
-            let subjects = resolve(store, subject)?;
-            let objects: Vec<Term> = match resolve(store, object) {
+            let subjects = resolve(source, subject)?;
+            let objects: Vec<Term> = match resolve(source, object) {
                 Ok(found) => found.into_iter().map(Term::from).collect(),
                 Err(err) => {
                     // Exercise names and votes are literals, not entities.
@@ -313,7 +352,7 @@ pub fn trace(store: &Store, target: &Target) -> Result<Trace, TraceError> {
                     literals
                 }
             };
-            let predicate = NamedNode::new_unchecked(format!("{AKG}{}", relation.property()));
+            let predicate = rdf::property(relation).into_owned();
             let mut rows = Vec::new();
             for s in &subjects {
                 for o in &objects {
@@ -381,7 +420,7 @@ pub fn parse_relation(name: &str) -> Result<Relation, TraceError> {
     let key = normalize_name(name);
     Relation::ALL
         .into_iter()
-        .find(|r| normalize_name(r.name()) == key || normalize_name(r.property()) == key)
+        .find(|r| normalize_name(r.name()) == key || normalize_name(rdf::property_name(*r)) == key)
         .ok_or_else(|| TraceError::UnknownRelation {
             name: name.to_owned(),
             known: Relation::ALL.map(Relation::name).join(", "),
@@ -390,12 +429,12 @@ pub fn parse_relation(name: &str) -> Result<Relation, TraceError> {
 
 /// The entities whose preferred label (or else alternative label) is
 /// `name`, ignoring case.
-fn resolve(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
-    let found = entities_named(store, name)?;
+fn resolve(source: &dyn Source, name: &str) -> Result<Vec<NamedNode>, TraceError> {
+    let found = entities_named(source, name)?;
     if found.is_empty() {
         return Err(TraceError::NoEntity {
             name: name.to_owned(),
-            suggestions: suggestions(store, name.trim())?,
+            suggestions: suggestions(source, name.trim())?,
         });
     }
     Ok(found)
@@ -404,24 +443,22 @@ fn resolve(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
 /// The entities whose preferred label is `name`, ignoring case, or else
 /// those whose alternative label it is; none for an empty or unknown name.
 /// The name reaches SPARQL as a bound value only.
-pub fn entities_named(store: &Store, name: &str) -> Result<Vec<NamedNode>, TraceError> {
+pub fn entities_named(source: &dyn Source, name: &str) -> Result<Vec<NamedNode>, TraceError> {
     let trimmed = name.trim();
     if trimmed.is_empty() {
         return Ok(Vec::new());
     }
     let bindings = [("name", Literal::new_simple_literal(trimmed).into())];
-    let (_, rows) = select(
-        store,
-        &format!("{SPARQL_PREFIXES}{RESOLVE_QUERY}"),
-        &bindings,
-    )?;
+    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{RESOLVE_QUERY}"), &bindings)?;
     let mut preferred = BTreeSet::new();
     let mut alternative = BTreeSet::new();
     for row in &rows {
-        let (Some(Some(Term::NamedNode(entity))), Some(prop)) = (row.first(), cell(row, 1)) else {
+        let (Some(Some(Term::NamedNode(entity))), Some(Some(Term::NamedNode(prop)))) =
+            (row.first(), row.get(1))
+        else {
             continue;
         };
-        if prop.ends_with("prefLabel") {
+        if prop.as_ref() == skos::PREF_LABEL {
             preferred.insert(entity.clone());
         } else {
             alternative.insert(entity.clone());
@@ -436,8 +473,8 @@ pub fn entities_named(store: &Store, name: &str) -> Result<Vec<NamedNode>, Trace
 }
 
 /// The five known labels closest to `name`.
-fn suggestions(store: &Store, name: &str) -> Result<Vec<String>, TraceError> {
-    let (_, rows) = select(store, &format!("{SPARQL_PREFIXES}{LABELS_QUERY}"), &[])?;
+fn suggestions(source: &dyn Source, name: &str) -> Result<Vec<String>, TraceError> {
+    let (_, rows) = source.select(&format!("{SPARQL_PREFIXES}{LABELS_QUERY}"), &[])?;
     let wanted = name.to_lowercase();
     let mut scored: Vec<(f64, String)> = rows
         .iter()
@@ -458,16 +495,20 @@ fn suggestions(store: &Store, name: &str) -> Result<Vec<String>, TraceError> {
 }
 
 struct Context<'a> {
-    store: &'a Store,
+    source: &'a dyn Source,
     articles: &'a BTreeMap<String, ArticleInfo>,
     labels: &'a BTreeMap<String, String>,
     /// The titles of roles that act for their state (`lex:leaderTitle`),
     /// lower case.
     leader_titles: &'a [String],
+    /// The most claims a trace keeps: the most rows one query reads.
+    max_claims: usize,
+    /// Whether a query stopped at `max_claims`.
+    truncated: Cell<bool>,
 }
 
 impl Context<'_> {
-    /// Runs the details query with a selector pattern; `extra` names the
+    /// Runs the [`details`] query with a selector pattern; `extra` names the
     /// bound variables to select besides [`COLUMNS`].
     fn rows(
         &self,
@@ -476,10 +517,18 @@ impl Context<'_> {
         bindings: &[(&str, Term)],
     ) -> Result<Vec<Row>, TraceError> {
         let values = values_clause(bindings)?;
+        let limit = match self.max_claims.checked_add(1) {
+            Some(rows) => format!(" LIMIT {rows}"),
+            None => String::new(),
+        };
         let query = format!(
-            "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector} {DETAILS} }}"
+            "{SPARQL_PREFIXES}SELECT {COLUMNS} {extra} WHERE {{ {values} {selector}\n{} }}{limit}",
+            details()
         );
-        let (_, rows) = select(self.store, &query, &[])?;
+        let (_, rows) = self.source.select(&query, &[])?;
+        if rows.len() > self.max_claims {
+            self.truncated.set(true);
+        }
         let mut out: BTreeMap<String, Row> = BTreeMap::new();
         for row in &rows {
             if let Some(parsed) = self.parse_row(row) {
@@ -517,7 +566,7 @@ impl Context<'_> {
   ?role akg:roleOf ?state ; akg:roleTitle ?title .
   OPTIONAL {{ ?role skos:prefLabel ?role_label }} }}"
         );
-        let (_, roles) = select(self.store, &query, &[])?;
+        let (_, roles) = self.source.select(&query, &[])?;
         // Person IRI → article id → the smallest role claim there.
         let mut holders: BTreeMap<String, BTreeMap<String, Via>> = BTreeMap::new();
         for role_row in &roles {
@@ -539,7 +588,7 @@ impl Context<'_> {
   ?role_claim rdf:object ?role ; rdf:predicate akg:holdsRole ; rdf:subject ?s ; prov:wasDerivedFrom ?a .
   ?a dcterms:identifier ?article }}"
             );
-            let (_, held) = select(self.store, &query, &[])?;
+            let (_, held) = self.source.select(&query, &[])?;
             for row in &held {
                 let (Some(person), Some(article), Some(role_claim)) =
                     (cell(row, 0), cell(row, 1), cell(row, 2))
@@ -580,12 +629,12 @@ impl Context<'_> {
         let query = format!(
             "{SPARQL_PREFIXES}SELECT DISTINCT ?o ?p ?name WHERE {{ ?claim a akg:Claim ; rdf:predicate ?p ; rdf:object ?o . FILTER(isLiteral(?o) && LCASE(STR(?o)) = LCASE(STR(?name))) }}"
         );
-        let predicate = NamedNode::new_unchecked(format!("{AKG}{}", relation.property()));
+        let predicate = rdf::property(relation).into_owned();
         let bindings = [
             ("name", Literal::new_simple_literal(name.trim()).into()),
             ("p", predicate.into()),
         ];
-        let (_, rows) = select(self.store, &query, &bindings)?;
+        let (_, rows) = self.source.select(&query, &bindings)?;
         Ok(rows
             .into_iter()
             .filter_map(|row| row.into_iter().next().flatten())
@@ -655,7 +704,7 @@ impl Context<'_> {
         type Key = (usize, String, String, String);
         let mut facts: BTreeMap<Key, (String, String, Vec<TracedClaim>)> = BTreeMap::new();
         for row in rows {
-            let relation = row.p.strip_prefix(AKG).and_then(Relation::from_property);
+            let relation = rdf::relation(&row.p);
             let (order, name) = match relation {
                 Some(r) => (
                     Relation::ALL
@@ -813,22 +862,11 @@ pub fn write_json(trace: &Trace, out: &mut dyn Write) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::io::RdfFormat;
+    use oxigraph::store::Store;
 
     /// One article: "Yerevan invoked Article 4. Its Prime Minister Nikol
     /// Pashinyan invoked Article 4 again." with a claim each, and the role.
     const TRIG: &str = r#"
-@prefix akg: <https://w3id.org/alliance-kg/ontology#> .
-@prefix ent: <https://w3id.org/alliance-kg/id/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema: <https://schema.org/> .
-@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix art: <https://w3id.org/alliance-kg/article/> .
-@prefix claim: <https://w3id.org/alliance-kg/claim/> .
 <https://w3id.org/alliance-kg/ontology-graph> {
   ent:Armenia a akg:State ; skos:prefLabel "Armenia" ; skos:altLabel "Republic of Armenia" .
   ent:Article_4 a akg:TreatyArticle ; skos:prefLabel "Article 4" .
@@ -853,11 +891,7 @@ mod tests {
 "#;
 
     fn store() -> Store {
-        let store = Store::new().unwrap();
-        store
-            .load_from_reader(RdfFormat::TriG, TRIG.as_bytes())
-            .unwrap();
-        store
+        crate::fixtures::store(TRIG)
     }
 
     fn text(trace: &Trace) -> String {

@@ -246,3 +246,190 @@ fn a_gazetteer_label_without_a_letter_or_digit_is_refused() {
         assert!(!store.join("CURRENT").exists());
     }
 }
+
+/// Builds `corpus` into a new store under `dir`, giving up after 60 s.
+fn build_with_deadline(dir: &std::path::Path, corpus: &std::path::Path) -> std::process::Output {
+    util::akg()
+        .arg("--store")
+        .arg(dir.join("store"))
+        .args(["build", corpus.to_str().unwrap(), "--quiet"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_metadata_file_that_is_a_fifo_or_a_device_is_ignored_with_one_line() {
+    for special in ["fifo", "/dev/zero"] {
+        let dir = util::tempdir();
+        let corpus = util::write_corpus(
+            dir.path(),
+            &[("a.txt", "Belarus is a member of the CSTO.\n")],
+        );
+        let metadata = corpus.join("metadata.toml");
+        if special == "fifo" {
+            let made = std::process::Command::new("mkfifo")
+                .arg(&metadata)
+                .status()
+                .unwrap();
+            assert!(made.success());
+        } else {
+            std::os::unix::fs::symlink(special, &metadata).unwrap();
+        }
+        let out = build_with_deadline(dir.path(), &corpus);
+        assert!(out.status.success(), "{special}: {}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains("metadata.toml") && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn an_oversized_metadata_file_is_ignored_with_one_line() {
+    let dir = util::tempdir();
+    let corpus = util::write_corpus(
+        dir.path(),
+        &[("a.txt", "Belarus is a member of the CSTO.\n")],
+    );
+    // Sparse: 300 MB long, no disk used.
+    let file = std::fs::File::create(corpus.join("metadata.toml")).unwrap();
+    file.set_len(300 << 20).unwrap();
+    let out = build_with_deadline(dir.path(), &corpus);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("larger than 268435456 bytes"), "{stderr}");
+}
+
+#[test]
+fn metadata_for_a_hundred_thousand_missing_articles_is_reported_in_a_few_lines() {
+    let dir = util::tempdir();
+    let corpus = util::write_corpus(
+        dir.path(),
+        &[("a.txt", "Belarus is a member of the CSTO.\n")],
+    );
+    let mut toml = String::new();
+    for n in 0..100_000 {
+        toml.push_str(&format!("[articles.\"gone{n}\"]\ntitle = \"t\"\n"));
+    }
+    std::fs::write(corpus.join("metadata.toml"), toml).unwrap();
+    let out = build_with_deadline(dir.path(), &corpus);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 21, "{stderr}");
+    assert!(
+        stderr.contains("and 99980 more entries for articles that are not there"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn two_files_with_the_same_id_are_told_apart_from_ids_differing_in_case() {
+    let dir = util::tempdir();
+    let corpus = util::write_corpus(
+        dir.path(),
+        &[
+            ("a.txt", "Belarus is a member of the CSTO.\n"),
+            ("a.TXT", "Armenia is a member of the CSTO.\n"),
+        ],
+    );
+    let out = build_with_deadline(dir.path(), &corpus);
+    assert_eq!(out.status.code(), Some(1), "skipped files: exit 1");
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains("its id \"a\" is also the id of a"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("differs only in case"), "{stderr}");
+}
+
+#[test]
+fn a_store_with_damaged_data_blocks_ends_every_reader_with_one_line() {
+    let dir = util::tempdir();
+    let store = dir.path().join("store");
+    util::ok(&store, &["build", "corpus", "--quiet"]);
+    util::damage_tables(&store);
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+    let cases: [&[&str]; 4] = [
+        &["facts"],
+        &["query", "--timeout", "0", "-e", count],
+        &["trace", "Armenia"],
+        &["dump"],
+    ];
+    for args in cases {
+        let started = Instant::now();
+        let out = util::akg()
+            .arg("--store")
+            .arg(&store)
+            .args(["--max-memory", "512MiB"])
+            .args(args)
+            .timeout(Duration::from_secs(120))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        let stderr = stderr_of(&out);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains("damaged"), "{args:?}: {stderr}");
+        assert!(started.elapsed() < Duration::from_secs(60), "{args:?}");
+    }
+}
+
+/// A small tmpfs mounted for a test (as root), unmounted on drop.
+struct SmallDisk {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    /// `None` where mounting is not allowed (not root, or no tmpfs).
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = util::tempdir();
+        let path = dir.path().join("disk");
+        std::fs::create_dir(&path).ok()?;
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&path)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        mounted.success().then_some(SmallDisk { _dir: dir, path })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(&self.path)
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_build_with_one_line_and_keeps_the_live_store() {
+    let Some(disk) = SmallDisk::mount("5m") else {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    };
+    let dir = util::tempdir();
+    let small = util::write_corpus(
+        dir.path(),
+        &[("a.txt", "Belarus is a member of the CSTO.\n")],
+    );
+    let store = disk.path.join("store");
+    util::ok(&store, &["build", small.to_str().unwrap(), "--quiet"]);
+    let before = util::ok(&store, &["facts", "--format", "tsv"]);
+    // The bundled corpus does not fit in what is left.
+    let out = run(&store, &["build", "corpus", "--full", "--quiet"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = stderr_of(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains("free some disk space"), "{stderr}");
+    assert!(!stderr.contains("delete"), "{stderr}");
+    // Nothing was lost: the live generation answers as before.
+    assert_eq!(util::ok(&store, &["facts", "--format", "tsv"]), before);
+}

@@ -148,7 +148,7 @@ const CASES: &[Case] = &[
     },
     Case {
         file: "a.txt",
-        skipped: Some(&["differs only in case from A.txt", "rename"]),
+        skipped: Some(&["differs only in case from that of A.txt", "rename"]),
     },
     Case {
         file: "blob.txt",

@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 use crate::util::{self, ok, root, seed_store};
 
 /// A running `akg serve`, killed on drop.
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) base: String,
     /// Everything the server printed to stderr before it was ready.
     banner: String,
 }
@@ -22,11 +23,11 @@ struct Server {
 impl Server {
     /// Starts `akg --store STORE serve --bind 127.0.0.1:0 ARGS…` and waits
     /// for the line that gives its address.
-    fn start(store: &Path, args: &[&str]) -> Server {
+    pub(crate) fn start(store: &Path, args: &[&str]) -> Server {
         Self::start_bound(store, "127.0.0.1:0", args)
     }
 
-    fn start_bound(store: &Path, bind: &str, args: &[&str]) -> Server {
+    pub(crate) fn start_bound(store: &Path, bind: &str, args: &[&str]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("akg"))
             .current_dir(root())
             .env_remove("AKG_STORE")
@@ -61,8 +62,13 @@ impl Server {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub(crate) fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
     }
 }
 
@@ -74,7 +80,7 @@ impl Drop for Server {
 }
 
 /// A client that returns error statuses as responses.
-fn client() -> ureq::Agent {
+pub(crate) fn client() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(60)))
@@ -83,15 +89,15 @@ fn client() -> ureq::Agent {
 }
 
 /// Status, content type and body.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     content_type: String,
-    body: String,
+    pub(crate) body: String,
     retry_after: Option<String>,
-    allow_origin: Option<String>,
+    pub(crate) allow_origin: Option<String>,
 }
 
-fn reply(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+pub(crate) fn reply(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
     let mut response = response.expect("the server answers");
     let header = |name: &str| {
         response
@@ -119,7 +125,7 @@ fn reply(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Rep
     }
 }
 
-fn get(server: &Server, query: &str, accept: &str) -> Reply {
+pub(crate) fn get(server: &Server, query: &str, accept: &str) -> Reply {
     reply(
         client()
             .get(server.url("/sparql"))
@@ -149,14 +155,14 @@ fn post_form(server: &Server, pairs: &[(&str, &str)], accept: &str) -> Reply {
 }
 
 const TSV: &str = "text/tab-separated-values";
-const JSON: &str = "application/sparql-results+json";
-const COUNT: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+pub(crate) const JSON: &str = "application/sparql-results+json";
+pub(crate) const COUNT: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
 /// A cross product of every triple with every triple, sorted: runs far
 /// past any sensible time limit.
-const RUNAWAY: &str =
+pub(crate) const RUNAWAY: &str =
     "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g LIMIT 1";
 
-fn saved_queries() -> Vec<PathBuf> {
+pub(crate) fn saved_queries() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("queries"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -446,6 +452,24 @@ fn a_query_over_its_memory_budget_gets_an_error_and_the_server_goes_on() {
 }
 
 #[test]
+fn a_damaged_store_gets_an_error_status_and_the_server_goes_on() {
+    let dir = util::tempdir();
+    let store = dir.path().join("store");
+    ok(&store, &["build", "corpus", "--quiet"]);
+    let server = Server::start(&store, &["--max-memory", "256MiB"]);
+    util::damage_tables(&store);
+    let count = get(&server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", JSON);
+    assert!(
+        count.status == 422 || count.status == 500,
+        "{}: {}",
+        count.status,
+        count.body
+    );
+    let saved = reply(client().get(server.url("/api/queries")).call());
+    assert_eq!(saved.status, 200, "{}", saved.body);
+}
+
+#[test]
 fn oversized_requests_are_refused() {
     let server = Server::start(
         seed_store(),
@@ -477,17 +501,17 @@ fn nested_ask(depth: usize) -> String {
 fn deeply_nested_and_overlong_queries_get_400_and_the_server_goes_on() {
     let server = Server::start(seed_store(), &[]);
     let nested = nested_ask(3_500);
-    let cross_origin_form = reply(
+    let page_form = reply(
         client()
             .post(server.url("/sparql"))
-            .header("Origin", "http://attacker.example")
+            .header("Origin", &server.base)
             .header("Accept", JSON)
             .send_form([("query", nested.as_str())]),
     );
     for refused in [
         get(&server, &nested, JSON),
         post_query(&server, &nested, JSON),
-        cross_origin_form,
+        page_form,
     ] {
         assert_eq!(refused.status, 400, "{}", refused.body);
         assert!(
@@ -566,7 +590,8 @@ fn cors_is_off_unless_asked_for() {
             .header("Origin", "http://yasgui.example")
             .call(),
     );
-    assert_eq!(response.status, 200);
+    assert_eq!(response.status, 403, "{}", response.body);
+    assert!(response.body.contains("--cors http://yasgui.example"));
     assert_eq!(response.allow_origin, None);
 
     let open = Server::start(store, &["--cors", "http://yasgui.example"]);

@@ -88,3 +88,26 @@ pub fn copy_files(from: &Path, to: &Path) {
         }
     }
 }
+
+/// XORs bytes in the first half of every table file of the live
+/// generation, past its first kilobyte: data blocks, not the footer.
+pub fn damage_tables(store: &std::path::Path) {
+    for generation in std::fs::read_dir(store).unwrap() {
+        let generation = generation.unwrap().path();
+        if !generation.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&generation).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_none_or(|e| e != "sst") {
+                continue;
+            }
+            let mut bytes = std::fs::read(&file).unwrap();
+            let half = bytes.len() / 2;
+            for i in (1000..half).step_by(7) {
+                bytes[i] ^= 0x5a;
+            }
+            std::fs::write(&file, bytes).unwrap();
+        }
+    }
+}

@@ -16,7 +16,7 @@ use alliance_kg::extract::{extract, Doc};
 use alliance_kg::mention::Gazetteer;
 use alliance_kg::rdf::article_quads;
 use alliance_kg::rdf::ontology::load_embedded;
-use alliance_kg::rdf::vocab::NIF;
+use alliance_kg::rdf::vocab::nif;
 use libfuzzer_sys::fuzz_target;
 use oxigraph::model::{Quad, Term};
 
@@ -80,15 +80,17 @@ fn check_nif(text: &str, quads: &[Quad]) {
         let Term::Literal(literal) = &quad.object else {
             continue;
         };
-        let Some(local) = quad.predicate.as_str().strip_prefix(NIF) else {
+        let predicate = quad.predicate.as_ref();
+        if ![nif::BEGIN_INDEX, nif::END_INDEX, nif::ANCHOR_OF].contains(&predicate) {
             continue;
-        };
+        }
         let node = nodes.entry(quad.subject.to_string()).or_default();
-        match local {
-            "beginIndex" => node.0 = literal.value().parse().ok(),
-            "endIndex" => node.1 = literal.value().parse().ok(),
-            "anchorOf" => node.2 = Some(literal.value().to_owned()),
-            _ => {}
+        if predicate == nif::BEGIN_INDEX {
+            node.0 = literal.value().parse().ok();
+        } else if predicate == nif::END_INDEX {
+            node.1 = literal.value().parse().ok();
+        } else {
+            node.2 = Some(literal.value().to_owned());
         }
     }
     if nodes.is_empty() {

@@ -22,6 +22,10 @@ use crate::date::{PartialDate, PartialDateError};
 /// Name of the optional metadata file inside a corpus folder.
 pub const METADATA_FILE_NAME: &str = "metadata.toml";
 
+/// The largest `metadata.toml` read: about 2,000 bytes for each of a
+/// hundred thousand articles.
+pub const MAX_METADATA_BYTES: u64 = 256 << 20;
+
 /// The metadata keys an article entry may have, in canonical order.
 pub const METADATA_KEYS: [&str; 5] = ["title", "date", "author", "publisher", "url"];
 
@@ -105,7 +109,7 @@ pub(super) fn read_metadata_with_lines(path: &Path) -> (MetadataWithLines, Vec<D
         let diagnostic = Diagnostic::new(path, None, DiagnosticKind::MetadataIgnored, message);
         (BTreeMap::new(), vec![diagnostic])
     };
-    let raw = match fs::read(path) {
+    let raw = match read_regular_file(path, MAX_METADATA_BYTES) {
         Ok(raw) => raw,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return (BTreeMap::new(), Vec::new()),
         Err(err) => {
@@ -118,6 +122,31 @@ pub(super) fn read_metadata_with_lines(path: &Path) -> (MetadataWithLines, Vec<D
         Ok((text, _)) => parse_metadata(&text, path),
         Err(err) => ignored(format!("{err} (all articles are built without metadata)")),
     }
+}
+
+/// Reads a file that must be a regular file of at most `limit` bytes: a
+/// FIFO would block the build forever and a link to `/dev/zero` would read
+/// until memory runs out.
+fn read_regular_file(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let kind = fs::metadata(path)?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file (a FIFO, a device or a folder); make it a plain file",
+        ));
+    }
+    let mut raw = Vec::new();
+    fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut raw)?;
+    if raw.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("it is larger than {limit} bytes; split the corpus"),
+        ));
+    }
+    Ok(raw)
 }
 
 /// Parses metadata text; `path` only names the file in diagnostics.

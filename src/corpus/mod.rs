@@ -32,6 +32,10 @@ pub use metadata::{read_metadata, ArticleMeta, METADATA_FILE_NAME, METADATA_KEYS
 /// Default for [`ReadOptions::max_article_bytes`]: 16 MiB.
 pub const DEFAULT_MAX_ARTICLE_BYTES: u64 = 16 * MIB;
 
+/// Metadata entries without an article are reported one by one up to this
+/// many, then in one line: 100,000 of them are another corpus's metadata.
+const MAX_ORPHAN_DIAGNOSTICS: usize = 20;
+
 const MIB: u64 = 1024 * 1024;
 
 /// One article read from the corpus folder.
@@ -249,10 +253,12 @@ pub fn list_corpus(dir: &Path) -> Result<Listing, CorpusError> {
     diagnostics.extend(metadata_diagnostics);
 
     let all_ids: BTreeSet<&str> = candidates.iter().map(|(id, _)| id.as_str()).collect();
-    for (id, (_, line)) in &metadata {
-        if all_ids.contains(id.as_str()) {
-            continue;
-        }
+    let orphans: Vec<(&String, usize)> = metadata
+        .iter()
+        .filter(|(id, _)| !all_ids.contains(id.as_str()))
+        .map(|(id, (_, line))| (id, *line))
+        .collect();
+    for &(id, line) in orphans.iter().take(MAX_ORPHAN_DIAGNOSTICS) {
         let hint = match all_ids
             .iter()
             .find(|other| other.to_lowercase() == id.to_lowercase())
@@ -262,7 +268,7 @@ pub fn list_corpus(dir: &Path) -> Result<Listing, CorpusError> {
         };
         diagnostics.push(Diagnostic::new(
             &metadata_path,
-            Some(*line),
+            Some(line),
             DiagnosticKind::MetadataIgnored,
             format!(
                 "metadata for {id:?} but there is no {id}.txt{hint}; \
@@ -270,24 +276,41 @@ pub fn list_corpus(dir: &Path) -> Result<Listing, CorpusError> {
             ),
         ));
     }
+    if let Some(&(_, line)) = orphans.get(MAX_ORPHAN_DIAGNOSTICS) {
+        diagnostics.push(Diagnostic::new(
+            &metadata_path,
+            Some(line),
+            DiagnosticKind::MetadataIgnored,
+            format!(
+                "and {} more entries for articles that are not there; is this the \
+                 metadata of another corpus?",
+                orphans.len() - MAX_ORPHAN_DIAGNOSTICS
+            ),
+        ));
+    }
 
     let mut entries = Vec::with_capacity(candidates.len());
-    let mut first_by_folded_id: HashMap<String, &Path> = HashMap::new();
+    let mut first_by_folded_id: HashMap<String, (&str, &Path)> = HashMap::new();
     for (id, path) in &candidates {
-        if let Some(first) = first_by_folded_id.get(&id.to_lowercase()) {
+        if let Some(&(first_id, first)) = first_by_folded_id.get(&id.to_lowercase()) {
             let first_name = first.file_name().unwrap_or_default().to_string_lossy();
+            let clash = if first_id == id {
+                // a.txt beside a.TXT: the extension's case is not part of the id.
+                format!("its id {id:?} is also the id of {first_name}")
+            } else {
+                format!("its id {id:?} differs only in case from that of {first_name}")
+            };
             diagnostics.push(Diagnostic::new(
                 path,
                 None,
                 DiagnosticKind::Skipped,
                 format!(
-                    "its id {id:?} differs only in case from {first_name}, which was read \
-                     instead; rename one of them so ids differ by more than case"
+                    "{clash}, which was read instead; rename one of them so ids differ by more than case"
                 ),
             ));
             continue;
         }
-        first_by_folded_id.insert(id.to_lowercase(), path);
+        first_by_folded_id.insert(id.to_lowercase(), (id, path));
         let meta = metadata
             .remove(id)
             .map(|(meta, _)| meta)
@@ -497,7 +520,7 @@ mod tests {
         let mut expected = vec![
             ("c_empty.txt", None, skipped, "is empty; add the article text or remove the file".to_owned()),
             ("d_space.txt", None, skipped, "contains only whitespace; add the article text or remove the file".to_owned()),
-            ("dup.txt", None, skipped, "its id \"dup\" differs only in case from Dup.txt, which was read instead; rename one of them so ids differ by more than case".to_owned()),
+            ("dup.txt", None, skipped, "its id \"dup\" differs only in case from that of Dup.txt, which was read instead; rename one of them so ids differ by more than case".to_owned()),
             ("e_binary.txt", None, skipped, "looks like a binary file, not text (6 NUL bytes and 2 other control characters in the first 8 KiB); remove it from the corpus folder or save it as plain UTF-8 text".to_owned()),
             ("h_big.txt", None, skipped, format!("is {} bytes, larger than {} bytes; split it or raise --max-article-bytes", PROSE.len() * 3, PROSE.len() * 5 / 2)),
             (METADATA_FILE_NAME, Some(7), ignored, "`date` of \"f_latin1\" is not a valid date: month 13 does not exist; use 01 to 12".to_owned()),

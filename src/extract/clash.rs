@@ -74,7 +74,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                 continue;
             }
             let cue_lower = cue.as_str().to_lowercase();
-            if cue_lower == "fighting" || cue_lower == "war" || cue_lower == "wars" {
+            if doc.phrases().contains("warNoun", &cue_lower) {
                 let next: String = body[cue.end()..]
                     .trim_start()
                     .chars()
@@ -84,7 +84,7 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
                     continue;
                 }
             }
-            if cue_lower.starts_with("cease") {
+            if starts_with_phrase(doc, "ceasefireWord", &cue_lower) {
                 // a ceasefire names the sides of a war too, but is not a clash claim
                 continue;
             }
@@ -162,20 +162,11 @@ fn deaths(doc: &Doc<'_>, body: &str) -> Option<Value> {
             continue;
         };
         let whole = caps.get(0).map_or("", |m| m.as_str()).to_lowercase();
-        let has_noun = [
-            "people",
-            "soldiers",
-            "civilians",
-            "servicemen",
-            "troops",
-            "persons",
-            "lives",
-            "combatants",
-            "deaths",
-            "dead",
-        ]
-        .iter()
-        .any(|w| whole.contains(w));
+        let has_noun = doc
+            .phrases()
+            .get("deathTollNoun")
+            .iter()
+            .any(|w| whole.contains(w.as_str()));
         // "N killed" with no noun is too often a date ("September 28 killed");
         // "killed N …" and "N people were killed" are death tolls.
         if caps.name("n").is_some() && !has_noun {
@@ -184,6 +175,14 @@ fn deaths(doc: &Doc<'_>, body: &str) -> Option<Value> {
         return Some(Value::Count(count));
     }
     None
+}
+
+/// Whether `word` (lower case) starts with a phrase of `list`.
+fn starts_with_phrase(doc: &Doc<'_>, list: &str, word: &str) -> bool {
+    doc.phrases()
+        .get(list)
+        .iter()
+        .any(|start| word.starts_with(start.as_str()))
 }
 
 type Pair = (EntityRef, EntityRef, &'static str, f32);
@@ -316,12 +315,10 @@ impl<'a> ClashSite<'a> {
         let gap_after = &text[cue.end..target.span.start];
         let words_before = gap_before.split_whitespace().count();
         // "X fought a five-day war with Y": a verb of war between them.
-        let war_verb = gap_before.split_whitespace().next().is_some_and(|w| {
-            matches!(
-                w.to_ascii_lowercase().as_str(),
-                "fought" | "waged" | "wages" | "launched" | "started" | "began"
-            )
-        });
+        let war_verb = gap_before
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| self.doc.phrases().contains("warVerb", w));
         let possessive = gap_before.starts_with("’s")
             || gap_before.starts_with("'s")
             || agent.kind == MentionKind::Demonym
@@ -330,14 +327,17 @@ impl<'a> ClashSite<'a> {
         // "war on Y", "attacked positions inside Y", "invaded Y": at most
         // three words, the last a preposition, or a transitive verb's object.
         let gap_words: Vec<&str> = gap_after.split_whitespace().collect();
-        let cue_lower = cue.slice(text).to_lowercase();
-        let transitive = ["attacked", "invaded", "invade", "shelled", "bombarded"]
-            .contains(&cue_lower.as_str())
-            || cue_lower.starts_with("crossed");
+        let cue_words = cue.slice(text).split_whitespace().collect::<Vec<_>>();
+        let transitive = self
+            .doc
+            .phrases()
+            .contains("attackVerb", &cue_words.join(" "));
         let prep = (gap_words.is_empty() && transitive)
             || (gap_words.len() <= 3
                 && gap_words.last().is_some_and(|w| {
-                    ["on", "of", "against", "in", "with", "into", "inside"].contains(w)
+                    self.doc
+                        .phrases()
+                        .contains_as_written("clashTargetPreposition", w)
                 })
                 && (gap_words.len() == 1 || transitive));
         if possessive && words_before <= 3 && prep && !gap_before.contains(',') {
@@ -371,18 +371,7 @@ impl<'a> ClashSite<'a> {
     fn two_states_in_sentence(&self) -> Option<Vec<Pair>> {
         let (text, cue, sides, distinct) = (self.text, self.cue, self.sides, &self.distinct);
         let cue_lower = cue.slice(text).to_lowercase();
-        let directional = [
-            "crossed",
-            "invasion",
-            "invaded",
-            "invade",
-            "aggression",
-            "incursion",
-            "offensive",
-            "attack",
-        ]
-        .iter()
-        .any(|w| cue_lower.starts_with(w));
+        let directional = starts_with_phrase(self.doc, "directedClashWord", &cue_lower);
         if distinct.len() != 2 || directional {
             return None;
         }
@@ -398,10 +387,15 @@ impl<'a> ClashSite<'a> {
         let attached = sides.iter().any(|m| {
             m.span.start >= cue.end && {
                 let gap = text[cue.end..m.span.start].trim();
-                ["with", "against", "on"].iter().any(|p| {
-                    gap == *p
-                        || gap.starts_with(&format!("{p} ")) && gap.split_whitespace().count() <= 3
-                })
+                self.doc
+                    .phrases()
+                    .get("clashSidePreposition")
+                    .iter()
+                    .any(|p| {
+                        gap == p
+                            || gap.starts_with(&format!("{p} "))
+                                && gap.split_whitespace().count() <= 3
+                    })
             }
         });
         // Each of the two named within twelve words of the trigger and in
@@ -418,11 +412,12 @@ impl<'a> ClashSite<'a> {
         });
         // "Belarus supports the war in Ukraine": a supporter is no side.
         let lower = self.body.to_lowercase();
-        let supporting = [
-            "support", "backs", "backed", "aiding", "aided", "sympath", "ally", "allies",
-        ]
-        .iter()
-        .any(|w| lower.contains(w));
+        let supporting = self
+            .doc
+            .phrases()
+            .get("sideSupportWord")
+            .iter()
+            .any(|w| lower.contains(w.as_str()));
         if (near || attached) && !supporting {
             return Some(vec![(
                 distinct[0],

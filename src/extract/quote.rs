@@ -743,7 +743,9 @@ fn speaker_of_speech_before(
 fn collective_pronoun_cue(doc: &Doc<'_>, q: &Quotation) -> bool {
     let rest = doc.text[q.outer.end..].trim_start_matches([',', '.', ' ', '\u{a0}']);
     let mut words = rest.split_whitespace();
-    matches!(words.next(), Some("it" | "they" | "It" | "They"))
+    words
+        .next()
+        .is_some_and(|w| doc.phrases().contains_as_written("collectivePronoun", w))
         && words.next().is_some_and(|w| {
             doc.entities
                 .gazetteer

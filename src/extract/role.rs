@@ -51,19 +51,15 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
     out
 }
 
-/// True when the word before `pos` is a preposition of place or direction.
-fn after_preposition(text: &str, pos: usize) -> bool {
-    let before = text[..pos].trim_end();
+/// True when the word before `pos` is a preposition of place or direction
+/// (`lex:placePreposition`).
+fn after_preposition(doc: &Doc<'_>, pos: usize) -> bool {
+    let before = doc.text[..pos].trim_end();
     let word = before
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
-    [
-        "to", "into", "in", "from", "with", "against", "toward", "towards", "visit", "visited",
-        "at", "by", "for",
-    ]
-    .iter()
-    .any(|p| p.eq_ignore_ascii_case(word))
+    doc.phrases().contains("placePreposition", word)
 }
 
 /// A bare title ("President Tokayev") takes the owner that the same
@@ -102,7 +98,7 @@ fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
         }
         // A state office ("President", "Defence Minister") of a person the
         // gazetteer knows: the state they serve.
-        if is_state_office(&lower) {
+        if is_state_office(doc.phrases(), &lower) {
             let gazetteer = doc.entities.gazetteer;
             let state = doc
                 .entities
@@ -121,12 +117,13 @@ fn complete_bare_titles(doc: &Doc<'_>, claims: &mut [Claim]) {
 /// Whether a (lower-case) bare title is an office of a state: a president,
 /// premier, chancellor or minister of any rank ("deputy prime minister",
 /// "defense minister"), not an office of an organisation ("secretary
-/// general", "chairman") or a role ("spokesman").
-fn is_state_office(title: &str) -> bool {
+/// general", "chairman") or a role ("spokesman"): its last word is one of
+/// `lex:stateOfficeHead`.
+fn is_state_office(phrases: &Phrasebook, title: &str) -> bool {
     title
         .split_whitespace()
         .next_back()
-        .is_some_and(|last| matches!(last, "president" | "premier" | "chancellor" | "minister"))
+        .is_some_and(|last| phrases.contains_as_written("stateOfficeHead", last))
 }
 
 fn capitalise(words: &str) -> String {
@@ -319,9 +316,7 @@ fn title_words(doc: &Doc<'_>, idx: usize, words: &[Word<'_>]) -> Vec<String> {
 
 /// "the nation’s Prime Minister X": the last state named before.
 fn nation_owner(doc: &Doc<'_>, before: &Word<'_>, title_start: usize) -> Option<EntityRef> {
-    let generic = ["country", "nation", "republic"]
-        .iter()
-        .any(|g| before.text.eq_ignore_ascii_case(g));
+    let generic = doc.phrases().contains("nationNoun", before.text);
     let gap = &doc.text[before.span.end..title_start];
     if generic && (gap.starts_with("’s") || gap.starts_with("'s")) {
         return last_state_before(doc, before.span.start);
@@ -340,7 +335,7 @@ fn minister_state(doc: &Doc<'_>, idx: usize, title_start: usize) -> Option<Entit
         .collect();
     let state = states
         .iter()
-        .find(|m| m.span.end <= title_start || !after_preposition(doc.text, m.span.start))
+        .find(|m| m.span.end <= title_start || !after_preposition(doc, m.span.start))
         .map(|m| m.entity)?;
     states.iter().all(|m| m.entity == state).then_some(state)
 }
@@ -521,8 +516,10 @@ mod tests {
             ["Prime Minister"]
         );
         assert_eq!(labels("Chairman Nikol Pashinyan spoke."), ["Chairman"]);
-        assert!(is_state_office("deputy prime minister") && is_state_office("president"));
-        assert!(!is_state_office("secretary general") && !is_state_office("spokesman"));
+        let phrases = &crate::mention::gazetteer::tests::small().phrases;
+        let office = |title| is_state_office(phrases, title);
+        assert!(office("deputy prime minister") && office("president"));
+        assert!(!office("secretary general") && !office("spokesman"));
     }
 
     #[test]

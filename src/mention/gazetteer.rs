@@ -36,36 +36,18 @@ pub enum EntityClass {
 }
 
 impl EntityClass {
-    /// The local name of the ontology class (`akg:State`…).
-    pub fn local_name(self) -> &'static str {
-        match self {
-            EntityClass::State => "State",
-            EntityClass::Alliance => "Alliance",
-            EntityClass::Organization => "Organization",
-            EntityClass::GovernmentBody => "GovernmentBody",
-            EntityClass::Person => "Person",
-            EntityClass::Group => "Group",
-            EntityClass::Treaty => "Treaty",
-            EntityClass::TreatyArticle => "TreatyArticle",
-            EntityClass::Other => "Entity",
-        }
-    }
-
-    /// The class named by an ontology local name, if it is one we know.
-    pub fn from_local_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "State" => EntityClass::State,
-            "Alliance" => EntityClass::Alliance,
-            "Organization" => EntityClass::Organization,
-            "GovernmentBody" => EntityClass::GovernmentBody,
-            "Person" => EntityClass::Person,
-            "Group" => EntityClass::Group,
-            "Treaty" => EntityClass::Treaty,
-            "TreatyArticle" => EntityClass::TreatyArticle,
-            "Entity" => EntityClass::Other,
-            _ => return None,
-        })
-    }
+    /// Every class (`rdf::class` gives its ontology class).
+    pub const ALL: [EntityClass; 9] = [
+        EntityClass::State,
+        EntityClass::Alliance,
+        EntityClass::Organization,
+        EntityClass::GovernmentBody,
+        EntityClass::Person,
+        EntityClass::Group,
+        EntityClass::Treaty,
+        EntityClass::TreatyArticle,
+        EntityClass::Other,
+    ];
 
     /// States, alliances, organisations, bodies and groups can act and speak
     /// as collectives.

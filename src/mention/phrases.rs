@@ -110,6 +110,46 @@ impl Phrasebook {
 mod tests {
     use super::*;
 
+    /// The rules name their phrase lists by string: a misspelt name would
+    /// read an empty list. Every list name (a camelCase string literal) in
+    /// the code that reads the phrasing is a list of `ontology/phrasing.ttl`.
+    #[test]
+    fn every_list_the_rules_name_is_in_the_phrasing() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let phrasing = std::fs::read_to_string(root.join("ontology/phrasing.ttl")).unwrap();
+        let defined = |name: &str| {
+            ["akg:PhraseList", "akg:PatternList"]
+                .iter()
+                .any(|class| phrasing.contains(&format!("\nlex:{name} a {class}")))
+        };
+        let mut files = vec![root.join("src/trace.rs")];
+        for dir in ["src/extract", "src/mention"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                files.push(entry.unwrap().path());
+            }
+        }
+        let mut unknown = Vec::new();
+        let mut named = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let camel_case = literal.starts_with(|c: char| c.is_ascii_lowercase())
+                    && literal.contains(|c: char| c.is_ascii_uppercase())
+                    && literal.chars().all(|c| c.is_ascii_alphabetic());
+                // %allianceName% stands for the gazetteer's alliance names.
+                if !camel_case || literal == "allianceName" {
+                    continue;
+                }
+                named += 1;
+                if !defined(literal) {
+                    unknown.push(format!("{}: {literal}", path.display()));
+                }
+            }
+        }
+        assert!(named > 50, "{named} list names found");
+        assert!(unknown.is_empty(), "no such phrase list: {unknown:?}");
+    }
+
     #[test]
     fn phrases_are_normalised_deduplicated_and_longest_first() {
         let mut book = Phrasebook::default();

@@ -21,21 +21,94 @@
 pub mod ontology;
 pub mod vocab;
 
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 
 use crate::claim::{Claim, Object, Relation, Value};
 use crate::corpus::Article;
 use crate::date::PartialDate;
 use crate::extract::Doc;
-use crate::mention::{slug, EntityRef};
+use crate::mention::{slug, EntityClass, EntityRef};
 use crate::span::CharIndex;
 use vocab::{
-    segment, AKG, ARTICLE, CLAIM, DCTERMS, ENT, ENTITY_GRAPH, FACT, FACTS_GRAPH, GRAPH, NIF, PROV,
-    RDF, RDFS, SCHEMA, SKOS, XSD,
+    akg, dcterms, nif, prov, rdf, rdfs, schema, segment, skos, xsd, ARTICLE, CLAIM, ENT,
+    ENTITY_GRAPH, FACT, FACTS_GRAPH, GRAPH,
 };
 
 fn iri(base: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{base}{local}"))
+}
+
+/// The property of a relation's direct triple (`akg:memberOf`).
+pub fn property(relation: Relation) -> NamedNodeRef<'static> {
+    match relation {
+        Relation::MemberOf => akg::MEMBER_OF,
+        Relation::FormerMemberOf => akg::FORMER_MEMBER_OF,
+        Relation::Invoked => akg::INVOKED,
+        Relation::RequestedAssistance => akg::REQUESTED_ASSISTANCE_FROM,
+        Relation::DeployedTo => akg::DEPLOYED_TO,
+        Relation::ClashedWith => akg::CLASHED_WITH,
+        Relation::Said => akg::SAID,
+        Relation::HoldsRole => akg::HOLDS_ROLE,
+        Relation::Supported => akg::SUPPORTED,
+        Relation::HostsBaseOf => akg::HOSTS_BASE_OF,
+        Relation::CancelledExercise => akg::CANCELLED,
+        Relation::HeldExercise => akg::HELD_EXERCISE,
+        Relation::VotedOnUnResolution => akg::VOTED_ON_UN_RESOLUTION,
+    }
+}
+
+/// The local name of a relation's property (`memberOf`), which users may
+/// give for the relation.
+pub fn property_name(relation: Relation) -> &'static str {
+    let iri = property(relation).as_str();
+    iri.strip_prefix(akg::NAMESPACE).unwrap_or(iri)
+}
+
+/// The relation whose property has this IRI.
+pub fn relation(property_iri: &str) -> Option<Relation> {
+    Relation::ALL
+        .into_iter()
+        .find(|relation| property(*relation).as_str() == property_iri)
+}
+
+/// The class of the event node of a relation that has one.
+pub fn event_class(relation: Relation) -> Option<NamedNodeRef<'static>> {
+    match relation {
+        Relation::Invoked => Some(akg::INVOCATION),
+        Relation::RequestedAssistance => Some(akg::ASSISTANCE_REQUEST),
+        Relation::DeployedTo => Some(akg::DEPLOYMENT),
+        Relation::ClashedWith => Some(akg::ARMED_CLASH),
+        Relation::CancelledExercise | Relation::HeldExercise => Some(akg::MILITARY_EXERCISE),
+        Relation::VotedOnUnResolution => Some(akg::UN_VOTE),
+        Relation::FormerMemberOf => Some(akg::WITHDRAWAL),
+        Relation::MemberOf
+        | Relation::Said
+        | Relation::HoldsRole
+        | Relation::Supported
+        | Relation::HostsBaseOf => None,
+    }
+}
+
+/// The ontology class of an entity class (`akg:State`).
+pub fn class(entity_class: EntityClass) -> NamedNodeRef<'static> {
+    match entity_class {
+        EntityClass::State => akg::STATE,
+        EntityClass::Alliance => akg::ALLIANCE,
+        EntityClass::Organization => akg::ORGANIZATION,
+        EntityClass::GovernmentBody => akg::GOVERNMENT_BODY,
+        EntityClass::Person => akg::PERSON,
+        EntityClass::Group => akg::GROUP,
+        EntityClass::Treaty => akg::TREATY,
+        EntityClass::TreatyArticle => akg::TREATY_ARTICLE,
+        EntityClass::Other => akg::ENTITY,
+    }
+}
+
+/// The entity class of an ontology class IRI, if it is one we know.
+pub fn entity_class(class_iri: &str) -> Option<EntityClass> {
+    EntityClass::ALL
+        .into_iter()
+        .find(|entity_class| class(*entity_class).as_str() == class_iri)
 }
 
 /// The IRI of an entity with this id.
@@ -76,11 +149,11 @@ pub fn article_of_graph(graph: &NamedNode) -> Option<NamedNode> {
 /// A typed literal for a partial date: xsd:gYear, xsd:gYearMonth or xsd:date.
 pub fn date_literal(date: PartialDate) -> Literal {
     let datatype = match (date.month, date.day) {
-        (None, _) => "gYear",
-        (Some(_), None) => "gYearMonth",
-        (Some(_), Some(_)) => "date",
+        (None, _) => xsd::G_YEAR,
+        (Some(_), None) => xsd::G_YEAR_MONTH,
+        (Some(_), Some(_)) => xsd::DATE,
     };
-    Literal::new_typed_literal(date.to_string(), iri(XSD, datatype))
+    Literal::new_typed_literal(date.to_string(), datatype)
 }
 
 struct Writer {
@@ -89,7 +162,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn add(&mut self, s: impl Into<NamedOrBlankNode>, p: NamedNode, o: impl Into<Term>) {
+    fn add(&mut self, s: impl Into<NamedOrBlankNode>, p: impl Into<NamedNode>, o: impl Into<Term>) {
         self.quads.push(Quad::new(s, p, o, self.graph.clone()));
     }
 
@@ -98,16 +171,11 @@ impl Writer {
         &mut self,
         graph: &NamedNode,
         s: impl Into<NamedOrBlankNode>,
-        p: NamedNode,
+        p: impl Into<NamedNode>,
         o: impl Into<Term>,
     ) {
         self.quads.push(Quad::new(s, p, o, graph.clone()));
     }
-}
-
-/// A term of the ontology namespace (`akg:local`).
-pub(crate) fn akg(local: &str) -> NamedNode {
-    iri(AKG, local)
 }
 
 fn int(n: usize) -> Literal {
@@ -126,7 +194,7 @@ pub struct Fact {
 
 /// The facts graph.
 pub fn facts_graph() -> NamedNode {
-    NamedNode::new_unchecked(FACTS_GRAPH)
+    FACTS_GRAPH.into_owned()
 }
 
 /// The fact that a claim states: the same IRI for the same subject,
@@ -148,36 +216,26 @@ fn fact(
     let node = iri(FACT, &hash[..32]);
     let graph = GraphName::NamedNode(facts_graph());
     let mut quads = vec![
-        Quad::new(node.clone(), iri(RDF, "type"), akg("Fact"), graph.clone()),
+        Quad::new(node.clone(), rdf::TYPE, akg::FACT, graph.clone()),
+        Quad::new(node.clone(), rdf::SUBJECT, subject.clone(), graph.clone()),
         Quad::new(
             node.clone(),
-            iri(RDF, "subject"),
-            subject.clone(),
-            graph.clone(),
-        ),
-        Quad::new(
-            node.clone(),
-            iri(RDF, "predicate"),
+            rdf::PREDICATE,
             predicate.clone(),
             graph.clone(),
         ),
-        Quad::new(
-            node.clone(),
-            iri(RDF, "object"),
-            object.clone(),
-            graph.clone(),
-        ),
+        Quad::new(node.clone(), rdf::OBJECT, object.clone(), graph.clone()),
     ];
     if let Some(date) = date {
         quads.push(Quad::new(
             node.clone(),
-            akg("date"),
+            akg::DATE,
             date.clone(),
             graph.clone(),
         ));
     }
     if let Some(value) = value {
-        quads.push(Quad::new(node.clone(), akg("value"), value.clone(), graph));
+        quads.push(Quad::new(node.clone(), akg::VALUE, value.clone(), graph));
     }
     Fact { iri: node, quads }
 }
@@ -193,7 +251,7 @@ pub fn fact_count_quads<'a>(
     let graph = GraphName::NamedNode(facts_graph());
     let mut quads = vec![Quad::new(
         fact.clone(),
-        akg("articleCount"),
+        akg::ARTICLE_COUNT,
         int(articles),
         graph.clone(),
     )];
@@ -208,14 +266,14 @@ pub fn fact_count_quads<'a>(
         }
         quads.push(Quad::new(
             fact.clone(),
-            akg("sourceSample"),
+            akg::SOURCE_SAMPLE,
             article.clone(),
             graph.clone(),
         ));
     }
     quads.push(Quad::new(
         fact.clone(),
-        akg("sourceIds"),
+        akg::SOURCE_IDS,
         Literal::from(ids.join(" ")),
         graph,
     ));
@@ -244,54 +302,41 @@ pub fn article_quads_and_facts(
         graph: GraphName::NamedNode(graph),
         quads: Vec::new(),
     };
-    let rdf_type = iri(RDF, "type");
     let art = article_iri(&article.id);
-    w.add(art.clone(), rdf_type.clone(), akg("Article"));
-    w.add(art.clone(), rdf_type.clone(), iri(SCHEMA, "NewsArticle"));
-    w.add(art.clone(), rdf_type.clone(), iri(NIF, "Context"));
+    w.add(art.clone(), rdf::TYPE, akg::ARTICLE);
+    w.add(art.clone(), rdf::TYPE, schema::NEWS_ARTICLE);
+    w.add(art.clone(), rdf::TYPE, nif::CONTEXT);
     w.add(
         art.clone(),
-        iri(DCTERMS, "identifier"),
+        dcterms::IDENTIFIER,
         Literal::from(article.id.as_str()),
     );
     w.add(
         art.clone(),
-        akg("contentHash"),
+        akg::CONTENT_HASH,
         Literal::from(article.hash.as_str()),
     );
-    w.add(art.clone(), akg("sentenceCount"), int(doc.sentences.len()));
-    w.add(art.clone(), akg("claimCount"), int(claims.len()));
+    w.add(art.clone(), akg::SENTENCE_COUNT, int(doc.sentences.len()));
+    w.add(art.clone(), akg::CLAIM_COUNT, int(claims.len()));
     let meta = &article.meta;
     if let Some(title) = &meta.title {
-        w.add(
-            art.clone(),
-            iri(SCHEMA, "headline"),
-            Literal::from(title.as_str()),
-        );
+        w.add(art.clone(), schema::HEADLINE, Literal::from(title.as_str()));
     }
     if let Some(date) = meta.date {
-        w.add(
-            art.clone(),
-            iri(SCHEMA, "datePublished"),
-            date_literal(date),
-        );
+        w.add(art.clone(), schema::DATE_PUBLISHED, date_literal(date));
     }
     if let Some(author) = &meta.author {
-        w.add(
-            art.clone(),
-            iri(SCHEMA, "author"),
-            Literal::from(author.as_str()),
-        );
+        w.add(art.clone(), schema::AUTHOR, Literal::from(author.as_str()));
     }
     if let Some(publisher) = &meta.publisher {
         w.add(
             art.clone(),
-            iri(SCHEMA, "publisher"),
+            schema::PUBLISHER,
             Literal::from(publisher.as_str()),
         );
     }
     if let Some(url) = &meta.url {
-        w.add(art.clone(), iri(SCHEMA, "url"), Literal::from(url.as_str()));
+        w.add(art.clone(), schema::URL, Literal::from(url.as_str()));
     }
     let chars = CharIndex::new(&article.text);
     let mut sentences_used: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
@@ -301,15 +346,15 @@ pub fn article_quads_and_facts(
         let sentence = doc.sentences[idx];
         let node = sentence_iri(&article.id, idx);
         let (begin, end) = chars.char_span(sentence.span);
-        w.add(node.clone(), rdf_type.clone(), akg("Sentence"));
-        w.add(node.clone(), rdf_type.clone(), iri(NIF, "Sentence"));
-        w.add(node.clone(), iri(NIF, "referenceContext"), art.clone());
-        w.add(node.clone(), akg("sentenceIndex"), int(idx));
-        w.add(node.clone(), iri(NIF, "beginIndex"), int(begin));
-        w.add(node.clone(), iri(NIF, "endIndex"), int(end));
+        w.add(node.clone(), rdf::TYPE, akg::SENTENCE);
+        w.add(node.clone(), rdf::TYPE, nif::SENTENCE);
+        w.add(node.clone(), nif::REFERENCE_CONTEXT, art.clone());
+        w.add(node.clone(), akg::SENTENCE_INDEX, int(idx));
+        w.add(node.clone(), nif::BEGIN_INDEX, int(begin));
+        w.add(node.clone(), nif::END_INDEX, int(end));
         w.add(
             node.clone(),
-            iri(NIF, "anchorOf"),
+            nif::ANCHOR_OF,
             Literal::from(sentence.span.slice(&article.text)),
         );
     }
@@ -323,30 +368,20 @@ pub fn article_quads_and_facts(
         let e = doc.entities.get(entity);
         let node = entity_iri(&e.id);
         let graph = entity_graph(&e.id);
+        w.add_to(&graph, node.clone(), rdf::TYPE, class(e.class));
         w.add_to(
             &graph,
             node.clone(),
-            iri(RDF, "type"),
-            akg(e.class.local_name()),
-        );
-        w.add_to(
-            &graph,
-            node.clone(),
-            iri(SKOS, "prefLabel"),
+            skos::PREF_LABEL,
             Literal::from(e.label.as_str()),
         );
-        w.add_to(
-            &graph,
-            node,
-            iri(RDFS, "label"),
-            Literal::from(e.label.as_str()),
-        );
+        w.add_to(&graph, node, rdfs::LABEL, Literal::from(e.label.as_str()));
     };
     for (n, claim) in claims.iter().enumerate() {
         let c = iri(CLAIM, &format!("{}/{n}", segment(&article.id)));
         let subject = entity_iri(&doc.entities.get(claim.subject).id);
         describe(&mut w, claim.subject, &mut described);
-        let predicate = akg(claim.relation.property());
+        let predicate = property(claim.relation).into_owned();
         let object: Term = match &claim.object {
             Object::Entity(e) => {
                 describe(&mut w, *e, &mut described);
@@ -354,40 +389,40 @@ pub fn article_quads_and_facts(
             }
             Object::Quote(text) => {
                 let q = iri(ENT, &format!("quote/{}/{n}", segment(&article.id)));
-                w.add(q.clone(), rdf_type.clone(), akg("Quote"));
-                w.add(q.clone(), akg("quotation"), Literal::from(text.as_str()));
-                w.add(q.clone(), akg("speaker"), subject.clone());
-                w.add(q.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
+                w.add(q.clone(), rdf::TYPE, akg::QUOTE);
+                w.add(q.clone(), akg::QUOTATION, Literal::from(text.as_str()));
+                w.add(q.clone(), akg::SPEAKER, subject.clone());
+                w.add(q.clone(), prov::WAS_DERIVED_FROM, art.clone());
                 q.into()
             }
             Object::Role { label, title, of } => {
                 let role_id = format!("role/{}", slug(label));
                 let r = entity_iri(&role_id);
                 let graph = entity_graph(&role_id);
-                w.add_to(&graph, r.clone(), rdf_type.clone(), akg("Role"));
+                w.add_to(&graph, r.clone(), rdf::TYPE, akg::ROLE);
                 w.add_to(
                     &graph,
                     r.clone(),
-                    iri(SKOS, "prefLabel"),
+                    skos::PREF_LABEL,
                     Literal::from(label.as_str()),
                 );
                 w.add_to(
                     &graph,
                     r.clone(),
-                    iri(RDFS, "label"),
+                    rdfs::LABEL,
                     Literal::from(label.as_str()),
                 );
                 w.add_to(
                     &graph,
                     r.clone(),
-                    akg("roleTitle"),
+                    akg::ROLE_TITLE,
                     Literal::from(title.as_str()),
                 );
                 if let Some(of) = of {
                     describe(&mut w, *of, &mut described);
                     w.add(
                         r.clone(),
-                        akg("roleOf"),
+                        akg::ROLE_OF,
                         entity_iri(&doc.entities.get(*of).id),
                     );
                 }
@@ -411,7 +446,7 @@ pub fn article_quads_and_facts(
             date.as_ref(),
             value.as_ref(),
         );
-        w.add(c.clone(), akg("fact"), fact.iri.clone());
+        w.add(c.clone(), akg::FACT_OF_CLAIM, fact.iri.clone());
         facts.push(fact);
         // The direct triple.
         w.add(subject.clone(), predicate.clone(), object.clone());
@@ -422,48 +457,48 @@ pub fn article_quads_and_facts(
         }
         // The claim node.
         let (begin, end) = chars.char_span(claim.span);
-        w.add(c.clone(), rdf_type.clone(), akg("Claim"));
-        w.add(c.clone(), rdf_type.clone(), iri(RDF, "Statement"));
-        w.add(c.clone(), iri(RDF, "subject"), subject.clone());
-        w.add(c.clone(), iri(RDF, "predicate"), predicate.clone());
-        w.add(c.clone(), iri(RDF, "object"), object.clone());
-        w.add(c.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
+        w.add(c.clone(), rdf::TYPE, akg::CLAIM);
+        w.add(c.clone(), rdf::TYPE, rdf::STATEMENT);
+        w.add(c.clone(), rdf::SUBJECT, subject.clone());
+        w.add(c.clone(), rdf::PREDICATE, predicate.clone());
+        w.add(c.clone(), rdf::OBJECT, object.clone());
+        w.add(c.clone(), prov::WAS_DERIVED_FROM, art.clone());
         w.add(
             c.clone(),
-            akg("sentence"),
+            akg::SENTENCE_OF_CLAIM,
             sentence_iri(&article.id, claim.sentence),
         );
-        w.add(c.clone(), iri(NIF, "beginIndex"), int(begin));
-        w.add(c.clone(), iri(NIF, "endIndex"), int(end));
+        w.add(c.clone(), nif::BEGIN_INDEX, int(begin));
+        w.add(c.clone(), nif::END_INDEX, int(end));
         w.add(
             c.clone(),
-            iri(NIF, "anchorOf"),
+            nif::ANCHOR_OF,
             Literal::from(claim.span.slice(&article.text)),
         );
-        w.add(c.clone(), akg("rule"), Literal::from(claim.rule));
+        w.add(c.clone(), akg::RULE, Literal::from(claim.rule));
         w.add(
             c.clone(),
-            akg("confidence"),
-            Literal::new_typed_literal(format!("{:.2}", claim.confidence), iri(XSD, "decimal")),
+            akg::CONFIDENCE,
+            Literal::new_typed_literal(format!("{:.2}", claim.confidence), xsd::DECIMAL),
         );
         if claim.evidence != doc.sentences[claim.sentence].span {
             let (eb, ee) = chars.char_span(claim.evidence);
-            w.add(c.clone(), akg("evidenceBegin"), int(eb));
-            w.add(c.clone(), akg("evidenceEnd"), int(ee));
+            w.add(c.clone(), akg::EVIDENCE_BEGIN, int(eb));
+            w.add(c.clone(), akg::EVIDENCE_END, int(ee));
         }
         if let Some(date) = &date {
-            w.add(c.clone(), akg("date"), date.clone());
+            w.add(c.clone(), akg::DATE, date.clone());
         }
         if let Some(value) = value {
-            w.add(c.clone(), akg("value"), value);
+            w.add(c.clone(), akg::VALUE, value);
         }
         // An event node for relations that have one, with its date and number.
-        if let Some(class) = claim.relation.event_class() {
+        if let Some(class) = event_class(claim.relation) {
             let ev = iri(ENT, &format!("event/{}/{n}", segment(&article.id)));
-            w.add(ev.clone(), rdf_type.clone(), akg(class));
+            w.add(ev.clone(), rdf::TYPE, class);
             w.add(
                 ev.clone(),
-                iri(RDFS, "label"),
+                rdfs::LABEL,
                 Literal::from(format!(
                     "{} {} {}",
                     doc.entities.get(claim.subject).label,
@@ -471,35 +506,35 @@ pub fn article_quads_and_facts(
                     object_label(doc, &claim.object)
                 )),
             );
-            w.add(c.clone(), akg("aboutEvent"), ev.clone());
-            w.add(ev.clone(), akg("participant"), subject.clone());
+            w.add(c.clone(), akg::ABOUT_EVENT, ev.clone());
+            w.add(ev.clone(), akg::PARTICIPANT, subject.clone());
             if let Term::NamedNode(o) = &object {
-                w.add(ev.clone(), akg("participant"), o.clone());
+                w.add(ev.clone(), akg::PARTICIPANT, o.clone());
             }
-            w.add(ev.clone(), iri(PROV, "wasDerivedFrom"), art.clone());
+            w.add(ev.clone(), prov::WAS_DERIVED_FROM, art.clone());
             if let Some(date) = &date {
-                w.add(ev.clone(), akg("date"), date.clone());
+                w.add(ev.clone(), akg::DATE, date.clone());
             }
             match (claim.relation, &claim.value) {
                 (Relation::ClashedWith, Some(Value::Count(n))) => w.add(
                     ev.clone(),
-                    akg("casualties"),
+                    akg::CASUALTIES,
                     Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
                 ),
                 (Relation::DeployedTo, Some(Value::Count(n))) => w.add(
                     ev.clone(),
-                    akg("troopCount"),
+                    akg::TROOP_COUNT,
                     Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
                 ),
                 (Relation::RequestedAssistance, Some(Value::Outcome(word))) => {
-                    w.add(ev.clone(), akg("outcome"), Literal::from(*word))
+                    w.add(ev.clone(), akg::OUTCOME, Literal::from(*word))
                 }
                 _ => {}
             }
             if claim.relation == Relation::RequestedAssistance {
-                w.add(ev.clone(), akg("requester"), subject.clone());
+                w.add(ev.clone(), akg::REQUESTER, subject.clone());
                 if let Term::NamedNode(o) = &object {
-                    w.add(ev.clone(), akg("addressee"), o.clone());
+                    w.add(ev.clone(), akg::ADDRESSEE, o.clone());
                 }
             }
         }

@@ -8,11 +8,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{BlankNode, GraphName, NamedOrBlankNode, Quad, Term};
 
 use crate::mention::{Entity, EntityClass, Gazetteer, Label, LabelKind};
 
-use super::vocab::{AKG, ENT, LEX, ONTOLOGY_GRAPH, RDF, SKOS};
+use super::vocab::{akg, rdf, skos, ENT, LEX, ONTOLOGY_GRAPH};
 
 /// Why the ontology could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -123,7 +123,7 @@ pub fn load_embedded() -> Result<Ontology, OntologyError> {
 }
 
 fn from_sources(sources: &[(PathBuf, Vec<u8>)]) -> Result<Ontology, OntologyError> {
-    let graph = GraphName::NamedNode(NamedNode::new_unchecked(ONTOLOGY_GRAPH));
+    let graph = GraphName::from(ONTOLOGY_GRAPH);
     let mut quads = Vec::new();
     let mut hasher = blake3::Hasher::new();
     for (file_idx, (path, bytes)) in sources.iter().enumerate() {
@@ -165,21 +165,6 @@ fn from_sources(sources: &[(PathBuf, Vec<u8>)]) -> Result<Ontology, OntologyErro
 
 /// Builds the gazetteer from the ontology's triples.
 pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
-    let rdf_type = format!("{RDF}type");
-    let pref = format!("{SKOS}prefLabel");
-    let alt = format!("{SKOS}altLabel");
-    let demonym = format!("{AKG}demonym");
-    let metonym = format!("{AKG}metonym");
-    let anaphor = format!("{AKG}anaphor");
-    let part_of = format!("{AKG}partOf");
-    let treaty_of = format!("{AKG}treatyOf");
-    let force_of = format!("{AKG}forceOf");
-    let nationality = format!("{AKG}nationality");
-    let phrase = format!("{AKG}phrase");
-    let pattern = format!("{AKG}pattern");
-    let requests_assistance = format!("{AKG}invocationRequestsAssistance");
-    let founded_in = format!("{AKG}foundedIn");
-    let predecessor = format!("{AKG}predecessor");
     let mut phrases = crate::mention::phrases::Phrasebook::default();
     #[derive(Default)]
     struct Draft {
@@ -197,11 +182,11 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
             continue;
         };
-        let predicate = quad.predicate.as_str();
+        let predicate = quad.predicate.as_ref();
         if let (Some(list), Term::Literal(l)) = (subject.as_str().strip_prefix(LEX), &quad.object) {
-            if predicate == phrase {
+            if predicate == akg::PHRASE {
                 phrases.insert(list, l.value());
-            } else if predicate == pattern {
+            } else if predicate == akg::PATTERN {
                 phrases.insert_pattern(list, l.value());
             }
             continue;
@@ -211,45 +196,45 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
         };
         let draft = drafts.entry(id.to_string()).or_default();
         match (&quad.object, predicate) {
-            (Term::NamedNode(class), p) if p == rdf_type => {
-                if let Some(local) = class.as_str().strip_prefix(AKG) {
-                    if let Some(c) = EntityClass::from_local_name(local) {
-                        // The most specific class wins over akg:Entity.
-                        if draft.class.is_none() || draft.class == Some(EntityClass::Other) {
-                            draft.class = Some(c);
-                        }
+            (Term::NamedNode(class), p) if p == rdf::TYPE => {
+                if let Some(c) = super::entity_class(class.as_str()) {
+                    // The most specific class wins over akg:Entity.
+                    if draft.class.is_none() || draft.class == Some(EntityClass::Other) {
+                        draft.class = Some(c);
                     }
                 }
             }
-            (Term::Literal(l), p) if p == pref => {
+            (Term::Literal(l), p) if p == skos::PREF_LABEL => {
                 draft.pref = Some(l.value().to_string());
                 draft.labels.push((l.value().to_string(), LabelKind::Name));
             }
-            (Term::Literal(l), p) if p == alt => {
+            (Term::Literal(l), p) if p == skos::ALT_LABEL => {
                 draft.labels.push((l.value().to_string(), LabelKind::Name))
             }
-            (Term::Literal(l), p) if p == demonym => draft
+            (Term::Literal(l), p) if p == akg::DEMONYM => draft
                 .labels
                 .push((l.value().to_string(), LabelKind::Demonym)),
-            (Term::Literal(l), p) if p == metonym => draft
+            (Term::Literal(l), p) if p == akg::METONYM => draft
                 .labels
                 .push((l.value().to_string(), LabelKind::Metonym)),
-            (Term::Literal(l), p) if p == anaphor => draft
+            (Term::Literal(l), p) if p == akg::ANAPHOR => draft
                 .labels
                 .push((l.value().to_string(), LabelKind::Anaphor)),
-            (Term::NamedNode(target), p) if p == part_of || p == treaty_of || p == force_of => {
+            (Term::NamedNode(target), p)
+                if p == akg::PART_OF || p == akg::TREATY_OF || p == akg::FORCE_OF =>
+            {
                 draft.part_of = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
-            (Term::Literal(l), p) if p == founded_in => {
+            (Term::Literal(l), p) if p == akg::FOUNDED_IN => {
                 draft.founded_in = l.value().get(..4).and_then(|y| y.parse().ok());
             }
-            (Term::NamedNode(target), p) if p == predecessor => {
+            (Term::NamedNode(target), p) if p == akg::PREDECESSOR => {
                 draft.predecessor = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
-            (Term::Literal(l), p) if p == requests_assistance => {
+            (Term::Literal(l), p) if p == akg::INVOCATION_REQUESTS_ASSISTANCE => {
                 draft.requests_assistance = l.value() == "true";
             }
-            (Term::NamedNode(target), p) if p == nationality => {
+            (Term::NamedNode(target), p) if p == akg::NATIONALITY => {
                 draft.nationality = target.as_str().strip_prefix(ENT).map(str::to_string);
             }
             _ => {}
@@ -299,6 +284,8 @@ mod tests {
     use super::*;
     use crate::claim::Relation;
     use crate::mention::EntityClass;
+    use crate::rdf::vocab::rdfs;
+    use oxigraph::model::NamedNodeRef;
 
     fn project_ontology() -> Ontology {
         load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("ontology")).unwrap()
@@ -375,69 +362,41 @@ mod tests {
         assert_eq!(ontology.hash, project_ontology().hash);
     }
 
+    /// Every `akg:` term the code writes or reads is a constant of
+    /// `vocab::akg` (nothing else builds one), and each of them is declared
+    /// in `ontology/vocab.ttl` with a label and a comment.
     #[test]
-    fn every_term_the_code_writes_is_declared_with_label_and_comment() {
-        let quads = project_ontology().quads;
-        let has = |local: &str, predicate: &str| {
-            let subject = format!("{AKG}{local}");
-            quads.iter().any(|q| {
-                q.subject.to_string() == format!("<{subject}>") && q.predicate.as_str() == predicate
+    fn every_term_of_the_code_is_declared_with_label_and_comment() {
+        let vocab: Vec<Quad> = RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(include_str!("../../ontology/vocab.ttl").as_bytes())
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let has = |term: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>| {
+            vocab.iter().any(|q| {
+                q.subject == NamedOrBlankNode::from(term)
+                    && q.predicate == predicate
+                    && matches!(&q.object, Term::Literal(l) if !l.value().trim().is_empty())
             })
         };
-        let label = "http://www.w3.org/2000/01/rdf-schema#label";
-        let comment = "http://www.w3.org/2000/01/rdf-schema#comment";
-        let mut terms: Vec<&str> = vec![
-            "Article",
-            "Claim",
-            "Quote",
-            "Role",
-            "Sentence",
-            "aboutEvent",
-            "addressee",
-            "casualties",
-            "confidence",
-            "contentHash",
-            "date",
-            "evidenceBegin",
-            "evidenceEnd",
-            "outcome",
-            "participant",
-            "quotation",
-            "requester",
-            "roleOf",
-            "roleTitle",
-            "rule",
-            "sentence",
-            "sentenceCount",
-            "sentenceIndex",
-            "speaker",
-            "troopCount",
-            "value",
-        ];
-        terms.extend(Relation::ALL.iter().map(|r| r.property()));
-        terms.extend(Relation::ALL.iter().filter_map(|r| r.event_class()));
-        terms.extend(
-            [
-                EntityClass::State,
-                EntityClass::Alliance,
-                EntityClass::Organization,
-                EntityClass::GovernmentBody,
-                EntityClass::Person,
-                EntityClass::Group,
-                EntityClass::Treaty,
-                EntityClass::TreatyArticle,
-                EntityClass::Other,
-            ]
-            .map(EntityClass::local_name),
-        );
-        let missing: Vec<&str> = terms
-            .into_iter()
-            .filter(|t| !has(t, label) || !has(t, comment))
+        let missing: Vec<&str> = akg::ALL
+            .iter()
+            .filter(|term| !has(**term, rdfs::LABEL) || !has(**term, rdfs::COMMENT))
+            .map(|term| term.as_str())
             .collect();
         assert!(
             missing.is_empty(),
             "undeclared or undocumented terms: {missing:?}"
         );
+        // The mappings of relations and classes use only those constants.
+        let declared = |term: NamedNodeRef<'_>| akg::ALL.contains(&term);
+        for relation in Relation::ALL {
+            assert!(declared(crate::rdf::property(relation)), "{relation:?}");
+            assert!(crate::rdf::event_class(relation).is_none_or(declared));
+        }
+        assert!(EntityClass::ALL
+            .map(crate::rdf::class)
+            .into_iter()
+            .all(declared));
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!   graphs, as in `akg query`.
 //! - `GET /api/queries`: the saved queries; `GET /api/diagram.svg`: the
 //!   alliance network with every node and edge linked to
-//!   `GET /api/trace?…` (the JSON of `akg trace`).
+//!   `GET /api/trace?…` (the JSON of `akg trace`, cut at `--max-rows`
+//!   claims with `"truncated": true`, and 422 past `--max-result-bytes`).
 //! - `GET /`, `/assets/app.js`, `/assets/app.css`: the page, compiled into
 //!   the binary (no CDN: it works offline).
 //!
@@ -26,6 +27,11 @@
 //! before the status line is sent, so that a timeout or a cap gives a real
 //! error status instead of a truncated 200.
 //!
+//! Hostile clients: `connection.rs` bounds the connections, the time to
+//! send a request's head, and how long a body or a response may stall, and
+//! shuts down within a deadline; `origin.rs` refuses requests for another
+//! host name (421, DNS rebinding) and from another site's pages (403).
+//!
 //! The live generation is looked up on every request: after a new `akg
 //! build` the server answers from the new generation, without a restart.
 //!
@@ -36,33 +42,40 @@
 //!
 //! [SPARQL 1.1 Protocol]: https://www.w3.org/TR/sparql11-protocol/
 
+mod connection;
+mod origin;
+
 use std::future::Future;
-use std::io;
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
+use axum::body::{Body, HttpBody as _};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use http_body_util::BodyExt as _;
 use oxigraph::store::Store;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use self::origin::{OriginPolicy, Refusal};
 use crate::dot::{self, DotOptions, RenderError, RenderFormat};
 use crate::graph::{Filter, Network};
 use crate::memory::MemoryBudget;
-use crate::query::{self, Dataset, OutputFormat, QueryError, QueryKind};
+use crate::query::OutputFormat;
+use crate::read::{self, Dataset, QueryError, QueryKind};
 use crate::store::{StoreDir, StoreError};
-use crate::trace::{self, Target, TraceError};
+use crate::trace::{self, Target, Trace, TraceError};
 
 mod worker;
 
@@ -88,8 +101,19 @@ pub struct ServeOptions {
     /// The address to listen on.
     pub bind: SocketAddr,
     /// The origin allowed by CORS (`*` for any); `None` sends no CORS
-    /// headers.
+    /// headers and refuses requests from other origins.
     pub cors: Option<String>,
+    /// Host names answered besides localhost and the address bound.
+    pub allowed_hosts: Vec<String>,
+    /// How long a client may take to send a request's head; also how long
+    /// a kept-alive connection may wait for its next request.
+    pub header_timeout: Duration,
+    /// How long a request body or a response may go without moving a byte.
+    pub stall_timeout: Duration,
+    /// The most connections open at once; more wait to be accepted.
+    pub max_connections: u32,
+    /// How long the shutdown waits for the requests under way.
+    pub shutdown_timeout: Duration,
     /// The time limit of one query.
     pub timeout: Duration,
     /// The most rows (solutions or triples) one result may have.
@@ -121,6 +145,11 @@ impl ServeOptions {
         Self {
             bind,
             cors: None,
+            allowed_hosts: Vec::new(),
+            header_timeout: Duration::from_secs(10),
+            stall_timeout: Duration::from_secs(60),
+            max_connections: 256,
+            shutdown_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             max_rows: 100_000,
             max_result_bytes: 64 << 20,
@@ -231,9 +260,15 @@ impl Server {
             store: dir.path().to_owned(),
             max_memory: options.max_memory,
         };
+        let origins = OriginPolicy::new(
+            listener.local_addr()?,
+            &options.allowed_hosts,
+            options.cors.clone(),
+        );
         let state = Arc::new(AppState {
             worker,
             dir,
+            origins,
             live: RwLock::new(Live { generation, store }),
             slots: Arc::new(Semaphore::new(options.max_concurrent.max(1))),
             queued: AtomicUsize::new(0),
@@ -250,7 +285,7 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests under
-    /// way.
+    /// way, for at most [`ServeOptions::shutdown_timeout`].
     pub fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -261,11 +296,17 @@ impl Server {
             .max_blocking_threads(self.state.options.max_concurrent.max(1) * 2 + 4)
             .build()?;
         let Server { listener, state } = self;
+        let options = &state.options;
+        let limits = connection::Limits {
+            header_timeout: options.header_timeout,
+            stall_timeout: options.stall_timeout,
+            max_connections: options.max_connections,
+            shutdown_timeout: options.shutdown_timeout,
+        };
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener)?;
-            axum::serve(listener, router(state))
-                .with_graceful_shutdown(shutdown)
-                .await
+            connection::serve(listener, router(state), limits, shutdown).await;
+            Ok::<_, io::Error>(())
         })?;
         // Queries that overran their deadline may still be running on
         // blocking threads: do not wait for them.
@@ -279,6 +320,8 @@ struct AppState {
     /// Starts the process that evaluates each `/sparql` query.
     worker: WorkerCommand,
     dir: StoreDir,
+    /// Which hosts and origins are answered.
+    origins: OriginPolicy,
     live: RwLock<Live>,
     slots: Arc<Semaphore>,
     queued: AtomicUsize,
@@ -397,7 +440,27 @@ fn router(state: Arc<AppState>) -> Router {
                 .allow_headers([header::CONTENT_TYPE, header::ACCEPT]),
         );
     }
-    app
+    // Outermost: a refused request reaches nothing else.
+    app.layer(middleware::from_fn_with_state(state, check_origin))
+}
+
+/// 421 for a `Host` that is not this server, 403 for another site's
+/// request ([`origin`]).
+async fn check_origin(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match state.origins.check(request.uri(), request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => {
+            let status = match refusal {
+                Refusal::Host(_) => StatusCode::MISDIRECTED_REQUEST,
+                Refusal::Origin(_) | Refusal::CrossSite => StatusCode::FORBIDDEN,
+            };
+            text(status, &refusal.message(state.origins.bound()))
+        }
+    }
 }
 
 /// 414 for request targets over the limit.
@@ -532,7 +595,8 @@ async fn sparql(State(state): State<Arc<AppState>>, request: Request) -> Respons
         params.add(query.as_bytes());
     }
     if parts.method == Method::POST {
-        let body = match read_body(body, state.options.max_body_bytes).await {
+        let options = &state.options;
+        let body = match read_body(body, options.max_body_bytes, options.stall_timeout).await {
             Ok(body) => body,
             Err(response) => return response,
         };
@@ -548,7 +612,7 @@ async fn sparql(State(state): State<Arc<AppState>>, request: Request) -> Respons
             .trim()
             .to_ascii_lowercase();
         match media.as_str() {
-            "application/sparql-query" => match String::from_utf8(body.to_vec()) {
+            "application/sparql-query" => match String::from_utf8(body) {
                 Ok(query) => params.query.push(query),
                 Err(_) => {
                     return text(
@@ -589,7 +653,7 @@ async fn sparql(State(state): State<Arc<AppState>>, request: Request) -> Respons
             )
         }
     };
-    let kind = match query::query_kind(&sparql) {
+    let kind = match read::query_kind(&sparql) {
         Ok(kind) => kind,
         Err(err) => return query_error(&err, state.options.timeout),
     };
@@ -642,16 +706,49 @@ fn update_refused() -> Response {
     response
 }
 
-/// Reads a body up to `limit` bytes, or answers 413.
-async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, Response> {
-    to_bytes(body, limit).await.map_err(|_| {
+/// Reads a body of at most `limit` bytes (413 past it), each piece
+/// arriving within `stall` of the last (408 for a client that stops
+/// sending).
+async fn read_body(mut body: Body, limit: usize, stall: Duration) -> Result<Vec<u8>, Response> {
+    let too_large = || {
         text(
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!(
                 "the request body is larger than {limit} bytes (the server's --max-body-bytes); shorten the query"
             ),
         )
-    })
+    };
+    if body.size_hint().lower() > limit as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    loop {
+        let frame = match tokio::time::timeout(stall, body.frame()).await {
+            Ok(None) => return Ok(bytes),
+            Ok(Some(Ok(frame))) => frame,
+            Ok(Some(Err(_))) => {
+                return Err(text(
+                    StatusCode::BAD_REQUEST,
+                    "the request body is malformed or was cut off; send it again",
+                ))
+            }
+            Err(_) => {
+                return Err(text(
+                    StatusCode::REQUEST_TIMEOUT,
+                    &format!(
+                        "the request body stopped arriving for {} s (the server's --stall-timeout); send it again",
+                        stall.as_secs_f64()
+                    ),
+                ))
+            }
+        };
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() + data.len() > limit {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&data);
+        }
+    }
 }
 
 /// The status and message of a query error.
@@ -838,45 +935,91 @@ fn render_diagram(network: &Network) -> Result<Vec<u8>, RenderError> {
     }
 }
 
-/// `akg trace` as JSON: `?entity=`, `?subject=&relation=&object=` or
-/// `?claim=`.
-async fn trace_json(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    let query = request.uri().query().unwrap_or("");
-    let mut entity = None;
-    let mut claim = None;
-    let (mut subject, mut relation, mut object) = (None, None, None);
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        let slot = match key.as_ref() {
-            "entity" => &mut entity,
-            "claim" => &mut claim,
-            "subject" => &mut subject,
-            "relation" => &mut relation,
-            "object" => &mut object,
-            _ => continue,
-        };
-        *slot = Some(value.into_owned());
+/// The parameters of `/api/trace`: an entity, a claim, or a fact's three
+/// parts.
+#[derive(Debug, Default, Deserialize)]
+struct TraceParams {
+    entity: Option<String>,
+    claim: Option<String>,
+    subject: Option<String>,
+    relation: Option<String>,
+    object: Option<String>,
+}
+
+impl TraceParams {
+    fn target(self) -> Option<Target> {
+        match (
+            self.entity,
+            self.claim,
+            self.subject,
+            self.relation,
+            self.object,
+        ) {
+            (Some(name), None, None, None, None) => Some(Target::Entity(name)),
+            (None, Some(iri), None, None, None) => Some(Target::Claim(iri)),
+            (None, None, Some(subject), Some(relation), Some(object)) => Some(Target::Fact {
+                subject,
+                relation,
+                object,
+            }),
+            _ => None,
+        }
     }
-    let target = match (entity, claim, subject, relation, object) {
-        (Some(name), None, None, None, None) => Target::Entity(name),
-        (None, Some(iri), None, None, None) => Target::Claim(iri),
-        (None, None, Some(subject), Some(relation), Some(object)) => Target::Fact {
-            subject,
-            relation,
-            object,
-        },
-        _ => {
+}
+
+/// A trace as `/api/trace` sends it: `akg trace --format json`, plus
+/// `"truncated": true` when the server's `--max-rows` cut it short.
+#[derive(Serialize)]
+struct TraceReply<'a> {
+    #[serde(flatten)]
+    trace: &'a Trace,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
+}
+
+/// `akg trace` as JSON: `?entity=`, `?subject=&relation=&object=` or
+/// `?claim=`, with at most `--max-rows` claims and `--max-result-bytes`
+/// bytes.
+async fn trace_json(
+    State(state): State<Arc<AppState>>,
+    params: Result<Query<TraceParams>, QueryRejection>,
+) -> Response {
+    const USAGE: &str = "give ?entity=NAME, ?claim=IRI, or ?subject=S&relation=R&object=O";
+    let target = match params {
+        Ok(Query(params)) => params.target(),
+        Err(rejection) => {
             return text(
                 StatusCode::BAD_REQUEST,
-                "give ?entity=NAME, ?claim=IRI, or ?subject=S&relation=R&object=O",
+                &format!("{}; {USAGE}, each once", rejection.body_text()),
             )
         }
     };
+    let Some(target) = target else {
+        return text(StatusCode::BAD_REQUEST, USAGE);
+    };
     let limit = state.options.timeout;
+    let max_rows = state.options.max_rows;
+    let max_bytes = state.options.max_result_bytes;
     let traced = state
-        .blocking(move |store| trace::trace(&store, &target))
+        .blocking(move |store| -> Result<io::Result<Vec<u8>>, TraceError> {
+            let (trace, truncated) = trace::trace_at_most(&store, &target, max_rows)?;
+            let mut out = CappedBuffer::new(max_bytes);
+            let reply = TraceReply {
+                trace: &trace,
+                truncated,
+            };
+            Ok(serde_json::to_writer_pretty(&mut out, &reply)
+                .map(|()| out.into_inner())
+                .map_err(io::Error::from))
+        })
         .await;
     match traced {
-        Ok(Ok(found)) => json(&found),
+        Ok(Ok(Ok(body))) => bytes(StatusCode::OK, "application/json", body),
+        Ok(Ok(Err(err))) if CappedBuffer::is_overflow(&err) => too_large(
+            max_bytes,
+            "trace one fact instead of a whole entity, or start the server with a lower --max-rows",
+        ),
+        Ok(Ok(Err(err))) => text(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),
         Ok(Err(err)) => {
             let status = match err {
                 TraceError::NoEntity { .. }
@@ -889,6 +1032,71 @@ async fn trace_json(State(state): State<Arc<AppState>>, request: Request) -> Res
             text(status, &err.to_string())
         }
         Err(response) => response,
+    }
+}
+
+/// 422 for a result over `--max-result-bytes`, with what to do instead.
+fn too_large(max_bytes: usize, instead: &str) -> Response {
+    text(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &format!(
+            "the results are larger than {max_bytes} bytes (the server's --max-result-bytes); {instead}"
+        ),
+    )
+}
+
+/// A `Vec<u8>` writer that fails once it would hold more than a limit.
+struct CappedBuffer {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+/// The error a [`CappedBuffer`] fails with, inside an [`io::Error`].
+#[derive(Debug, thiserror::Error)]
+#[error("the result is larger than {limit} bytes")]
+struct Overflow {
+    limit: usize,
+}
+
+impl CappedBuffer {
+    fn new(limit: usize) -> Self {
+        Self {
+            bytes: Vec::new(),
+            limit,
+        }
+    }
+
+    fn into_inner(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// Whether `err` is, or wraps, a [`CappedBuffer`]'s overflow.
+    fn is_overflow(err: &io::Error) -> bool {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = err.get_ref().map(|e| e as _);
+        while let Some(error) = cause {
+            if error.is::<Overflow>() {
+                return true;
+            }
+            cause = match error.downcast_ref::<io::Error>() {
+                Some(io) => io.get_ref().map(|e| e as _),
+                None => error.source(),
+            };
+        }
+        false
+    }
+}
+
+impl Write for CappedBuffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            return Err(io::Error::other(Overflow { limit: self.limit }));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

@@ -25,7 +25,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 use crate::memory::MemoryBudget;
-use crate::query::{self, Dataset, OutputFormat, QueryError, QueryOptions};
+use crate::query::{self, OutputFormat, QueryOptions};
+use crate::read::{Dataset, QueryError};
 use crate::store::StoreDir;
 
 /// The hidden subcommand that evaluates one query.
@@ -213,6 +214,7 @@ pub(super) fn failure(err: &QueryError, max_result_bytes: usize) -> WorkerFailur
             }
         }
         QueryError::NotSelect
+        | QueryError::Storage(_)
         | QueryError::Evaluation(_)
         | QueryError::Thread(_)
         | QueryError::Io(_) => 500,

@@ -39,7 +39,8 @@ pub(super) fn is_collective_actor(doc: &Doc<'_>, m: &Mention) -> bool {
 }
 
 /// Subject position: not a possessive, and at the start of a clause (after
-/// the sentence start, a comma, "that", "and", "but", "as", "when", a date).
+/// the sentence start, a comma, a `lex:clauseOpener` such as "that", "and"
+/// or "but", a date).
 pub(super) fn subject_position(doc: &Doc<'_>, m: &Mention) -> bool {
     let text = doc.text;
     let after = &text[m.span.end..];
@@ -56,18 +57,7 @@ pub(super) fn subject_position(doc: &Doc<'_>, m: &Mention) -> bool {
         return true;
     }
     let prev = previous_word(text, start).to_lowercase();
-    [
-        "that",
-        "and",
-        "but",
-        "as",
-        "when",
-        "while",
-        "then",
-        "meanwhile",
-        "also",
-    ]
-    .contains(&prev.as_str())
+    doc.phrases().contains_as_written("clauseOpener", &prev)
         || prev.chars().all(|c| c.is_ascii_digit())
 }
 
@@ -77,7 +67,7 @@ pub(super) fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<
     let words = crate::mention::words(text, window);
     let pronoun = words
         .iter()
-        .filter(|w| matches!(w.text, "he" | "He" | "she" | "She"))
+        .filter(|w| doc.phrases().contains_as_written("personPronoun", w.text))
         .min_by_key(|w| w.span.start.abs_diff(cue.start))?;
     let gap = if pronoun.span.end <= cue.start {
         &text[pronoun.span.end..cue.start]

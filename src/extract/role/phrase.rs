@@ -276,19 +276,7 @@ fn role_phrase_start(doc: &Doc<'_>, clause: &str) -> Option<usize> {
     if start_idx > 0 {
         let before = words[start_idx - 1].1.to_lowercase();
         let before = before.as_str();
-        if matches!(
-            before,
-            "was"
-                | "is"
-                | "were"
-                | "are"
-                | "be"
-                | "been"
-                | "remains"
-                | "remained"
-                | "became"
-                | "still"
-        ) {
+        if doc.phrases().contains_as_written("copulaWord", before) {
             return None;
         }
     }
@@ -454,11 +442,10 @@ pub(super) fn appointed(
             None => after,
         };
         let mut words = after.split_whitespace();
-        let auxiliaries = ["has", "have", "had", "was", "were", "is", "been"];
         let mut skipped = 0;
         let mut verb = None;
         for w in words.by_ref() {
-            if auxiliaries.contains(&w) && skipped < 2 {
+            if doc.phrases().contains_as_written("auxiliaryVerb", w) && skipped < 2 {
                 skipped += 1;
                 continue;
             }

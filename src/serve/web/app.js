@@ -442,6 +442,11 @@ SELECT ?articles ?claims WHERE {
       el("h3", {}, trace.target || "Trace"),
       el("p", { class: "hint" }, `${plural(facts.length, "fact")}, ${plural(nClaims, "claim")}`),
     );
+    if (trace.truncated) {
+      box.append(
+        el("p", { class: "error" }, `Only the first ${plural(nClaims, "claim")}: the server's --max-rows cut the list short.`),
+      );
+    }
     for (const fact of facts) {
       const n = fact.corroboration ?? (fact.articles || []).length;
       const claims = el("ol", { class: "claims" }, (fact.claims || []).map(renderClaim));

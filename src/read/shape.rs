@@ -21,7 +21,7 @@ use super::{QueryError, MAX_NESTING, MAX_TOKENS};
 /// token is a word (keyword, name, variable, number), a string, an IRI or
 /// one punctuation character. A `VALUES` block holds only terms, which
 /// Oxigraph reads in a loop, so long lists of values stay allowed there.
-pub(super) fn check(sparql: &str) -> Result<(), QueryError> {
+pub(crate) fn check(sparql: &str) -> Result<(), QueryError> {
     let bytes = sparql.as_bytes();
     let mut nesting = Nesting::new();
     let mut tokens = 0usize;
