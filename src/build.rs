@@ -208,7 +208,43 @@ struct Pass<'a> {
     fact_counts: HashMap<NamedNode, (usize, BTreeSet<String>)>,
 }
 
-impl Pass<'_> {
+impl<'a> Pass<'a> {
+    /// A pass that starts from the listing's diagnostics.
+    fn new(options: &'a BuildOptions, diagnostics: Vec<Diagnostic>) -> Self {
+        Pass {
+            options,
+            summary: BuildSummary {
+                articles_skipped: diagnostics
+                    .iter()
+                    .filter(|d| d.kind == crate::corpus::DiagnosticKind::Skipped)
+                    .count(),
+                diagnostics,
+                ..BuildSummary::default()
+            },
+            seen: HashSet::new(),
+            entities: BTreeSet::new(),
+            facts: BTreeSet::new(),
+            fact_counts: HashMap::new(),
+        }
+    }
+
+    /// The summary of the articles that went past, diagnostics in file
+    /// order; the caller fills in the quads and the time.
+    fn into_summary(self) -> BuildSummary {
+        let mut summary = self.summary;
+        summary.entities = self.entities.len();
+        for (relation, _, _) in &self.facts {
+            *summary
+                .facts
+                .entry(relation.name().to_string())
+                .or_default() += 1;
+        }
+        summary
+            .diagnostics
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        summary
+    }
+
     /// Full builds: counts the article's facts; returns the descriptions of
     /// those not seen before.
     fn count_facts(&mut self, id: &str, stated: Vec<Fact>) -> Vec<Quad> {
@@ -241,6 +277,7 @@ impl Pass<'_> {
         }
         quads
     }
+
     /// Accounts for one outcome; returns the analysis to store, if any, or
     /// the error that stops a `--strict` build.
     fn absorb(&mut self, entry: &Entry, outcome: Outcome) -> Result<Option<Analysed>, BuildError> {
@@ -308,22 +345,7 @@ pub fn build(
             )));
         }
     }
-    let mut pass = Pass {
-        options,
-        summary: BuildSummary {
-            articles_skipped: listing
-                .diagnostics
-                .iter()
-                .filter(|d| d.kind == crate::corpus::DiagnosticKind::Skipped)
-                .count(),
-            diagnostics: listing.diagnostics,
-            ..BuildSummary::default()
-        },
-        seen: HashSet::new(),
-        entities: BTreeSet::new(),
-        facts: BTreeSet::new(),
-        fact_counts: HashMap::new(),
-    };
+    let mut pass = Pass::new(options, listing.diagnostics);
     // Take the build lock before looking at what the store has: another
     // build may commit while this one waits for the lock, and the changes
     // must be computed against the very generation this one starts from.
@@ -357,110 +379,130 @@ pub fn build(
         outcomes
     };
     if incremental {
-        // Replace changed articles one transaction each, then drop removed ones.
-        // The facts whose counts change: those of the old and the new
-        // version of every changed or removed article.
-        let mut affected: BTreeSet<NamedNode> = BTreeSet::new();
-        let mut changed = false;
-        for chunk in listing.entries.chunks(CHUNK) {
-            for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
-                if let Some(analysed) = pass.absorb(entry, outcome)? {
-                    let graph = article_graph(&entry.id);
-                    affected.extend(facts_in(oxi, &graph)?);
-                    let mut transaction = oxi.start_transaction()?;
-                    transaction.remove_named_graph(graph.as_ref())?;
-                    transaction.extend(analysed.quads.iter());
-                    for fact in &analysed.stated {
-                        transaction.extend(fact.quads.iter());
-                    }
-                    transaction.commit()?;
-                    affected.extend(analysed.stated.into_iter().map(|fact| fact.iri));
-                    changed = true;
-                }
-            }
-        }
-        let mut removed: Vec<&String> = old_hashes
-            .keys()
-            .filter(|id| !pass.seen.contains(id.as_str()))
-            .collect();
-        removed.sort();
-        for id in &removed {
-            let graph = article_graph(id);
-            affected.extend(facts_in(oxi, &graph)?);
-            oxi.remove_named_graph(graph.as_ref())?;
-        }
-        pass.summary.articles_removed = removed.len();
-        recount_facts(oxi, &affected)?;
-        if changed || !removed.is_empty() {
-            drop_orphan_entity_graphs(oxi)?;
-        }
+        update_changed(
+            oxi,
+            &listing.entries,
+            &old_hashes,
+            &analyse_chunk,
+            &mut pass,
+        )?;
     } else {
-        // One stream into the bulk loader: each call to `load_quads` flushes
-        // its own sorted files, so the chunks are chained into a single call.
-        // Oxigraph's default batch is a million quads per thread (about 1 GB
-        // in flight on this corpus); a smaller one bounds peak memory at a
-        // small cost in speed (measured in benches/results.md). A `--strict`
-        // error ends the stream and is returned before anything is committed.
-        let mut loader = oxi
-            .bulk_loader()
-            .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB);
-        let pass_cell = std::cell::RefCell::new(&mut pass);
-        let mut stopped: Option<BuildError> = None;
-        let stopped_cell = std::cell::RefCell::new(&mut stopped);
-        let stream = ontology
-            .quads
-            .iter()
-            .cloned()
-            .chain([ontology_hash_quad(&ontology.hash)])
-            .chain(
-                listing
-                    .entries
-                    .chunks(CHUNK)
-                    .map_while(|chunk| {
-                        let mut quads = Vec::new();
-                        for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
-                            let mut pass = pass_cell.borrow_mut();
-                            match pass.absorb(entry, outcome) {
-                                Ok(Some(mut analysed)) => {
-                                    quads.append(&mut analysed.quads);
-                                    quads.extend(pass.count_facts(&entry.id, analysed.stated));
-                                }
-                                Ok(None) => {}
-                                Err(err) => {
-                                    **stopped_cell.borrow_mut() = Some(err);
-                                    return None;
-                                }
-                            }
-                        }
-                        Some(quads)
-                    })
-                    .flatten(),
-            )
-            // Reached once every article is in: the facts' counts.
-            .chain(std::iter::once_with(|| pass_cell.borrow().fact_count_quads()).flatten());
-        loader.load_quads(stream)?;
-        if let Some(err) = stopped {
-            return Err(err);
-        }
-        loader.commit()?;
+        load_everything(oxi, ontology, &listing.entries, &analyse_chunk, &mut pass)?;
     }
-    let mut summary = pass.summary;
-    summary.entities = pass.entities.len();
-    for (relation, _, _) in &pass.facts {
-        *summary
-            .facts
-            .entry(relation.name().to_string())
-            .or_default() += 1;
-    }
+    let mut summary = pass.into_summary();
     // Counting is a scan of the whole store: only after a full build (an
     // incremental one must cost what its changes cost).
     summary.quads = if incremental { None } else { Some(oxi.len()?) };
-    summary
-        .diagnostics
-        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     writer.commit()?;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Incremental builds: replaces changed articles one transaction each, then
+/// drops removed ones, and recounts the facts they touched.
+fn update_changed(
+    oxi: &Store,
+    entries: &[Entry],
+    old_hashes: &HashMap<String, String>,
+    analyse_chunk: &dyn Fn(&[Entry]) -> Vec<Outcome>,
+    pass: &mut Pass<'_>,
+) -> Result<(), BuildError> {
+    // The facts whose counts change: those of the old and the new
+    // version of every changed or removed article.
+    let mut affected: BTreeSet<NamedNode> = BTreeSet::new();
+    let mut changed = false;
+    for chunk in entries.chunks(CHUNK) {
+        for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
+            if let Some(analysed) = pass.absorb(entry, outcome)? {
+                let graph = article_graph(&entry.id);
+                affected.extend(facts_in(oxi, &graph)?);
+                let mut transaction = oxi.start_transaction()?;
+                transaction.remove_named_graph(graph.as_ref())?;
+                transaction.extend(analysed.quads.iter());
+                for fact in &analysed.stated {
+                    transaction.extend(fact.quads.iter());
+                }
+                transaction.commit()?;
+                affected.extend(analysed.stated.into_iter().map(|fact| fact.iri));
+                changed = true;
+            }
+        }
+    }
+    let mut removed: Vec<&String> = old_hashes
+        .keys()
+        .filter(|id| !pass.seen.contains(id.as_str()))
+        .collect();
+    removed.sort();
+    for id in &removed {
+        let graph = article_graph(id);
+        affected.extend(facts_in(oxi, &graph)?);
+        oxi.remove_named_graph(graph.as_ref())?;
+    }
+    pass.summary.articles_removed = removed.len();
+    recount_facts(oxi, &affected)?;
+    if changed || !removed.is_empty() {
+        drop_orphan_entity_graphs(oxi)?;
+    }
+    Ok(())
+}
+
+/// Full builds: the ontology, every article and the facts' counts in one
+/// stream into the bulk loader.
+fn load_everything(
+    oxi: &Store,
+    ontology: &Ontology,
+    entries: &[Entry],
+    analyse_chunk: &dyn Fn(&[Entry]) -> Vec<Outcome>,
+    pass: &mut Pass<'_>,
+) -> Result<(), BuildError> {
+    // Each call to `load_quads` flushes its own sorted files, so the chunks
+    // are chained into a single call. Oxigraph's default batch is a million
+    // quads per thread (about 1 GB in flight on this corpus); a smaller one
+    // bounds peak memory at a small cost in speed (measured in
+    // benches/results.md). A `--strict` error ends the stream and is
+    // returned before anything is committed.
+    let mut loader = oxi
+        .bulk_loader()
+        .with_max_memory_size_in_megabytes(BULK_LOAD_MEMORY_MB);
+    let pass_cell = std::cell::RefCell::new(pass);
+    let mut stopped: Option<BuildError> = None;
+    let stopped_cell = std::cell::RefCell::new(&mut stopped);
+    let stream = ontology
+        .quads
+        .iter()
+        .cloned()
+        .chain([ontology_hash_quad(&ontology.hash)])
+        .chain(
+            entries
+                .chunks(CHUNK)
+                .map_while(|chunk| {
+                    let mut quads = Vec::new();
+                    for (entry, outcome) in chunk.iter().zip(analyse_chunk(chunk)) {
+                        let mut pass = pass_cell.borrow_mut();
+                        match pass.absorb(entry, outcome) {
+                            Ok(Some(mut analysed)) => {
+                                quads.append(&mut analysed.quads);
+                                quads.extend(pass.count_facts(&entry.id, analysed.stated));
+                            }
+                            Ok(None) => {}
+                            Err(err) => {
+                                **stopped_cell.borrow_mut() = Some(err);
+                                return None;
+                            }
+                        }
+                    }
+                    Some(quads)
+                })
+                .flatten(),
+        )
+        // Reached once every article is in: the facts' counts.
+        .chain(std::iter::once_with(|| pass_cell.borrow().fact_count_quads()).flatten());
+    loader.load_quads(stream)?;
+    if let Some(err) = stopped {
+        return Err(err);
+    }
+    loader.commit()?;
+    Ok(())
 }
 
 /// The bulk loader's memory budget (Oxigraph turns it into a batch size of

@@ -1,11 +1,19 @@
-//! The command line: clap types only. Help text comes from these doc comments.
+//! The command line: clap types, and their conversions into the library's
+//! options. Help text comes from these doc comments.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use std::io::{self, IsTerminal};
+use std::time::Duration;
+
+use alliance_kg::build::BuildOptions;
+use alliance_kg::corpus::ReadOptions;
 use alliance_kg::date::PartialDate;
-use alliance_kg::graph::{EdgeRelation, EntityType};
+use alliance_kg::graph::{EdgeRelation, EntityType, Filter};
 use alliance_kg::memory::MemoryBudget;
+use alliance_kg::query::OutputFormat;
+use alliance_kg::{dot, dump, serve, trace};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// alliance-kg: build a knowledge graph of a military alliance from news
@@ -36,49 +44,9 @@ pub struct Cli {
 pub enum Command {
     /// Build or update the store from a folder of articles (.txt, with an
     /// optional metadata.toml).
-    Build {
-        /// The corpus folder.
-        #[arg(default_value = "corpus")]
-        corpus: PathBuf,
-        /// Rebuild every article, not only new or changed ones.
-        #[arg(long)]
-        full: bool,
-        /// Stop at the first unreadable article or bad metadata entry.
-        #[arg(long)]
-        strict: bool,
-        /// Wait for a running build to finish instead of refusing.
-        #[arg(long)]
-        wait: bool,
-        /// No progress bar.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Skip articles larger than this many bytes.
-        #[arg(long, default_value_t = alliance_kg::corpus::DEFAULT_MAX_ARTICLE_BYTES)]
-        max_article_bytes: u64,
-        /// Print the summary as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Build(BuildArgs),
     /// Run a read-only SPARQL query (a file, or -e TEXT).
-    Query {
-        /// A file with the query (e.g. queries/members.rq).
-        file: Option<PathBuf>,
-        /// The query text.
-        #[arg(short = 'e', long = "execute", conflicts_with = "file")]
-        execute: Option<String>,
-        /// Output format (default: table on a terminal, tsv otherwise).
-        #[arg(long, value_enum)]
-        format: Option<QueryFormat>,
-        /// Stop the query after this many seconds (0: no limit).
-        #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
-        timeout: f64,
-        /// Bind ?NAME to VALUE before evaluation (repeatable): `<IRI>`,
-        /// `ent:Name`, or a plain string such as `NATO` or `2010-06-01`.
-        /// ?NAME must be in the SELECT clause; the value is never spliced
-        /// into the query text. Saved queries say which names they take.
-        #[arg(long, value_name = "NAME=VALUE", value_parser = parse_binding)]
-        bind: Vec<(String, String)>,
-    },
+    Query(QueryArgs),
     /// Print one row per claim: article, relation, subject, object, date,
     /// value, evidence.
     Facts {
@@ -97,110 +65,17 @@ pub enum Command {
     },
     /// Draw the alliance network as a Graphviz diagram: DOT, or SVG/PNG
     /// with --render (needs Graphviz's `dot`).
-    Dot {
-        /// Which facts to draw.
-        #[command(flatten)]
-        view: ViewArgs,
-        /// Output file (default: standard output).
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Render with Graphviz instead of writing DOT.
-        #[arg(long, value_enum)]
-        render: Option<RenderFormat>,
-        /// Direction of the layout.
-        #[arg(long, value_enum, default_value_t = RankDir::Lr)]
-        rankdir: RankDir,
-        /// Do not draw alliances and their members in clusters.
-        #[arg(long)]
-        no_clusters: bool,
-    },
+    Dot(DotArgs),
     /// Network analysis: centrality, the alliance's members in armed
     /// conflict, and the structural balance of the signed state graph.
-    Analyze {
-        /// Which facts to analyse.
-        #[command(flatten)]
-        view: ViewArgs,
-        /// The alliance (default: the one with the most members).
-        #[arg(long)]
-        alliance: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
-    },
+    Analyze(AnalyzeArgs),
     /// Show the sentences behind an entity (NAME), a fact (SUBJECT RELATION
     /// OBJECT, e.g. Armenia invoked "Article 4") or a claim (its IRI).
-    Trace {
-        /// NAME, CLAIM_IRI, or SUBJECT RELATION OBJECT.
-        #[arg(required = true, num_args = 1..=3, value_name = "WHAT")]
-        target: Vec<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-        format: ReportFormat,
-        /// Mark spans with colour (auto: on a terminal, unless NO_COLOR is
-        /// set) or with [[…]].
-        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-        color: ColorChoice,
-    },
+    Trace(TraceArgs),
     /// Serve the store read-only: a SPARQL 1.1 endpoint at /sparql and a web
     /// page at / to query, see the diagram and trace facts to their
     /// sentences.
-    Serve {
-        /// The address to listen on. Only loopback unless you choose another
-        /// address; the server is then reachable from other machines.
-        #[arg(long, default_value = "127.0.0.1:7878")]
-        bind: std::net::SocketAddr,
-        /// Allow cross-origin requests from this origin (`*` for any).
-        /// Default: no CORS headers, and requests from other sites' pages
-        /// are refused (403).
-        #[arg(long, value_name = "ORIGIN")]
-        cors: Option<String>,
-        /// Also answer requests for this host name (repeatable). Default:
-        /// only localhost and the address bound; other names get 421
-        /// (against DNS rebinding).
-        #[arg(long, value_name = "NAME")]
-        allow_host: Vec<String>,
-        /// Seconds a client has to send a request's head, counted from the
-        /// connection's opening or its previous response (so also how long
-        /// an idle kept-alive connection stays open).
-        #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
-        header_timeout: f64,
-        /// Seconds a request body or a response may go without moving a
-        /// byte before the connection is closed.
-        #[arg(long, default_value_t = 60.0, value_parser = parse_positive_seconds)]
-        stall_timeout: f64,
-        /// The most connections open at once; more wait to be accepted.
-        #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
-        max_connections: u32,
-        /// Seconds Ctrl-C or SIGTERM waits for the requests under way before
-        /// the server exits.
-        #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
-        shutdown_timeout: f64,
-        /// The time limit of one query, in seconds.
-        #[arg(long, default_value_t = 30.0, value_parser = parse_positive_seconds)]
-        timeout: f64,
-        /// The most rows one result may have.
-        #[arg(long, default_value_t = 100_000)]
-        max_rows: usize,
-        /// The most bytes one result may have.
-        #[arg(long, default_value_t = 64 << 20)]
-        max_result_bytes: usize,
-        /// The most queries evaluated at once (default: the number of cores,
-        /// at least 2); each runs in a process of its own.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
-        max_concurrent: Option<u32>,
-        /// The most requests waiting for a free slot; more get 503.
-        #[arg(long, default_value_t = 64)]
-        max_queued: usize,
-        /// The largest request body, in bytes.
-        #[arg(long, default_value_t = 1 << 20)]
-        max_body_bytes: usize,
-        /// The longest request URL, in bytes.
-        #[arg(long, default_value_t = 64 << 10)]
-        max_url_bytes: usize,
-        /// The folder of saved queries the page offers.
-        #[arg(long, default_value = "queries")]
-        queries: PathBuf,
-    },
+    Serve(ServeArgs),
     /// List facts whose numbers, outcomes or dates disagree across sources,
     /// with each version and its articles.
     Conflicts {
@@ -225,16 +100,173 @@ impl Command {
     pub fn reads_store(&self) -> bool {
         matches!(
             self,
-            Command::Query { .. }
+            Command::Query(_)
                 | Command::Facts { .. }
                 | Command::Dump { .. }
-                | Command::Dot { .. }
-                | Command::Analyze { .. }
-                | Command::Trace { .. }
+                | Command::Dot(_)
+                | Command::Analyze(_)
+                | Command::Trace(_)
                 | Command::Conflicts { .. }
                 | Command::Eval(_)
         )
     }
+}
+
+/// What `akg build` reads, and how it reports.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The corpus folder.
+    #[arg(default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Rebuild every article, not only new or changed ones.
+    #[arg(long)]
+    pub full: bool,
+    /// Stop at the first unreadable article or bad metadata entry.
+    #[arg(long)]
+    pub strict: bool,
+    /// Wait for a running build to finish instead of refusing.
+    #[arg(long)]
+    pub wait: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Skip articles larger than this many bytes.
+    #[arg(long, default_value_t = alliance_kg::corpus::DEFAULT_MAX_ARTICLE_BYTES)]
+    pub max_article_bytes: u64,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The query `akg query` runs, and how.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A file with the query (e.g. queries/members.rq).
+    pub file: Option<PathBuf>,
+    /// The query text.
+    #[arg(short = 'e', long = "execute", conflicts_with = "file")]
+    pub execute: Option<String>,
+    /// Output format (default: table on a terminal, tsv otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<QueryFormat>,
+    /// Stop the query after this many seconds (0: no limit).
+    #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// Bind ?NAME to VALUE before evaluation (repeatable): `<IRI>`,
+    /// `ent:Name`, or a plain string such as `NATO` or `2010-06-01`.
+    /// ?NAME must be in the SELECT clause; the value is never spliced
+    /// into the query text. Saved queries say which names they take.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_binding)]
+    pub bind: Vec<(String, String)>,
+}
+
+/// What `akg dot` draws, and how.
+#[derive(Debug, Args)]
+pub struct DotArgs {
+    /// Which facts to draw.
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Output file (default: standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Render with Graphviz instead of writing DOT.
+    #[arg(long, value_enum)]
+    pub render: Option<RenderFormat>,
+    /// Direction of the layout.
+    #[arg(long, value_enum, default_value_t = RankDir::Lr)]
+    pub rankdir: RankDir,
+    /// Do not draw alliances and their members in clusters.
+    #[arg(long)]
+    pub no_clusters: bool,
+}
+
+/// What `akg analyze` analyses, and how it reports.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Which facts to analyse.
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// The alliance (default: the one with the most members).
+    #[arg(long)]
+    pub alliance: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+/// What `akg trace` traces, and how it shows it.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// NAME, CLAIM_IRI, or SUBJECT RELATION OBJECT.
+    #[arg(required = true, num_args = 1..=3, value_name = "WHAT")]
+    pub target: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Mark spans with colour (auto: on a terminal, unless NO_COLOR is
+    /// set) or with [[…]].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Where and under which limits `akg serve` serves.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on. Only loopback unless you choose another
+    /// address; the server is then reachable from other machines.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub bind: std::net::SocketAddr,
+    /// Allow cross-origin requests from this origin (`*` for any).
+    /// Default: no CORS headers, and requests from other sites' pages
+    /// are refused (403).
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
+    /// Also answer requests for this host name (repeatable). Default:
+    /// only localhost and the address bound; other names get 421
+    /// (against DNS rebinding).
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Seconds a client has to send a request's head, counted from the
+    /// connection's opening or its previous response (so also how long
+    /// an idle kept-alive connection stays open).
+    #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
+    pub header_timeout: f64,
+    /// Seconds a request body or a response may go without moving a
+    /// byte before the connection is closed.
+    #[arg(long, default_value_t = 60.0, value_parser = parse_positive_seconds)]
+    pub stall_timeout: f64,
+    /// The most connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds Ctrl-C or SIGTERM waits for the requests under way before
+    /// the server exits.
+    #[arg(long, default_value_t = 10.0, value_parser = parse_positive_seconds)]
+    pub shutdown_timeout: f64,
+    /// The time limit of one query, in seconds.
+    #[arg(long, default_value_t = 30.0, value_parser = parse_positive_seconds)]
+    pub timeout: f64,
+    /// The most rows one result may have.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_rows: usize,
+    /// The most bytes one result may have.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub max_result_bytes: usize,
+    /// The most queries evaluated at once (default: the number of cores,
+    /// at least 2); each runs in a process of its own.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_concurrent: Option<u32>,
+    /// The most requests waiting for a free slot; more get 503.
+    #[arg(long, default_value_t = 64)]
+    pub max_queued: usize,
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub max_body_bytes: usize,
+    /// The longest request URL, in bytes.
+    #[arg(long, default_value_t = 64 << 10)]
+    pub max_url_bytes: usize,
+    /// The folder of saved queries the page offers.
+    #[arg(long, default_value = "queries")]
+    pub queries: PathBuf,
 }
 
 /// What `akg eval` scores, and how it reports.
@@ -415,5 +447,118 @@ fn parse_positive_seconds(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "{text:?} is not a time limit; give seconds from 0.001 to 86400, e.g. 30 or 0.5"
         )),
+    }
+}
+
+impl ServeArgs {
+    /// The server's options: these limits, and `max_memory` for each
+    /// query's worker. The saved queries are left to the caller, which
+    /// says when it cannot read them.
+    pub fn options(&self, max_memory: MemoryBudget) -> serve::ServeOptions {
+        let mut options = serve::ServeOptions::new(self.bind);
+        options.cors = self.cors.clone();
+        options.allowed_hosts = self.allow_host.clone();
+        options.header_timeout = Duration::from_secs_f64(self.header_timeout);
+        options.stall_timeout = Duration::from_secs_f64(self.stall_timeout);
+        options.max_connections = self.max_connections;
+        options.shutdown_timeout = Duration::from_secs_f64(self.shutdown_timeout);
+        options.timeout = Duration::from_secs_f64(self.timeout);
+        options.max_rows = self.max_rows;
+        options.max_result_bytes = self.max_result_bytes;
+        if let Some(n) = self.max_concurrent {
+            options.max_concurrent = n as usize;
+        }
+        options.max_memory = max_memory;
+        options.max_queued = self.max_queued;
+        options.max_body_bytes = self.max_body_bytes;
+        options.max_url_bytes = self.max_url_bytes;
+        options
+    }
+}
+
+impl From<&BuildArgs> for BuildOptions {
+    fn from(args: &BuildArgs) -> Self {
+        BuildOptions {
+            corpus: args.corpus.clone(),
+            full: args.full,
+            strict: args.strict,
+            wait: args.wait,
+            read: ReadOptions {
+                max_article_bytes: args.max_article_bytes,
+            },
+        }
+    }
+}
+
+/// The network filter a view's arguments ask for.
+impl From<ViewArgs> for Filter {
+    fn from(view: ViewArgs) -> Self {
+        Filter {
+            relations: view.relations,
+            types: view.types,
+            since: view.since,
+            until: view.until,
+            dated_only: view.dated_only,
+        }
+    }
+}
+
+impl From<QueryFormat> for OutputFormat {
+    fn from(format: QueryFormat) -> Self {
+        match format {
+            QueryFormat::Table => OutputFormat::Table,
+            QueryFormat::Csv => OutputFormat::Csv,
+            QueryFormat::Tsv => OutputFormat::Tsv,
+            QueryFormat::Json => OutputFormat::Json,
+            QueryFormat::Xml => OutputFormat::Xml,
+            QueryFormat::Turtle => OutputFormat::Turtle,
+            QueryFormat::Ntriples => OutputFormat::NTriples,
+        }
+    }
+}
+
+impl From<DumpFormat> for dump::DumpFormat {
+    fn from(format: DumpFormat) -> Self {
+        match format {
+            DumpFormat::Nquads => dump::DumpFormat::NQuads,
+            DumpFormat::Trig => dump::DumpFormat::TriG,
+            DumpFormat::Turtle => dump::DumpFormat::Turtle,
+        }
+    }
+}
+
+impl From<RankDir> for dot::RankDir {
+    fn from(rankdir: RankDir) -> Self {
+        match rankdir {
+            RankDir::Lr => dot::RankDir::LeftRight,
+            RankDir::Tb => dot::RankDir::TopBottom,
+        }
+    }
+}
+
+impl From<RenderFormat> for dot::RenderFormat {
+    fn from(format: RenderFormat) -> Self {
+        match format {
+            RenderFormat::Svg => dot::RenderFormat::Svg,
+            RenderFormat::Png => dot::RenderFormat::Png,
+        }
+    }
+}
+
+/// `auto` asks whether standard output is a terminal and `NO_COLOR` unset.
+impl From<ColorChoice> for trace::Highlight {
+    fn from(color: ColorChoice) -> Self {
+        let colour = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        if colour {
+            trace::Highlight::Ansi
+        } else {
+            trace::Highlight::Brackets
+        }
     }
 }

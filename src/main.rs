@@ -1,6 +1,6 @@
-//! The `akg` binary: parses the command line, dispatches to the library,
-//! prints errors and sets the exit code. Only this file and cli.rs know
-//! clap, stderr and exit codes.
+//! The `akg` binary: parses the command line, dispatches each subcommand
+//! to the library, prints errors and sets the exit code. Only this file and
+//! cli.rs know clap, stderr and exit codes.
 #![expect(clippy::print_stderr)]
 
 mod cli;
@@ -8,13 +8,13 @@ mod cli;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use alliance_kg::build::{build, BuildOptions, Progress};
-use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
+use alliance_kg::corpus::DiagnosticKind;
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
@@ -22,13 +22,14 @@ use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
 use alliance_kg::read::QueryError;
 use alliance_kg::store::StoreDir;
+use alliance_kg::terminal::EscapeControls;
 use alliance_kg::{analysis, claims, conflicts, dot, dump, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
 use cli::{
-    Cli, ColorChoice, Command, DumpFormat, EvalArgs, FactsFormat, QueryFormat, RankDir,
-    RenderFormat, ReportFormat, ViewArgs,
+    AnalyzeArgs, BuildArgs, Cli, Command, DotArgs, DumpFormat, EvalArgs, FactsFormat, QueryArgs,
+    RenderFormat, ReportFormat, ServeArgs, TraceArgs,
 };
 
 fn main() -> ExitCode {
@@ -46,93 +47,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// The error and its causes joined by `: `, as `{err:#}` writes them, but
-/// without a cause whose text is already there: Oxigraph's storage error
-/// writes its source's text and also returns it as its source, and our
-/// errors write their source too, so RocksDB's message came out three times.
-fn error_chain(err: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if message.contains(&text) {
-            continue;
-        }
-        if !message.is_empty() {
-            message.push_str(": ");
-        }
-        message.push_str(&text);
-    }
-    message
-}
-
-/// What to do about a storage failure (a damaged store, a full disk, too
-/// many open files), wherever the error came from (a build, a query, a
-/// dump, a trace): once, and only if the message does not already say it.
-fn storage_advice(err: &anyhow::Error) -> String {
-    let text = error_chain(err);
-    match alliance_kg::store::storage_failure_advice(&text) {
-        Some(advice) if !text.contains(advice) && !text.contains("delete the store") => {
-            format!("; {advice}")
-        }
-        _ => String::new(),
-    }
-}
-
-/// Set by whoever prints the fatal error, [`main`] or [`query_deadline`],
-/// so that it is printed once.
-static ERROR_REPORTED: AtomicBool = AtomicBool::new(false);
-
-/// How long after its timeout a query that did not stop is ended by force.
-const QUERY_DEADLINE_GRACE: Duration = Duration::from_secs(1);
-
-/// Ends the process with the timeout message if the query still runs
-/// [`QUERY_DEADLINE_GRACE`] after `timeout`. The query's own timeout stops
-/// it cleanly in most cases, but oxigraph cannot cancel evaluation that
-/// computes in memory without giving rows (sorting or counting a cross
-/// product), which would otherwise run on and eat all memory. The store is
-/// open read-only, so ending the process cannot harm it.
-fn query_deadline(timeout: Duration) {
-    let seconds = timeout.as_secs_f64();
-    let spawned = std::thread::Builder::new()
-        .name("akg-query-deadline".to_owned())
-        .spawn(move || {
-            std::thread::sleep(timeout.saturating_add(QUERY_DEADLINE_GRACE));
-            if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
-                eprintln!("akg: {}", QueryError::Timeout { seconds });
-            }
-            exit_now(2);
-        });
-    // Not joined: the thread dies with the process if the query ends first.
-    // Without it, the query's own timeout still works.
-    drop(spawned);
-}
-
-/// Exits at once, without running destructors or `atexit` handlers: the
-/// main thread may be inside RocksDB, whose static objects must not be torn
-/// down under it.
-fn exit_now(code: i32) -> ! {
-    #[cfg(unix)]
-    // SAFETY: `_exit` ends the process without touching any Rust or C++
-    // state; nothing can observe the process afterwards.
-    unsafe {
-        libc::_exit(code)
-    }
-    #[cfg(not(unix))]
-    std::process::exit(code)
-}
-
-/// Whether the error is a write to a closed pipe (`akg dump | head`), which
-/// ends a command quietly with exit 0. Library errors that wrap an
-/// `io::Error` transparently hide it from the chain, so they are asked too.
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    let broken = |io: &io::Error| io.kind() == io::ErrorKind::BrokenPipe;
-    err.chain().any(|cause| {
-        cause.downcast_ref::<io::Error>().is_some_and(broken)
-            || matches!(cause.downcast_ref::<QueryError>(), Some(QueryError::Io(io)) if broken(io))
-            || matches!(cause.downcast_ref::<dump::DumpError>(), Some(dump::DumpError::Io(io)) if broken(io))
-    })
-}
-
+/// Parses the command line, starts the memory watch of a command that reads
+/// the store, and runs the subcommand.
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let store = StoreDir::new(&cli.store);
@@ -143,284 +59,155 @@ fn run() -> Result<ExitCode> {
         watch_memory(max_memory)?;
     }
     match cli.command {
-        Command::Build {
-            corpus,
-            full,
-            strict,
-            wait,
-            quiet,
-            max_article_bytes,
-            json,
-        } => {
-            let ontology = load_ontology(cli.ontology.as_deref())?;
-            let options = BuildOptions {
-                corpus: corpus.clone(),
-                full,
-                strict,
-                wait,
-                read: ReadOptions { max_article_bytes },
-            };
-            cmd_build(&options, &ontology, &store, quiet, json)
-        }
-        Command::Query {
-            file,
-            execute,
-            format,
-            timeout,
-            bind,
-        } => cmd_query(&store, file, execute, format, timeout, &bind),
-        Command::Facts { format } => {
-            let oxi = store.open_read()?;
-            let rows = claims::claim_rows(&oxi)?;
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            match format {
-                FactsFormat::Tsv => claims::write_tsv(&rows, &mut out)?,
-                FactsFormat::Json => claims::write_json(&rows, &mut out)?,
-            }
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Dump { format, output } => {
-            let oxi = store.open_read()?;
-            let format = match format {
-                DumpFormat::Nquads => dump::DumpFormat::NQuads,
-                DumpFormat::Trig => dump::DumpFormat::TriG,
-                DumpFormat::Turtle => dump::DumpFormat::Turtle,
-            };
-            match output {
-                Some(path) => {
-                    let file = File::create(&path)
-                        .with_context(|| format!("cannot create {}", path.display()))?;
-                    let mut out = BufWriter::new(file);
-                    dump::dump(&oxi, format, &mut out)?;
-                    out.flush()?;
-                }
-                None => {
-                    let stdout = io::stdout();
-                    let mut out = BufWriter::new(stdout.lock());
-                    dump::dump(&oxi, format, &mut out)?;
-                    out.flush()?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Dot {
-            view,
-            output,
-            render,
-            rankdir,
-            no_clusters,
-        } => {
-            let network = Network::load(&store.open_read()?, &view_filter(view))?;
-            let options = dot::DotOptions {
-                rankdir: match rankdir {
-                    RankDir::Lr => dot::RankDir::LeftRight,
-                    RankDir::Tb => dot::RankDir::TopBottom,
-                },
-                clusters: !no_clusters,
-                ..dot::DotOptions::default()
-            };
-            let mut text = Vec::new();
-            dot::write_dot(&network, &options, &mut text)?;
-            let bytes = match render {
-                None => text,
-                Some(format) => {
-                    if format == RenderFormat::Png && output.is_none() && io::stdout().is_terminal()
-                    {
-                        anyhow::bail!("a PNG is binary; write it to a file with -o FILE");
-                    }
-                    let format = match format {
-                        RenderFormat::Svg => dot::RenderFormat::Svg,
-                        RenderFormat::Png => dot::RenderFormat::Png,
-                    };
-                    dot::render(&String::from_utf8_lossy(&text), format)?
-                }
-            };
-            write_output(output.as_deref(), &bytes)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Analyze {
-            view,
-            alliance,
-            format,
-        } => {
-            let oxi = store.open_read()?;
-            let network = Network::load(&oxi, &view_filter(view))?;
-            let alliance = match alliance.as_deref() {
-                Some(name) => Some(analysis::AllianceName {
-                    name,
-                    iris: trace::entities_named(&oxi, name)?
-                        .into_iter()
-                        .map(|iri| iri.into_string())
-                        .collect(),
-                }),
-                None => None,
-            };
-            let result = analysis::analyze(&network, alliance.as_ref())?;
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            match format {
-                ReportFormat::Table => analysis::write_table(&result, &mut out)?,
-                ReportFormat::Json => analysis::write_json(&result, &mut out)?,
-            }
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Trace {
-            target,
-            format,
-            color,
-        } => {
-            let target = trace::Target::from_args(&target)?;
-            let result = trace::trace(&store.open_read()?, &target)?;
-            let colour = match color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let highlight = if colour {
-                trace::Highlight::Ansi
-            } else {
-                trace::Highlight::Brackets
-            };
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            match format {
-                ReportFormat::Table => trace::write_text(&result, highlight, &mut out)?,
-                ReportFormat::Json => trace::write_json(&result, &mut out)?,
-            }
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Serve {
-            bind,
-            cors,
-            allow_host,
-            header_timeout,
-            stall_timeout,
-            max_connections,
-            shutdown_timeout,
-            timeout,
-            max_rows,
-            max_result_bytes,
-            max_concurrent,
-            max_queued,
-            max_body_bytes,
-            max_url_bytes,
-            queries,
-        } => {
-            let mut options = serve::ServeOptions::new(bind);
-            options.cors = cors;
-            options.allowed_hosts = allow_host;
-            options.header_timeout = Duration::from_secs_f64(header_timeout);
-            options.stall_timeout = Duration::from_secs_f64(stall_timeout);
-            options.max_connections = max_connections;
-            options.shutdown_timeout = Duration::from_secs_f64(shutdown_timeout);
-            options.timeout = Duration::from_secs_f64(timeout);
-            options.max_rows = max_rows;
-            options.max_result_bytes = max_result_bytes;
-            if let Some(n) = max_concurrent {
-                options.max_concurrent = n as usize;
-            }
-            options.max_memory = max_memory;
-            options.max_queued = max_queued;
-            options.max_body_bytes = max_body_bytes;
-            options.max_url_bytes = max_url_bytes;
-            options.saved_queries = match serve::load_saved_queries(&queries) {
-                Ok(saved) => saved,
-                Err(err) => {
-                    eprintln!(
-                        "akg: no saved queries offered: cannot read {}: {err}; pass --queries DIR",
-                        queries.display()
-                    );
-                    Vec::new()
-                }
-            };
-            let server = serve::Server::bind(store.clone(), options)
-                .with_context(|| format!("cannot serve {}", store.path().display()))?;
-            let addr = server.local_addr()?;
-            if !serve::is_loopback(&addr) {
-                eprintln!(
-                    "akg: warning: listening on {addr}, which other machines can reach; \
-                     use --bind 127.0.0.1:PORT to keep the store on this machine"
-                );
-            }
-            eprintln!("akg: serving {} at http://{addr}/ (SPARQL endpoint: http://{addr}/sparql); Ctrl-C stops", store.path().display());
-            server.run(shutdown_signal())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Conflicts { format } => {
-            let network = Network::load(&store.open_read()?, &view_filter_all())?;
-            let found = conflicts::conflicts(&network);
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            match format {
-                ReportFormat::Table => conflicts::write_table(&found, &mut out)?,
-                ReportFormat::Json => conflicts::write_json(&found, &mut out)?,
-            }
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Build(args) => cmd_build(&store, cli.ontology.as_deref(), &args),
+        Command::Query(args) => cmd_query(&store, args),
+        Command::Facts { format } => cmd_facts(&store, format),
+        Command::Dump { format, output } => cmd_dump(&store, format, output.as_deref()),
+        Command::Dot(args) => cmd_dot(&store, args),
+        Command::Analyze(args) => cmd_analyze(&store, args),
+        Command::Trace(args) => cmd_trace(&store, args),
+        Command::Serve(args) => cmd_serve(&store, &args, max_memory),
+        Command::Conflicts { format } => cmd_conflicts(&store, format),
         Command::Eval(args) => cmd_eval(&store, &args),
         Command::ServeWorker => cmd_serve_worker(&store, max_memory),
     }
 }
 
-/// Ends a command that reads the store once it uses more memory than its
-/// budget: one line, exit code 2. The store is open read-only, so ending
-/// the process cannot harm it.
-fn watch_memory(budget: MemoryBudget) -> Result<()> {
-    MemoryWatch::start(budget, move |used| {
-        if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
-            eprintln!("akg: {}", memory::over_budget_message(budget, used));
+/// `akg build`: builds or updates the store, with a progress bar on a
+/// terminal; exit code 1 when an article was skipped.
+fn cmd_build(store: &StoreDir, ontology_dir: Option<&Path>, args: &BuildArgs) -> Result<ExitCode> {
+    let ontology = load_ontology(ontology_dir)?;
+    let options = BuildOptions::from(args);
+    let bar = progress_bar(!args.quiet && io::stderr().is_terminal());
+    let progress = |event: Progress| match event {
+        Progress::Start(n) => bar.set_length(n),
+        Progress::Advance(n) => bar.inc(n),
+    };
+    let summary = build(&options, &ontology, store, &progress).with_context(|| {
+        format!(
+            "cannot build {} from {}",
+            store.path().display(),
+            options.corpus.display()
+        )
+    })?;
+    bar.finish_and_clear();
+    for d in &summary.diagnostics {
+        let what = match d.kind {
+            DiagnosticKind::Skipped => "skipped",
+            DiagnosticKind::MetadataIgnored => "metadata ignored",
+        };
+        eprintln!("akg: {what}: {d}");
+    }
+    to_stdout(|out| {
+        if args.json {
+            serde_json::to_writer_pretty(&mut *out, &summary)?;
+            writeln!(out)?;
+        } else {
+            write_build_summary(&summary, &options, store, out)?;
         }
-        exit_now(2);
+        Ok(())
+    })?;
+    let problems = summary
+        .diagnostics
+        .iter()
+        .any(|d| d.kind == DiagnosticKind::Skipped);
+    Ok(if problems {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
-    .context("cannot start the memory watch")
 }
 
-/// `akg serve-worker`: evaluates one query for `akg serve` under the
-/// memory budget; a failure is one JSON line on stderr and exit code 1.
-fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> {
-    MemoryWatch::start(budget, move |used| {
-        let failure = serve::WorkerFailure {
-            status: 422,
-            message: memory::over_budget_message(budget, used),
-        };
-        eprintln!("{}", failure.to_json_line());
-        exit_now(1);
-    })
-    .context("cannot start the memory watch")?;
-    let out = BufWriter::new(io::stdout());
-    match serve::answer_worker_request(store, io::stdin().lock(), out) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(failure) => {
-            eprintln!("{}", failure.to_json_line());
-            Ok(ExitCode::from(1))
+/// The ontology of `--ontology`, else of ./ontology, else the built-in one.
+fn load_ontology(dir: Option<&Path>) -> Result<Ontology> {
+    match dir {
+        Some(dir) => ontology::load(dir)
+            .with_context(|| format!("cannot load the ontology from {}", dir.display())),
+        None if Path::new("ontology").is_dir() => {
+            ontology::load(Path::new("ontology")).context("cannot load the ontology from ontology/")
         }
+        None => ontology::load_embedded().context("cannot load the built-in ontology"),
     }
+}
+
+/// The build's progress bar on stderr, or a hidden one.
+fn progress_bar(show: bool) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
+    if show {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = out.write_str(&rate(state.per_sec()));
+                },
+            ),
+        );
+    }
+    bar
+}
+
+/// Articles per second as the progress bar shows it: a whole number with
+/// thousands separators (`1,091/s`; indicatif's `{per_sec}` gives four
+/// decimals).
+fn rate(per_second: f64) -> String {
+    // `as` saturates: a rate not yet known (NaN, infinite) shows as 0.
+    format!("{}/s", indicatif::HumanCount(per_second.round() as u64))
+}
+
+/// The build's summary for people.
+fn write_build_summary(
+    summary: &alliance_kg::build::BuildSummary,
+    options: &BuildOptions,
+    store: &StoreDir,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "built {} into {}",
+        options.corpus.display(),
+        store.path().display()
+    )?;
+    writeln!(
+        out,
+        "  articles   {} built, {} unchanged, {} removed, {} skipped",
+        summary.articles_built,
+        summary.articles_unchanged,
+        summary.articles_removed,
+        summary.articles_skipped
+    )?;
+    writeln!(out, "  sentences  {}", summary.sentences)?;
+    writeln!(out, "  entities   {}", summary.entities)?;
+    writeln!(out, "  claims     {}", summary.claims)?;
+    writeln!(out, "  facts per relation:")?;
+    for (relation, n) in &summary.facts {
+        writeln!(out, "    {relation:<22} {n}")?;
+    }
+    match summary.quads {
+        Some(quads) => writeln!(out, "  triples    {quads} quads in the store")?,
+        None => writeln!(
+            out,
+            "  triples    not counted after an incremental build (akg build --full counts them)"
+        )?,
+    }
+    writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())
 }
 
 /// `akg query`: one query from a file or `-e`, with `--bind` values, to
 /// standard output.
-fn cmd_query(
-    store: &StoreDir,
-    file: Option<PathBuf>,
-    execute: Option<String>,
-    format: Option<QueryFormat>,
-    timeout: f64,
-    bind: &[(String, String)],
-) -> Result<ExitCode> {
-    let sparql = match (file, execute) {
+fn cmd_query(store: &StoreDir, args: QueryArgs) -> Result<ExitCode> {
+    let sparql = match (args.file, args.execute) {
         (Some(path), None) => std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read query file {}", path.display()))?,
         (None, Some(text)) => text,
         _ => anyhow::bail!("give a query file or -e 'SPARQL'; see 'akg query --help'"),
     };
-    let bindings = bind
+    let bindings = args
+        .bind
         .iter()
         .map(|(name, value)| {
             let term = query::binding_term(value).with_context(|| format!("--bind {name}"))?;
@@ -428,13 +215,13 @@ fn cmd_query(
         })
         .collect::<Result<Vec<_>>>()?;
     let oxi = store.open_read()?;
-    let format = match format {
-        Some(f) => output_format(f),
+    let format = match args.format {
+        Some(format) => format.into(),
         None if io::stdout().is_terminal() => OutputFormat::Table,
         None => OutputFormat::Tsv,
     };
     // 0, or more than a Duration holds (inf), is no limit.
-    let timeout = Duration::try_from_secs_f64(timeout)
+    let timeout = Duration::try_from_secs_f64(args.timeout)
         .ok()
         .filter(|timeout| !timeout.is_zero());
     if let Some(timeout) = timeout {
@@ -445,10 +232,184 @@ fn cmd_query(
         timeout,
         ..QueryOptions::default()
     };
-    // Not locked: the query writes from a thread of its own.
-    let mut out = BufWriter::new(io::stdout());
-    query::run_with_bindings(&oxi, &sparql, &bindings, &options, &mut out)?;
-    out.flush()?;
+    // Not locked: the query writes from a thread of its own. Tables escape
+    // their cells; other formats on a terminal are escaped here.
+    let run = |out: &mut (dyn Write + Send)| -> Result<()> {
+        query::run_with_bindings(&oxi, &sparql, &bindings, &options, out)?;
+        Ok(())
+    };
+    if io::stdout().is_terminal() {
+        buffered(EscapeControls::new(io::stdout()), |out| run(out))?;
+    } else {
+        buffered(io::stdout(), |out| run(out))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `akg facts`: one row per claim.
+fn cmd_facts(store: &StoreDir, format: FactsFormat) -> Result<ExitCode> {
+    let oxi = store.open_read()?;
+    let rows = claims::claim_rows(&oxi)?;
+    to_stdout(|out| {
+        match format {
+            FactsFormat::Tsv => claims::write_tsv(&rows, out)?,
+            FactsFormat::Json => claims::write_json(&rows, out)?,
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `akg dump`: the whole store as RDF, to a file or standard output.
+fn cmd_dump(store: &StoreDir, format: DumpFormat, output: Option<&Path>) -> Result<ExitCode> {
+    let oxi = store.open_read()?;
+    let format = format.into();
+    let write = |out: &mut dyn Write| -> Result<()> { Ok(dump::dump(&oxi, format, out)?) };
+    match output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            buffered(file, |out| write(out))?;
+        }
+        None => to_stdout(|out| write(out))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `akg dot`: the network as DOT, or rendered by Graphviz.
+fn cmd_dot(store: &StoreDir, args: DotArgs) -> Result<ExitCode> {
+    let network = Network::load(&store.open_read()?, &args.view.into())?;
+    let options = dot::DotOptions {
+        rankdir: args.rankdir.into(),
+        clusters: !args.no_clusters,
+        ..dot::DotOptions::default()
+    };
+    let mut text = Vec::new();
+    dot::write_dot(&network, &options, &mut text)?;
+    let bytes = match args.render {
+        None => text,
+        Some(format) => {
+            if format == RenderFormat::Png && args.output.is_none() && io::stdout().is_terminal() {
+                anyhow::bail!("a PNG is binary; write it to a file with -o FILE");
+            }
+            dot::render(&String::from_utf8_lossy(&text), format.into())?
+        }
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => to_stdout(|out| Ok(out.write_all(&bytes)?))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `akg analyze`: centrality, an alliance's members in conflict, balance.
+fn cmd_analyze(store: &StoreDir, args: AnalyzeArgs) -> Result<ExitCode> {
+    let oxi = store.open_read()?;
+    let network = Network::load(&oxi, &args.view.into())?;
+    let alliance = match args.alliance.as_deref() {
+        Some(name) => Some(analysis::AllianceName {
+            name,
+            iris: trace::entities_named(&oxi, name)?
+                .into_iter()
+                .map(|iri| iri.into_string())
+                .collect(),
+        }),
+        None => None,
+    };
+    let result = analysis::analyze(&network, alliance.as_ref())?;
+    to_stdout(|out| {
+        match args.format {
+            ReportFormat::Table => analysis::write_table(&result, out)?,
+            ReportFormat::Json => analysis::write_json(&result, out)?,
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `akg trace`: the sentences behind an entity, a fact or a claim.
+fn cmd_trace(store: &StoreDir, args: TraceArgs) -> Result<ExitCode> {
+    let target = trace::Target::from_args(&args.target)?;
+    let result = trace::trace(&store.open_read()?, &target)?;
+    let highlight = args.color.into();
+    to_stdout_as_is(|out| {
+        match args.format {
+            ReportFormat::Table => trace::write_text(&result, highlight, out)?,
+            ReportFormat::Json => trace::write_json(&result, out)?,
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `akg serve`: the HTTP server, until Ctrl-C or SIGTERM.
+fn cmd_serve(store: &StoreDir, args: &ServeArgs, max_memory: MemoryBudget) -> Result<ExitCode> {
+    let mut options = args.options(max_memory);
+    options.saved_queries = match serve::load_saved_queries(&args.queries) {
+        Ok(saved) => saved,
+        Err(err) => {
+            eprintln!(
+                "akg: no saved queries offered: cannot read {}: {err}; pass --queries DIR",
+                args.queries.display()
+            );
+            Vec::new()
+        }
+    };
+    let server = serve::Server::bind(store.clone(), options)
+        .with_context(|| format!("cannot serve {}", store.path().display()))?;
+    let addr = server.local_addr()?;
+    if !serve::is_loopback(&addr) {
+        eprintln!(
+            "akg: warning: listening on {addr}, which other machines can reach; \
+             use --bind 127.0.0.1:PORT to keep the store on this machine"
+        );
+    }
+    eprintln!(
+        "akg: serving {} at http://{addr}/ (SPARQL endpoint: http://{addr}/sparql); Ctrl-C stops",
+        store.path().display()
+    );
+    server.run(shutdown_signal())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+/// `akg conflicts`: facts whose numbers, outcomes or dates disagree.
+fn cmd_conflicts(store: &StoreDir, format: ReportFormat) -> Result<ExitCode> {
+    let every_relation = Filter {
+        relations: Some(EdgeRelation::ALL.into_iter().collect()),
+        ..Filter::default()
+    };
+    let network = Network::load(&store.open_read()?, &every_relation)?;
+    let found = conflicts::conflicts(&network);
+    to_stdout(|out| {
+        match format {
+            ReportFormat::Table => conflicts::write_table(&found, out)?,
+            ReportFormat::Json => conflicts::write_json(&found, out)?,
+        }
+        Ok(())
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -485,13 +446,13 @@ fn cmd_eval(store: &StoreDir, args: &EvalArgs) -> Result<ExitCode> {
         entity_names: entity_names.as_ref(),
     };
     let report = eval::score(&gold, &claims, &options);
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match args.format {
-        ReportFormat::Table => eval::write_table(&report, args.verbose, &mut out)?,
-        ReportFormat::Json => eval::write_json(&report, args.verbose, &mut out)?,
-    }
-    out.flush()?;
+    to_stdout(|out| {
+        match args.format {
+            ReportFormat::Table => eval::write_table(&report, args.verbose, out)?,
+            ReportFormat::Json => eval::write_json(&report, args.verbose, out)?,
+        }
+        Ok(())
+    })?;
     let unmet = unmet_floors(&report, args.min_precision, args.min_recall);
     if unmet.is_empty() {
         Ok(ExitCode::SUCCESS)
@@ -536,181 +497,151 @@ fn unmet_floors(
         .collect()
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
-    }
-}
-
-/// The network filter a view's arguments ask for.
-fn view_filter(view: ViewArgs) -> Filter {
-    Filter {
-        relations: view.relations,
-        types: view.types,
-        since: view.since,
-        until: view.until,
-        dated_only: view.dated_only,
-    }
-}
-
-/// Every relation, no other filter.
-fn view_filter_all() -> Filter {
-    Filter {
-        relations: Some(EdgeRelation::ALL.into_iter().collect()),
-        ..Filter::default()
-    }
-}
-
-/// Writes bytes to a file, or to standard output.
-fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
-    match path {
-        Some(path) => {
-            std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
-        }
-        None => {
-            let stdout = io::stdout();
-            let mut out = stdout.lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
-        }
-    }
-}
-
-fn output_format(format: QueryFormat) -> OutputFormat {
-    match format {
-        QueryFormat::Table => OutputFormat::Table,
-        QueryFormat::Csv => OutputFormat::Csv,
-        QueryFormat::Tsv => OutputFormat::Tsv,
-        QueryFormat::Json => OutputFormat::Json,
-        QueryFormat::Xml => OutputFormat::Xml,
-        QueryFormat::Turtle => OutputFormat::Turtle,
-        QueryFormat::Ntriples => OutputFormat::NTriples,
-    }
-}
-
-fn load_ontology(dir: Option<&Path>) -> Result<Ontology> {
-    match dir {
-        Some(dir) => ontology::load(dir)
-            .with_context(|| format!("cannot load the ontology from {}", dir.display())),
-        None if Path::new("ontology").is_dir() => {
-            ontology::load(Path::new("ontology")).context("cannot load the ontology from ontology/")
-        }
-        None => ontology::load_embedded().context("cannot load the built-in ontology"),
-    }
-}
-
-/// Articles per second as the progress bar shows it: a whole number with
-/// thousands separators (`1,091/s`; indicatif's `{per_sec}` gives four
-/// decimals).
-fn rate(per_second: f64) -> String {
-    // `as` saturates: a rate not yet known (NaN, infinite) shows as 0.
-    format!("{}/s", indicatif::HumanCount(per_second.round() as u64))
-}
-
-fn cmd_build(
-    options: &BuildOptions,
-    ontology: &Ontology,
-    store: &StoreDir,
-    quiet: bool,
-    json: bool,
-) -> Result<ExitCode> {
-    let show_bar = !quiet && io::stderr().is_terminal();
-    let bar = indicatif::ProgressBar::hidden();
-    if show_bar {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .with_key(
-                "rate",
-                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
-                    let _ = out.write_str(&rate(state.per_sec()));
-                },
-            ),
-        );
-    }
-    let progress = |event: Progress| match event {
-        Progress::Start(n) => bar.set_length(n),
-        Progress::Advance(n) => bar.inc(n),
-    };
-    let summary = build(options, ontology, store, &progress).with_context(|| {
-        format!(
-            "cannot build {} from {}",
-            store.path().display(),
-            options.corpus.display()
-        )
-    })?;
-    bar.finish_and_clear();
-    for d in &summary.diagnostics {
-        let what = match d.kind {
-            DiagnosticKind::Skipped => "skipped",
-            DiagnosticKind::MetadataIgnored => "metadata ignored",
+/// `akg serve-worker`: evaluates one query for `akg serve` under the
+/// memory budget; a failure is one JSON line on stderr and exit code 1.
+fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> {
+    MemoryWatch::start(budget, move |used| {
+        let failure = serve::WorkerFailure {
+            status: 422,
+            message: memory::over_budget_message(budget, used),
         };
-        eprintln!("akg: {what}: {d}");
+        eprintln!("{}", failure.to_json_line());
+        exit_now(1);
+    })
+    .context("cannot start the memory watch")?;
+    let out = BufWriter::new(io::stdout());
+    match serve::answer_worker_request(store, io::stdin().lock(), out) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(failure) => {
+            eprintln!("{}", failure.to_json_line());
+            Ok(ExitCode::from(1))
+        }
     }
+}
+
+/// Runs `write` on standard output, locked and buffered, and flushes it.
+/// On a terminal, control characters of the data are shown escaped
+/// ([`EscapeControls`]); a pipe or file gets the exact bytes.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let stdout = io::stdout();
-    let mut out = stdout.lock();
-    if json {
-        serde_json::to_writer_pretty(&mut out, &summary)?;
-        writeln!(out)?;
+    if stdout.is_terminal() {
+        buffered(EscapeControls::new(stdout.lock()), |out| write(out))
     } else {
-        writeln!(
-            out,
-            "built {} into {}",
-            options.corpus.display(),
-            store.path().display()
-        )?;
-        writeln!(
-            out,
-            "  articles   {} built, {} unchanged, {} removed, {} skipped",
-            summary.articles_built,
-            summary.articles_unchanged,
-            summary.articles_removed,
-            summary.articles_skipped
-        )?;
-        writeln!(out, "  sentences  {}", summary.sentences)?;
-        writeln!(out, "  entities   {}", summary.entities)?;
-        writeln!(out, "  claims     {}", summary.claims)?;
-        writeln!(out, "  facts per relation:")?;
-        for (relation, n) in &summary.facts {
-            writeln!(out, "    {relation:<22} {n}")?;
-        }
-        match summary.quads {
-            Some(quads) => writeln!(out, "  triples    {quads} quads in the store")?,
-            None => writeln!(
-                out,
-                "  triples    not counted after an incremental build (akg build --full counts them)"
-            )?,
-        }
-        writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())?;
+        buffered(stdout.lock(), |out| write(out))
     }
-    let problems = summary
-        .diagnostics
-        .iter()
-        .any(|d| d.kind == DiagnosticKind::Skipped);
-    Ok(if problems {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+}
+
+/// [`to_stdout`] for output that escapes its data itself and adds escape
+/// codes of its own (`akg trace`'s highlight).
+fn to_stdout_as_is(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    buffered(io::stdout().lock(), |out| write(out))
+}
+
+/// Runs `write` on `out` through a buffer, and flushes it.
+fn buffered<W: Write>(out: W, write: impl FnOnce(&mut BufWriter<W>) -> Result<()>) -> Result<()> {
+    let mut out = BufWriter::new(out);
+    write(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Set by whoever prints the fatal error, [`main`], [`watch_memory`] or
+/// [`query_deadline`], so that it is printed once.
+static ERROR_REPORTED: AtomicBool = AtomicBool::new(false);
+
+/// Ends a command that reads the store once it uses more memory than its
+/// budget: one line, exit code 2. The store is open read-only, so ending
+/// the process cannot harm it.
+fn watch_memory(budget: MemoryBudget) -> Result<()> {
+    MemoryWatch::start(budget, move |used| {
+        if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
+            eprintln!("akg: {}", memory::over_budget_message(budget, used));
+        }
+        exit_now(2);
+    })
+    .context("cannot start the memory watch")
+}
+
+/// How long after its timeout a query that did not stop is ended by force.
+const QUERY_DEADLINE_GRACE: Duration = Duration::from_secs(1);
+
+/// Ends the process with the timeout message if the query still runs
+/// [`QUERY_DEADLINE_GRACE`] after `timeout`. The query's own timeout stops
+/// it cleanly in most cases, but oxigraph cannot cancel evaluation that
+/// computes in memory without giving rows (sorting or counting a cross
+/// product), which would otherwise run on and eat all memory. The store is
+/// open read-only, so ending the process cannot harm it.
+fn query_deadline(timeout: Duration) {
+    let seconds = timeout.as_secs_f64();
+    let spawned = std::thread::Builder::new()
+        .name("akg-query-deadline".to_owned())
+        .spawn(move || {
+            std::thread::sleep(timeout.saturating_add(QUERY_DEADLINE_GRACE));
+            if !ERROR_REPORTED.swap(true, Ordering::SeqCst) {
+                eprintln!("akg: {}", QueryError::Timeout { seconds });
+            }
+            exit_now(2);
+        });
+    // Not joined: the thread dies with the process if the query ends first.
+    // Without it, the query's own timeout still works.
+    drop(spawned);
+}
+
+/// Exits at once, without running destructors or `atexit` handlers: the
+/// main thread may be inside RocksDB, whose static objects must not be torn
+/// down under it.
+fn exit_now(code: i32) -> ! {
+    #[cfg(unix)]
+    // SAFETY: `_exit` ends the process without touching any Rust or C++
+    // state; nothing can observe the process afterwards.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
+}
+
+/// The error and its causes joined by `: `, as `{err:#}` writes them, but
+/// without a cause whose text is already there: Oxigraph's storage error
+/// writes its source's text and also returns it as its source, and our
+/// errors write their source too, so RocksDB's message came out three times.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+/// What to do about a storage failure (a damaged store, a full disk, too
+/// many open files), wherever the error came from (a build, a query, a
+/// dump, a trace): once, and only if the message does not already say it.
+fn storage_advice(err: &anyhow::Error) -> String {
+    let text = error_chain(err);
+    match alliance_kg::store::storage_failure_advice(&text) {
+        Some(advice) if !text.contains(advice) && !text.contains("delete the store") => {
+            format!("; {advice}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Whether the error is a write to a closed pipe (`akg dump | head`), which
+/// ends a command quietly with exit 0. Library errors that wrap an
+/// `io::Error` transparently hide it from the chain, so they are asked too.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    let broken = |io: &io::Error| io.kind() == io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        cause.downcast_ref::<io::Error>().is_some_and(broken)
+            || matches!(cause.downcast_ref::<QueryError>(), Some(QueryError::Io(io)) if broken(io))
+            || matches!(cause.downcast_ref::<dump::DumpError>(), Some(dump::DumpError::Io(io)) if broken(io))
     })
 }
 

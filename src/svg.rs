@@ -17,17 +17,19 @@
 //!
 //! This module never prints: it writes to a given `io::Write`.
 
+mod layout;
+
 use std::collections::BTreeMap;
-use std::f64::consts::{FRAC_PI_2, TAU};
 use std::io::{self, Write};
 
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, EdgeReference, NodeIndex};
 use petgraph::visit::EdgeRef;
 
+use self::layout::{layout, Placed, Point};
 use crate::dot::{
     edge_style, edge_tooltip, fact_href, node_href, node_style, node_tooltip, pen_width, title,
 };
-use crate::graph::{Entity, EntityType, Network, Sign};
+use crate::graph::{Entity, EntityType, Fact, Network, Sign};
 
 /// The font of every text.
 const FONT: &str = "Helvetica,Arial,sans-serif";
@@ -39,12 +41,6 @@ const EDGE_FONT: f64 = 9.0;
 const TITLE_FONT: f64 = 12.0;
 /// Average width of a character, as a share of the font size (Helvetica).
 const CHAR_WIDTH: f64 = 0.58;
-/// Space kept between neighbours on a ring.
-const RING_GAP: f64 = 24.0;
-/// Distance from the alliances to the states' ring, at least.
-const INNER_DISTANCE: f64 = 230.0;
-/// Distance from the states' ring to the outer ring, at least.
-const OUTER_DISTANCE: f64 = 170.0;
 /// How far apart the facts between the same two entities are bowed.
 const PARALLEL_GAP: f64 = 24.0;
 /// How far apart along the line the labels of parallel facts sit, as a
@@ -53,369 +49,9 @@ const LABEL_STAGGER: f64 = 0.16;
 /// The empty border around the drawing.
 const MARGIN: f64 = 16.0;
 
-/// A point (SVG coordinates: y grows downwards).
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Point {
-    x: f64,
-    y: f64,
-}
-
-impl Point {
-    fn new(x: f64, y: f64) -> Point {
-        Point { x, y }
-    }
-
-    /// The point at this angle and distance from the origin.
-    fn polar(angle: f64, radius: f64) -> Point {
-        Point::new(radius * angle.cos(), radius * angle.sin())
-    }
-
-    fn distance(self, other: Point) -> f64 {
-        (other.x - self.x).hypot(other.y - self.y)
-    }
-}
-
-/// A node's place and size.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Placed {
-    centre: Point,
-    half_width: f64,
-    half_height: f64,
-    /// Drawn as an ellipse (edges stop at the ellipse, not the box).
-    round: bool,
-}
-
-impl Placed {
-    /// Where the line from the centre towards `toward` leaves the shape.
-    fn boundary(&self, toward: Point) -> Point {
-        let dx = toward.x - self.centre.x;
-        let dy = toward.y - self.centre.y;
-        if dx == 0.0 && dy == 0.0 {
-            return self.centre;
-        }
-        let t = if self.round {
-            1.0 / ((dx / self.half_width).powi(2) + (dy / self.half_height).powi(2)).sqrt()
-        } else {
-            let tx = if dx == 0.0 {
-                f64::INFINITY
-            } else {
-                self.half_width / dx.abs()
-            };
-            let ty = if dy == 0.0 {
-                f64::INFINITY
-            } else {
-                self.half_height / dy.abs()
-            };
-            tx.min(ty)
-        };
-        Point::new(self.centre.x + dx * t, self.centre.y + dy * t)
-    }
-
-    /// How much of a ring the node takes up at this angle: its extent
-    /// along the ring's tangent.
-    fn extent_along(&self, angle: f64) -> f64 {
-        2.0 * (self.half_width * angle.sin().abs() + self.half_height * angle.cos().abs())
-    }
-}
-
 /// Width of a text, estimated from its length.
 fn text_width(text: &str, font_size: f64) -> f64 {
     text.chars().count() as f64 * font_size * CHAR_WIDTH
-}
-
-/// A node's size for its label and type: (half width, half height, round).
-fn node_size(entity: &Entity) -> (f64, f64, bool) {
-    let text = text_width(&entity.label, NODE_FONT);
-    let (width, height, round) = match entity.kind {
-        EntityType::Alliance => (text + 44.0, 40.0, false),
-        EntityType::Person | EntityType::Other => (text * 1.2 + 24.0, 32.0, true),
-        EntityType::Group => (text + 36.0, 30.0, false),
-        EntityType::Treaty | EntityType::TreatyArticle => (text + 30.0, 30.0, false),
-        _ => (text + 24.0, 30.0, false),
-    };
-    (width.max(56.0) / 2.0, height / 2.0, round)
-}
-
-/// Which ring a node goes on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Ring {
-    Centre,
-    States,
-    Outer,
-}
-
-fn ring(kind: EntityType) -> Ring {
-    match kind {
-        EntityType::Alliance => Ring::Centre,
-        EntityType::State => Ring::States,
-        _ => Ring::Outer,
-    }
-}
-
-/// The radius at which nodes at evenly spaced angles (from the top) do not
-/// touch, and at least `min`.
-fn ring_radius(nodes: &[Placed], min: f64) -> f64 {
-    let n = nodes.len();
-    if n < 2 {
-        return min;
-    }
-    let step = TAU / n as f64;
-    let chord = 2.0 * (step / 2.0).sin();
-    (0..n)
-        .map(|i| {
-            let j = (i + 1) % n;
-            let a = -FRAC_PI_2 + step * i as f64;
-            let b = -FRAC_PI_2 + step * j as f64;
-            ((nodes[i].extent_along(a) + nodes[j].extent_along(b)) / 2.0 + RING_GAP) / chord
-        })
-        .fold(min, f64::max)
-}
-
-/// Places `nodes` at evenly spaced angles on a ring, from the top,
-/// clockwise.
-fn place_evenly(nodes: &mut [Placed], radius: f64) {
-    let n = nodes.len();
-    for (i, node) in nodes.iter_mut().enumerate() {
-        let angle = -FRAC_PI_2 + TAU * i as f64 / n as f64;
-        node.centre = if n == 1 && radius == 0.0 {
-            Point::new(0.0, 0.0)
-        } else {
-            Point::polar(angle, radius)
-        };
-    }
-}
-
-/// Spreads angles (sorted, each wanted at least `gaps[i]` after the one
-/// before it, cyclically) apart, moving each as little as it can: a few
-/// rounds of pushing each too-close pair apart by halves.
-fn spread(angles: &mut [f64], gaps: &[f64]) {
-    let n = angles.len();
-    if n < 2 {
-        return;
-    }
-    for _ in 0..200 {
-        let mut moved = false;
-        for i in 0..n {
-            let j = (i + 1) % n;
-            let next = if j == 0 { angles[j] + TAU } else { angles[j] };
-            let deficit = gaps[j] - (next - angles[i]);
-            if deficit > 1e-9 {
-                angles[i] -= deficit / 2.0;
-                angles[j] += deficit / 2.0;
-                moved = true;
-            }
-        }
-        if !moved {
-            break;
-        }
-    }
-}
-
-/// Orders the nodes of a ring so that linked nodes sit close: from label
-/// order, swaps two nodes while that shortens the links between them (a
-/// bounded, deterministic hill climb; large rings keep label order).
-fn order_ring(network: &Network, mut nodes: Vec<NodeIndex>) -> Vec<NodeIndex> {
-    let n = nodes.len();
-    if !(4..=80).contains(&n) {
-        return nodes;
-    }
-    let g = &network.graph;
-    let slot: BTreeMap<NodeIndex, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    // Links between ring nodes, by slot, each pair once.
-    let links: Vec<(usize, usize)> = g
-        .edge_references()
-        .filter_map(|e| Some((*slot.get(&e.source())?, *slot.get(&e.target())?)))
-        .map(|(a, b)| (a.min(b), a.max(b)))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if links.is_empty() {
-        return nodes;
-    }
-    // position[slot] = where on the ring the node in that slot sits.
-    let mut position: Vec<usize> = (0..n).collect();
-    let cost = |position: &[usize]| -> usize {
-        links
-            .iter()
-            .map(|&(a, b)| {
-                let d = position[a].abs_diff(position[b]);
-                d.min(n - d)
-            })
-            .sum()
-    };
-    let mut best = cost(&position);
-    for _ in 0..20 {
-        let mut improved = false;
-        for i in 0..n {
-            for j in i + 1..n {
-                position.swap(i, j);
-                let c = cost(&position);
-                if c < best {
-                    best = c;
-                    improved = true;
-                } else {
-                    position.swap(i, j);
-                }
-            }
-        }
-        if !improved {
-            break;
-        }
-    }
-    let original = nodes.clone();
-    for (from, to) in position.iter().enumerate() {
-        nodes[*to] = original[from];
-    }
-    nodes
-}
-
-/// The layout: a place for every node, by node index.
-fn layout(network: &Network) -> Vec<Placed> {
-    let g = &network.graph;
-    let mut placed: Vec<Placed> = g
-        .node_weights()
-        .map(|entity| {
-            let (half_width, half_height, round) = node_size(entity);
-            Placed {
-                centre: Point::new(0.0, 0.0),
-                half_width,
-                half_height,
-                round,
-            }
-        })
-        .collect();
-    let on = |wanted: Ring| -> Vec<NodeIndex> {
-        g.node_indices()
-            .filter(|n| ring(g[*n].kind) == wanted)
-            .collect()
-    };
-    let (centre, states, outer) = (on(Ring::Centre), on(Ring::States), on(Ring::Outer));
-
-    // The alliances: one in the middle, several on a small ring.
-    let mut ring_nodes: Vec<Placed> = centre.iter().map(|n| placed[n.index()]).collect();
-    let centre_radius = if ring_nodes.len() < 2 {
-        0.0
-    } else {
-        ring_radius(&ring_nodes, 60.0)
-    };
-    place_evenly(&mut ring_nodes, centre_radius);
-    let centre_extent = ring_nodes
-        .iter()
-        .map(|p| p.half_width.hypot(p.half_height))
-        .fold(0.0, f64::max);
-    for (n, p) in centre.iter().zip(&ring_nodes) {
-        placed[n.index()] = *p;
-    }
-
-    // The states around them, linked states near each other.
-    let states = order_ring(network, states);
-    let mut ring_nodes: Vec<Placed> = states.iter().map(|n| placed[n.index()]).collect();
-    let states_radius = if centre.is_empty() && states.len() == 1 {
-        0.0
-    } else {
-        ring_radius(&ring_nodes, centre_radius + centre_extent + INNER_DISTANCE)
-    };
-    place_evenly(&mut ring_nodes, states_radius);
-    for (n, p) in states.iter().zip(&ring_nodes) {
-        placed[n.index()] = *p;
-    }
-
-    // The others outside, each near the mean direction of its placed
-    // neighbours (or, without any, spaced in turn).
-    if outer.is_empty() {
-        return placed;
-    }
-    // The direction of each outer node: the mean direction of its
-    // neighbours on the inner rings; then, for those without any, of its
-    // outer neighbours that have one; else spaced in turn.
-    let mut direction: BTreeMap<NodeIndex, f64> = BTreeMap::new();
-    let mean_direction = |n: NodeIndex, known: &dyn Fn(NodeIndex) -> Option<f64>| {
-        let (mut x, mut y) = (0.0, 0.0);
-        for neighbour in g.neighbors_undirected(n) {
-            if let Some(angle) = known(neighbour) {
-                x += angle.cos();
-                y += angle.sin();
-            }
-        }
-        (x.hypot(y) > 1e-6).then(|| y.atan2(x))
-    };
-    let inner_angle = |n: NodeIndex| -> Option<f64> {
-        let at = placed[n.index()].centre;
-        (ring(g[n].kind) != Ring::Outer && at.x.hypot(at.y) > 1.0).then(|| at.y.atan2(at.x))
-    };
-    for &n in &outer {
-        if let Some(angle) = mean_direction(n, &inner_angle) {
-            direction.insert(n, angle);
-        }
-    }
-    for _ in 0..outer.len() {
-        let known = direction.clone();
-        let outer_angle = |n: NodeIndex| known.get(&n).copied();
-        let mut found = false;
-        for &n in &outer {
-            if let std::collections::btree_map::Entry::Vacant(slot) = direction.entry(n) {
-                if let Some(angle) = mean_direction(n, &outer_angle) {
-                    slot.insert(angle);
-                    found = true;
-                }
-            }
-        }
-        if !found {
-            break;
-        }
-    }
-    let mut wanted: Vec<(f64, NodeIndex)> = outer
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| {
-            let angle = direction
-                .get(&n)
-                .copied()
-                .unwrap_or_else(|| -FRAC_PI_2 + TAU * (i as f64 + 0.5) / outer.len() as f64);
-            (angle, n)
-        })
-        .collect();
-    wanted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let base = if states.is_empty() && centre.is_empty() {
-        0.0
-    } else {
-        states_radius.max(centre_radius + centre_extent) + OUTER_DISTANCE
-    };
-    let widest = |n: NodeIndex| placed[n.index()].half_width;
-    // The angle between each node and the one before it that keeps them
-    // apart at this radius (a full turn when the radius is too small).
-    let gaps_at = |radius: f64| -> Vec<f64> {
-        (0..wanted.len())
-            .map(|i| {
-                let before = wanted[(i + wanted.len() - 1) % wanted.len()].1;
-                let chord = widest(before) + widest(wanted[i].1) + RING_GAP;
-                if chord < 2.0 * radius {
-                    2.0 * (chord / (2.0 * radius)).asin()
-                } else {
-                    TAU
-                }
-            })
-            .collect()
-    };
-    let mut radius = if wanted.len() == 1 {
-        base
-    } else {
-        base.max(1.0)
-    };
-    let mut gaps = gaps_at(radius);
-    for _ in 0..100 {
-        if wanted.len() < 2 || gaps.iter().sum::<f64>() <= TAU + 1e-9 {
-            break;
-        }
-        radius *= 1.1;
-        gaps = gaps_at(radius);
-    }
-    let mut angles: Vec<f64> = wanted.iter().map(|(a, _)| *a).collect();
-    spread(&mut angles, &gaps);
-    for ((_, n), angle) in wanted.iter().zip(angles) {
-        placed[n.index()].centre = Point::polar(angle, radius);
-    }
-    placed
 }
 
 /// Escapes text for XML content and double- or single-quoted attribute
@@ -665,10 +301,30 @@ fn quadratic(p0: Point, control: Point, p2: Point, t: f64) -> Point {
 pub fn write_svg(network: &Network, out: &mut dyn Write) -> io::Result<()> {
     let g = &network.graph;
     let placed = layout(network);
+    let geometry = edge_geometries(network, &placed);
+    let title = title(network);
+    let title_lines: Vec<&str> = title.lines().collect();
+    let frame = Frame::around(network, &placed, &geometry, &title_lines);
+    write_header(out, &frame, &title_lines)?;
+    // Edges first, so that the nodes cover their ends.
+    for (i, edge) in g.edge_references().enumerate() {
+        let Some(geo) = geometry.get(&edge.id()) else {
+            continue;
+        };
+        write_edge(out, network, i, edge, geo)?;
+    }
+    for n in g.node_indices() {
+        write_node(out, n, &g[n], &placed[n.index()])?;
+    }
+    writeln!(out, "</g>")?;
+    writeln!(out, "</svg>")
+}
 
-    // Facts between the same two entities, in edge order, to bow apart.
-    let mut pairs: BTreeMap<(NodeIndex, NodeIndex), Vec<petgraph::graph::EdgeIndex>> =
-        BTreeMap::new();
+/// The geometry of every edge; facts between the same two entities, in
+/// edge order, are bowed apart.
+fn edge_geometries(network: &Network, placed: &[Placed]) -> BTreeMap<EdgeIndex, EdgeGeometry> {
+    let g = &network.graph;
+    let mut pairs: BTreeMap<(NodeIndex, NodeIndex), Vec<EdgeIndex>> = BTreeMap::new();
     for edge in g.edge_references() {
         let (a, b) = (edge.source(), edge.target());
         pairs
@@ -703,37 +359,72 @@ pub fn write_svg(network: &Network, out: &mut dyn Write) -> io::Result<()> {
             );
         }
     }
+    geometry
+}
 
-    // The bounds: every node and edge label, then the title above.
-    let title = title(network);
-    let title_lines: Vec<&str> = title.lines().collect();
-    let (mut min_x, mut min_y, mut max_x, mut max_y) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-    let mut grow = |p: Point, half_width: f64, half_height: f64| {
-        min_x = min_x.min(p.x - half_width);
-        max_x = max_x.max(p.x + half_width);
-        min_y = min_y.min(p.y - half_height);
-        max_y = max_y.max(p.y + half_height);
-    };
-    for p in &placed {
-        grow(p.centre, p.half_width, p.half_height);
-    }
-    for edge in g.edge_references() {
-        if let Some(geo) = geometry.get(&edge.id()) {
-            let label = edge_label(edge.weight());
-            grow(geo.label_at, text_width(&label, EDGE_FONT) / 2.0 + 2.0, 8.0);
+/// The drawing's bounds (its view box) and the centre of its title.
+struct Frame {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    centre_x: f64,
+}
+
+impl Frame {
+    /// The bounds of every node and edge label, then the title above.
+    fn around(
+        network: &Network,
+        placed: &[Placed],
+        geometry: &BTreeMap<EdgeIndex, EdgeGeometry>,
+        title_lines: &[&str],
+    ) -> Frame {
+        let (mut min_x, mut min_y, mut max_x, mut max_y) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        let mut grow = |p: Point, half_width: f64, half_height: f64| {
+            min_x = min_x.min(p.x - half_width);
+            max_x = max_x.max(p.x + half_width);
+            min_y = min_y.min(p.y - half_height);
+            max_y = max_y.max(p.y + half_height);
+        };
+        for p in placed {
+            grow(p.centre, p.half_width, p.half_height);
+        }
+        for edge in network.graph.edge_references() {
+            if let Some(geo) = geometry.get(&edge.id()) {
+                let label = edge_label(edge.weight());
+                grow(geo.label_at, text_width(&label, EDGE_FONT) / 2.0 + 2.0, 8.0);
+            }
+        }
+        let title_width = title_lines
+            .iter()
+            .map(|l| text_width(l, TITLE_FONT))
+            .fold(0.0, f64::max);
+        let centre_x = (min_x + max_x) / 2.0;
+        min_x = min_x.min(centre_x - title_width / 2.0);
+        max_x = max_x.max(centre_x + title_width / 2.0);
+        let title_height = TITLE_FONT * 1.4 * title_lines.len() as f64 + 8.0;
+        let (left, top) = (min_x - MARGIN, min_y - MARGIN - title_height);
+        let (width, height) = (max_x - min_x + 2.0 * MARGIN, max_y - top + MARGIN);
+        Frame {
+            left,
+            top,
+            width,
+            height,
+            centre_x,
         }
     }
-    let title_width = title_lines
-        .iter()
-        .map(|l| text_width(l, TITLE_FONT))
-        .fold(0.0, f64::max);
-    let centre_x = (min_x + max_x) / 2.0;
-    min_x = min_x.min(centre_x - title_width / 2.0);
-    max_x = max_x.max(centre_x + title_width / 2.0);
-    let title_height = TITLE_FONT * 1.4 * title_lines.len() as f64 + 8.0;
-    let (left, top) = (min_x - MARGIN, min_y - MARGIN - title_height);
-    let (width, height) = (max_x - min_x + 2.0 * MARGIN, max_y - top + MARGIN);
+}
 
+/// The document's head: the `<svg>` element, the arrowheads, the
+/// background and the title, leaving the graph's `<g>` open.
+fn write_header(out: &mut dyn Write, frame: &Frame, title_lines: &[&str]) -> io::Result<()> {
+    let Frame {
+        left,
+        top,
+        width,
+        height,
+        centre_x,
+    } = *frame;
     writeln!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>"
@@ -778,76 +469,79 @@ pub fn write_svg(network: &Network, out: &mut dyn Write) -> io::Result<()> {
             escape(line)
         )?;
     }
+    Ok(())
+}
 
-    // Edges first, so that the nodes cover their ends.
-    for (i, edge) in g.edge_references().enumerate() {
-        let Some(geo) = geometry.get(&edge.id()) else {
-            continue;
-        };
-        let fact = edge.weight();
-        let (source, target) = (&g[edge.source()].label, &g[edge.target()].label);
-        let (color, style) = edge_style(fact.sign);
-        writeln!(out, "<g id=\"edge{}\" class=\"edge\">", i + 1)?;
-        open_link(
-            out,
-            &fact_href(source, fact.relation, target),
-            &edge_tooltip(network, source, fact, target),
-        )?;
-        writeln!(
-            out,
-            "<title>{} → {}</title>",
-            escape(source),
-            escape(target)
-        )?;
-        let dash = dash_array(style)
-            .map(|d| format!(" stroke-dasharray=\"{d}\""))
-            .unwrap_or_default();
-        let marker = if fact.relation.is_symmetric() {
-            String::new()
-        } else {
-            format!(" marker-end=\"url(#{})\"", marker_id(fact.sign))
-        };
-        writeln!(
-            out,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\"{dash}{marker}/>",
-            geo.path,
-            num(pen_width(fact))
-        )?;
-        writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"{}\" fill=\"{color}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
-            num(geo.label_at.x),
-            num(geo.label_at.y),
-            num(EDGE_FONT),
-            escape(&edge_label(fact))
-        )?;
-        writeln!(out, "</a>")?;
-        writeln!(out, "</g>")?;
-    }
-    for n in g.node_indices() {
-        let entity = &g[n];
-        let p = &placed[n.index()];
-        writeln!(out, "<g id=\"node{}\" class=\"node\">", n.index() + 1)?;
-        open_link(out, &node_href(&entity.label), &node_tooltip(entity))?;
-        writeln!(out, "<title>{}</title>", escape(&entity.label))?;
-        write_shape(out, entity.kind, p)?;
-        writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"{}\" fill=\"#000000\">{}</text>",
-            num(p.centre.x),
-            num(p.centre.y),
-            num(NODE_FONT),
-            escape(&entity.label)
-        )?;
-        writeln!(out, "</a>")?;
-        writeln!(out, "</g>")?;
-    }
-    writeln!(out, "</g>")?;
-    writeln!(out, "</svg>")
+/// One edge, the `i`th: its line, arrowhead and label, linked to its trace.
+fn write_edge(
+    out: &mut dyn Write,
+    network: &Network,
+    i: usize,
+    edge: EdgeReference<'_, Fact>,
+    geo: &EdgeGeometry,
+) -> io::Result<()> {
+    let g = &network.graph;
+    let fact = edge.weight();
+    let (source, target) = (&g[edge.source()].label, &g[edge.target()].label);
+    let (color, style) = edge_style(fact.sign);
+    writeln!(out, "<g id=\"edge{}\" class=\"edge\">", i + 1)?;
+    open_link(
+        out,
+        &fact_href(source, fact.relation, target),
+        &edge_tooltip(network, source, fact, target),
+    )?;
+    writeln!(
+        out,
+        "<title>{} → {}</title>",
+        escape(source),
+        escape(target)
+    )?;
+    let dash = dash_array(style)
+        .map(|d| format!(" stroke-dasharray=\"{d}\""))
+        .unwrap_or_default();
+    let marker = if fact.relation.is_symmetric() {
+        String::new()
+    } else {
+        format!(" marker-end=\"url(#{})\"", marker_id(fact.sign))
+    };
+    writeln!(
+        out,
+        "<path d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\"{dash}{marker}/>",
+        geo.path,
+        num(pen_width(fact))
+    )?;
+    writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"{}\" fill=\"{color}\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+        num(geo.label_at.x),
+        num(geo.label_at.y),
+        num(EDGE_FONT),
+        escape(&edge_label(fact))
+    )?;
+    writeln!(out, "</a>")?;
+    writeln!(out, "</g>")
+}
+
+/// One node: its shape and label, linked to its trace.
+fn write_node(out: &mut dyn Write, n: NodeIndex, entity: &Entity, p: &Placed) -> io::Result<()> {
+    writeln!(out, "<g id=\"node{}\" class=\"node\">", n.index() + 1)?;
+    open_link(out, &node_href(&entity.label), &node_tooltip(entity))?;
+    writeln!(out, "<title>{}</title>", escape(&entity.label))?;
+    write_shape(out, entity.kind, p)?;
+    writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" dominant-baseline=\"central\" font-size=\"{}\" fill=\"#000000\">{}</text>",
+        num(p.centre.x),
+        num(p.centre.y),
+        num(NODE_FONT),
+        escape(&entity.label)
+    )?;
+    writeln!(out, "</a>")?;
+    writeln!(out, "</g>")
 }
 
 /// An edge's label: `relation (n)`.
-fn edge_label(fact: &crate::graph::Fact) -> String {
+fn edge_label(fact: &Fact) -> String {
     format!("{} ({})", fact.relation, fact.corroboration())
 }
 

@@ -470,4 +470,22 @@ fn control_characters_in_articles_never_reach_a_terminal_raw() {
     // Data formats piped elsewhere keep the exact text.
     let tsv = util::ok(&store, &["facts", "--format", "tsv"]);
     assert!(tsv.contains("\u{1b}]0;pwned\u{7}"), "{tsv}");
+    // The same on a terminal (util-linux's `script` gives akg one) is escaped.
+    let akg = assert_cmd::cargo::cargo_bin("akg");
+    let command = format!(
+        "{} --store {} facts --format tsv",
+        akg.display(),
+        store.display()
+    );
+    match std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+    {
+        Ok(on_terminal) if on_terminal.status.success() => {
+            let shown = String::from_utf8_lossy(&on_terminal.stdout);
+            assert!(shown.contains(r"\u{1b}]0;pwned\u{7}"), "{shown}");
+            assert!(!shown.contains('\u{1b}'), "{shown}");
+        }
+        _ => eprintln!("skipped the terminal check: no `script` command"),
+    }
 }
