@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use alliance_kg::build::{build, BuildOptions, Progress};
+use alliance_kg::build::{build, BuildOptions, BuildSummary, Progress};
 use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
@@ -21,6 +21,7 @@ use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
 use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
 use alliance_kg::read::QueryError;
+use alliance_kg::shard::{self, Shard, ShardOptions};
 use alliance_kg::store::StoreDir;
 use alliance_kg::{analysis, claims, conflicts, dot, dump, serve, trace};
 use anyhow::{Context, Result};
@@ -151,8 +152,20 @@ fn run() -> Result<ExitCode> {
             quiet,
             max_article_bytes,
             json,
+            shard,
+            nquads,
         } => {
             let ontology = load_ontology(cli.ontology.as_deref())?;
+            if let (Some(shard), Some(output)) = (shard, nquads) {
+                let options = ShardOptions {
+                    corpus,
+                    strict,
+                    read: ReadOptions { max_article_bytes },
+                    shard: Shard::parse(&shard, |name| std::env::var(name).ok())?,
+                    output,
+                };
+                return cmd_build_shard(&options, &ontology, quiet, json);
+            }
             let options = BuildOptions {
                 corpus: corpus.clone(),
                 full,
@@ -162,6 +175,11 @@ fn run() -> Result<ExitCode> {
             };
             cmd_build(&options, &ontology, &store, quiet, json)
         }
+        Command::FactsGraph {
+            manifests,
+            nquads,
+            json,
+        } => cmd_facts_graph(&manifests, &nquads, json),
         Command::Query {
             file,
             execute,
@@ -631,23 +649,7 @@ fn cmd_build(
     quiet: bool,
     json: bool,
 ) -> Result<ExitCode> {
-    let show_bar = !quiet && io::stderr().is_terminal();
-    let bar = indicatif::ProgressBar::hidden();
-    if show_bar {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .with_key(
-                "rate",
-                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
-                    let _ = out.write_str(&rate(state.per_sec()));
-                },
-            ),
-        );
-    }
+    let bar = progress_bar(quiet);
     let progress = |event: Progress| match event {
         Progress::Start(n) => bar.set_length(n),
         Progress::Advance(n) => bar.inc(n),
@@ -660,13 +662,7 @@ fn cmd_build(
         )
     })?;
     bar.finish_and_clear();
-    for d in &summary.diagnostics {
-        let what = match d.kind {
-            DiagnosticKind::Skipped => "skipped",
-            DiagnosticKind::MetadataIgnored => "metadata ignored",
-        };
-        eprintln!("akg: {what}: {d}");
-    }
+    print_diagnostics(&summary);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if json {
@@ -687,13 +683,7 @@ fn cmd_build(
             summary.articles_removed,
             summary.articles_skipped
         )?;
-        writeln!(out, "  sentences  {}", summary.sentences)?;
-        writeln!(out, "  entities   {}", summary.entities)?;
-        writeln!(out, "  claims     {}", summary.claims)?;
-        writeln!(out, "  facts per relation:")?;
-        for (relation, n) in &summary.facts {
-            writeln!(out, "    {relation:<22} {n}")?;
-        }
+        write_counts(&mut out, &summary)?;
         match summary.quads {
             Some(quads) => writeln!(out, "  triples    {quads} quads in the store")?,
             None => writeln!(
@@ -703,15 +693,145 @@ fn cmd_build(
         }
         writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())?;
     }
+    Ok(build_exit_code(&summary))
+}
+
+/// A build's progress bar on stderr, hidden when `quiet` or when stderr is
+/// not a terminal.
+fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
+    if !quiet && io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = out.write_str(&rate(state.per_sec()));
+                },
+            ),
+        );
+    }
+    bar
+}
+
+/// A build's problems with single articles or metadata entries, one line
+/// each on stderr.
+fn print_diagnostics(summary: &BuildSummary) {
+    for d in &summary.diagnostics {
+        let what = match d.kind {
+            DiagnosticKind::Skipped => "skipped",
+            DiagnosticKind::MetadataIgnored => "metadata ignored",
+        };
+        eprintln!("akg: {what}: {d}");
+    }
+}
+
+/// The summary's sentences, entities, claims and facts per relation.
+fn write_counts(out: &mut impl Write, summary: &BuildSummary) -> io::Result<()> {
+    writeln!(out, "  sentences  {}", summary.sentences)?;
+    writeln!(out, "  entities   {}", summary.entities)?;
+    writeln!(out, "  claims     {}", summary.claims)?;
+    writeln!(out, "  facts per relation:")?;
+    for (relation, n) in &summary.facts {
+        writeln!(out, "    {relation:<22} {n}")?;
+    }
+    Ok(())
+}
+
+/// 1 if an article was skipped, else success.
+fn build_exit_code(summary: &BuildSummary) -> ExitCode {
     let problems = summary
         .diagnostics
         .iter()
         .any(|d| d.kind == DiagnosticKind::Skipped);
-    Ok(if problems {
+    if problems {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+/// `akg build --shard`: one shard into gzipped N-Quads and its manifest.
+fn cmd_build_shard(
+    options: &ShardOptions,
+    ontology: &Ontology,
+    quiet: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let bar = progress_bar(quiet);
+    let progress = |event: Progress| match event {
+        Progress::Start(n) => bar.set_length(n),
+        Progress::Advance(n) => bar.inc(n),
+    };
+    let summary = shard::build_shard(options, ontology, &progress).with_context(|| {
+        format!(
+            "cannot build shard {}/{} of {} into {}",
+            options.shard.index,
+            options.shard.count,
+            options.corpus.display(),
+            options.output.display()
+        )
+    })?;
+    bar.finish_and_clear();
+    print_diagnostics(&summary.build);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        let build = &summary.build;
+        writeln!(
+            out,
+            "built shard {}/{} of {} into {}",
+            summary.shard.index,
+            summary.shard.count,
+            options.corpus.display(),
+            summary.nquads.display()
+        )?;
+        writeln!(
+            out,
+            "  articles   {} built, {} skipped, {} in other shards",
+            build.articles_built, build.articles_skipped, summary.articles_in_other_shards
+        )?;
+        write_counts(&mut out, build)?;
+        writeln!(
+            out,
+            "  triples    {} quads, manifest {}",
+            build.quads.unwrap_or_default(),
+            summary.manifest.display()
+        )?;
+        writeln!(out, "  elapsed    {:.2} s", build.elapsed.as_secs_f64())?;
+    }
+    Ok(build_exit_code(&summary.build))
+}
+
+/// `akg facts-graph`: the derived facts graph from the shards' manifests.
+fn cmd_facts_graph(manifests: &[PathBuf], output: &Path, json: bool) -> Result<ExitCode> {
+    let summary = shard::reduce_facts(manifests, output)
+        .with_context(|| format!("cannot make the facts graph {}", output.display()))?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &summary)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "wrote the facts graph of {} shards ({} articles) to {}",
+            summary.shards,
+            summary.articles,
+            output.display()
+        )?;
+        writeln!(out, "  facts      {}", summary.facts)?;
+        writeln!(out, "  triples    {} quads", summary.quads)?;
+        writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]
