@@ -721,3 +721,68 @@ fn parse_description(fact: &NamedNode, lines: &[String]) -> Result<Vec<Quad>, St
     }
     Ok(quads)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{manifest_path, shard_hash, Shard};
+
+    fn parse(spec: &str, env: &[(&str, &str)]) -> Result<Shard, String> {
+        Shard::parse(spec, |name| {
+            env.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+        .map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn shards_parse_from_the_spec_or_the_environment() {
+        assert_eq!(parse("2/5", &[]), Ok(Shard { index: 2, count: 5 }));
+        assert_eq!(parse("0/1", &[]), Ok(Shard { index: 0, count: 1 }));
+        let job = [("JOB_COMPLETION_INDEX", "3"), ("SLURM_ARRAY_TASK_ID", "1")];
+        assert_eq!(parse("/8", &job), Ok(Shard { index: 3, count: 8 }));
+        assert_eq!(parse("/8", &job[1..]), Ok(Shard { index: 1, count: 8 }));
+        // An explicit index wins over the environment.
+        assert_eq!(parse("5/8", &job), Ok(Shard { index: 5, count: 8 }));
+    }
+
+    #[test]
+    fn bad_shards_say_what_is_wrong() {
+        let error = |spec: &str, env: &[(&str, &str)]| parse(spec, env).unwrap_err();
+        assert!(error("3/3", &[]).ends_with("must be below the number of shards, 3 (0 to 2)"));
+        assert!(error("x/2", &[]).contains("\"x\" is not a whole number"));
+        assert!(error("0/0", &[]).contains("at least 1"));
+        assert!(error("1/y", &[]).contains("\"y\" is not a whole number"));
+        assert!(error("-1/2", &[]).contains("\"-1\" is not a whole number"));
+        assert!(error("4", &[]).contains("expected I/N"));
+        assert!(error("/4", &[]).contains("neither is set"));
+        assert!(error("/4", &[("JOB_COMPLETION_INDEX", "4")])
+            .contains("4 (from JOB_COMPLETION_INDEX) must be below"));
+    }
+
+    #[test]
+    fn the_shard_hash_is_blake3_of_the_id_little_endian() {
+        // Pinned: changing the hash would move every article to another
+        // shard, and a build's shards would no longer agree.
+        // BLAKE3("") starts af 13 49 b9 f5 f9 a1 a6 (the published test vector).
+        assert_eq!(
+            shard_hash(""),
+            u64::from_le_bytes([0xaf, 0x13, 0x49, 0xb9, 0xf5, 0xf9, 0xa1, 0xa6])
+        );
+        let id = "000_5a98e20ee2fbc50d";
+        assert_eq!(shard_hash(id), 13_649_765_243_938_125_163);
+        assert!(Shard { index: 1, count: 3 }.holds(id));
+        assert!(!Shard { index: 0, count: 3 }.holds(id));
+        assert!(Shard { index: 3, count: 4 }.holds(id));
+    }
+
+    #[test]
+    fn the_manifest_goes_beside_the_nquads() {
+        let path = |p: &str| manifest_path(Path::new(p));
+        assert_eq!(path("out/s-1.nq.gz"), Path::new("out/s-1.manifest.json"));
+        assert_eq!(path("s.nq"), Path::new("s.manifest.json"));
+        assert_eq!(path("s"), Path::new("s.manifest.json"));
+    }
+}
