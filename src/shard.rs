@@ -306,7 +306,7 @@ pub fn build_shard(
         full: true,
         strict: options.strict,
         wait: false,
-        read: options.read.clone(),
+        read: options.read,
     };
     let diagnostics = if shard.index == 0 || options.strict {
         listing.diagnostics
@@ -363,6 +363,36 @@ pub fn build_shard(
     }
     lines.sort_unstable();
     lines.dedup();
+    let manifest = ShardManifest {
+        format: MANIFEST_FORMAT,
+        shard,
+        ontology_hash: ontology.hash.clone(),
+        nquads: file_name(&options.output),
+        quads: lines.len(),
+        blake3: String::new(),
+        skipped: pass.summary.articles_skipped,
+        articles,
+        facts: partial_facts(&pass, descriptions),
+    };
+    let manifest_path = write_shard(&options.output, &lines, manifest)?;
+    let mut summary = pass.into_summary();
+    summary.quads = Some(lines.len());
+    summary.elapsed = started.elapsed();
+    Ok(ShardSummary {
+        shard,
+        nquads: options.output.clone(),
+        manifest: manifest_path,
+        articles_in_other_shards: corpus_size - entries.len(),
+        build: summary,
+    })
+}
+
+/// The shard's part of each fact its articles state, by IRI, from the
+/// pass's counts and the facts' descriptions (N-Quads lines).
+fn partial_facts(
+    pass: &Pass<'_>,
+    mut descriptions: BTreeMap<NamedNode, Vec<String>>,
+) -> Vec<PartialFact> {
     let mut facts: Vec<PartialFact> = pass
         .fact_counts
         .iter()
@@ -378,34 +408,26 @@ pub fn build_shard(
         })
         .collect();
     facts.sort_unstable_by(|a, b| a.iri.cmp(&b.iri));
-    let nquads = PendingFile::write_gzip(&options.output, &lines)?;
-    let manifest = ShardManifest {
-        format: MANIFEST_FORMAT,
-        shard,
-        ontology_hash: ontology.hash.clone(),
-        nquads: file_name(&options.output),
-        quads: lines.len(),
-        blake3: nquads.blake3()?,
-        skipped: pass.summary.articles_skipped,
-        articles,
-        facts,
-    };
-    let manifest_path = manifest_path(&options.output);
-    let manifest_file = PendingFile::write_json(&manifest_path, &manifest)?;
+    facts
+}
+
+/// Writes the shard's lines, gzipped, to `output` and the manifest, with
+/// the file's checksum, beside it: both under temporary names first, then
+/// renamed, the manifest last. Returns the manifest's path.
+fn write_shard(
+    output: &Path,
+    lines: &[String],
+    mut manifest: ShardManifest,
+) -> Result<PathBuf, ShardError> {
+    let nquads = PendingFile::write_gzip(output, lines)?;
+    manifest.blake3 = nquads.blake3()?;
+    let path = manifest_path(output);
+    let manifest_file = PendingFile::write_json(&path, &manifest)?;
     // A manifest left by an earlier run must not describe the new file.
-    remove_if_present(&manifest_path)?;
+    remove_if_present(&path)?;
     nquads.finish()?;
     manifest_file.finish()?;
-    let mut summary = pass.into_summary();
-    summary.quads = Some(lines.len());
-    summary.elapsed = started.elapsed();
-    Ok(ShardSummary {
-        shard,
-        nquads: options.output.clone(),
-        manifest: manifest_path,
-        articles_in_other_shards: corpus_size - entries.len(),
-        build: summary,
-    })
+    Ok(path)
 }
 
 /// The quads as a store holds them: Oxigraph stores numbers, dates and
