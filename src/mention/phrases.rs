@@ -123,9 +123,15 @@ mod tests {
                 .any(|class| phrasing.contains(&format!("\nlex:{name} a {class}")))
         };
         let mut files = vec![root.join("src/trace.rs")];
-        for dir in ["src/extract", "src/mention"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-                files.push(entry.unwrap().path());
+        let mut dirs = vec![root.join("src/extract"), root.join("src/mention")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
             }
         }
         let mut unknown = Vec::new();
