@@ -99,10 +99,12 @@ pub fn analyse<'a>(article: &'a Article, gazetteer: &'a Gazetteer) -> (Doc<'a>, 
     (doc, claims)
 }
 
-struct Analysed {
-    quads: Vec<Quad>,
+/// One article's analysis: its quads, its facts and what the summary counts.
+pub(crate) struct Analysed {
+    /// The quads of its graph and of the entity graphs it writes.
+    pub(crate) quads: Vec<Quad>,
     /// The distinct facts the claims state, with their descriptions.
-    stated: Vec<Fact>,
+    pub(crate) stated: Vec<Fact>,
     sentences: usize,
     claims: usize,
     entities: BTreeSet<String>,
@@ -110,7 +112,9 @@ struct Analysed {
     failed: bool,
 }
 
-fn analyse_to_quads(article: &Article, gazetteer: &Gazetteer) -> Analysed {
+/// Analyses one article into its quads; a panic in a rule gives a failed
+/// analysis instead.
+pub(crate) fn analyse_to_quads(article: &Article, gazetteer: &Gazetteer) -> Analysed {
     // A bug in a rule must cost one article, not the build: a panic becomes
     // an article with no claims (reported by the caller).
     let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -166,7 +170,7 @@ pub enum Progress {
 }
 
 /// What reading one article of a chunk led to.
-enum Outcome {
+pub(crate) enum Outcome {
     /// It could not be read.
     Skipped(Diagnostic),
     /// Its hash is the one the store has.
@@ -196,22 +200,33 @@ fn read_and_analyse(
 }
 
 /// The state of one build while its articles stream through.
-struct Pass<'a> {
+pub(crate) struct Pass<'a> {
     options: &'a BuildOptions,
-    summary: BuildSummary,
+    pub(crate) summary: BuildSummary,
     /// Ids read in this build (unchanged or analysed): the others the store
     /// has are removed at the end.
     seen: HashSet<String>,
     entities: BTreeSet<String>,
     facts: BTreeSet<(Relation, String, String)>,
     /// Full builds: per fact, its articles' count and sample (IRIs).
-    fact_counts: HashMap<NamedNode, (usize, BTreeSet<String>)>,
+    pub(crate) fact_counts: HashMap<NamedNode, (usize, BTreeSet<String>)>,
 }
 
 impl<'a> Pass<'a> {
-    /// A pass that starts from the listing's diagnostics.
-    fn new(options: &'a BuildOptions, diagnostics: Vec<Diagnostic>) -> Self {
-        Pass {
+    /// A pass that starts with the corpus listing's diagnostics, or the
+    /// error that stops a `--strict` build at the first of them.
+    pub(crate) fn new(
+        options: &'a BuildOptions,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Result<Pass<'a>, BuildError> {
+        if options.strict {
+            if let Some(first) = diagnostics.first() {
+                return Err(BuildError::Strict(format!(
+                    "{first} (--strict stops at the first problem)"
+                )));
+            }
+        }
+        Ok(Pass {
             options,
             summary: BuildSummary {
                 articles_skipped: diagnostics
@@ -225,12 +240,12 @@ impl<'a> Pass<'a> {
             entities: BTreeSet::new(),
             facts: BTreeSet::new(),
             fact_counts: HashMap::new(),
-        }
+        })
     }
 
-    /// The summary of the articles that went past, diagnostics in file
-    /// order; the caller fills in the quads and the time.
-    fn into_summary(self) -> BuildSummary {
+    /// The summary with the entities and facts counted, its diagnostics
+    /// sorted (`quads` and `elapsed` are the caller's).
+    pub(crate) fn into_summary(self) -> BuildSummary {
         let mut summary = self.summary;
         summary.entities = self.entities.len();
         for (relation, _, _) in &self.facts {
@@ -247,7 +262,7 @@ impl<'a> Pass<'a> {
 
     /// Full builds: counts the article's facts; returns the descriptions of
     /// those not seen before.
-    fn count_facts(&mut self, id: &str, stated: Vec<Fact>) -> Vec<Quad> {
+    pub(crate) fn count_facts(&mut self, id: &str, stated: Vec<Fact>) -> Vec<Quad> {
         let article = article_iri(id).into_string();
         let mut new = Vec::new();
         for fact in stated {
@@ -280,7 +295,11 @@ impl<'a> Pass<'a> {
 
     /// Accounts for one outcome; returns the analysis to store, if any, or
     /// the error that stops a `--strict` build.
-    fn absorb(&mut self, entry: &Entry, outcome: Outcome) -> Result<Option<Analysed>, BuildError> {
+    pub(crate) fn absorb(
+        &mut self,
+        entry: &Entry,
+        outcome: Outcome,
+    ) -> Result<Option<Analysed>, BuildError> {
         match outcome {
             Outcome::Skipped(diagnostic) => {
                 if self.options.strict {
@@ -338,14 +357,7 @@ pub fn build(
 ) -> Result<BuildSummary, BuildError> {
     let started = Instant::now();
     let listing = list_corpus(&options.corpus)?;
-    if options.strict {
-        if let Some(first) = listing.diagnostics.first() {
-            return Err(BuildError::Strict(format!(
-                "{first} (--strict stops at the first problem)"
-            )));
-        }
-    }
-    let mut pass = Pass::new(options, listing.diagnostics);
+    let mut pass = Pass::new(options, listing.diagnostics)?;
     // Take the build lock before looking at what the store has: another
     // build may commit while this one waits for the lock, and the changes
     // must be computed against the very generation this one starts from.
@@ -603,7 +615,8 @@ fn drop_orphan_entity_graphs(oxi: &Store) -> Result<(), BuildError> {
     Ok(())
 }
 
-fn ontology_hash_quad(hash: &str) -> Quad {
+/// The quad that records the ontology's hash in the ontology graph.
+pub(crate) fn ontology_hash_quad(hash: &str) -> Quad {
     Quad::new(
         ONTOLOGY_GRAPH,
         akg::CONTENT_HASH,

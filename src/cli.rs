@@ -45,6 +45,19 @@ pub enum Command {
     /// Build or update the store from a folder of articles (.txt, with an
     /// optional metadata.toml).
     Build(BuildArgs),
+    /// Make the derived facts graph of a sharded build (article counts and
+    /// source samples) from the manifests of all its shards.
+    FactsGraph {
+        /// The manifest of every shard (OUT.manifest.json).
+        #[arg(required = true, value_name = "MANIFEST")]
+        manifests: Vec<PathBuf>,
+        /// The gzipped N-Quads file to write.
+        #[arg(long, value_name = "OUT.nq.gz")]
+        nquads: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run a read-only SPARQL query (a file, or -e TEXT).
     Query(QueryArgs),
     /// Print one row per claim: article, relation, subject, object, date,
@@ -136,6 +149,17 @@ pub struct BuildArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Analyse only shard I of N (from 0) into --nquads, without a
+    /// store: the articles whose id hashes to I modulo N. `/N` takes I
+    /// from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. `akg
+    /// facts-graph` then makes the facts graph from the shards'
+    /// manifests.
+    #[arg(long, value_name = "I/N", requires = "nquads", conflicts_with_all = ["full", "wait"])]
+    pub shard: Option<String>,
+    /// With --shard: the gzipped N-Quads file to write; its manifest
+    /// goes beside it (OUT.manifest.json).
+    #[arg(long, value_name = "OUT.nq.gz", requires = "shard")]
+    pub nquads: Option<PathBuf>,
 }
 
 /// The query `akg query` runs, and how.

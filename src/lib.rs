@@ -14,6 +14,9 @@
 //!   store for a build (read-write) or for reading (read-only).
 //! - [`build`]: the pipeline that runs all of the above over a corpus, in
 //!   parallel, into a new store generation (full or incremental).
+//! - [`shard`]: the same analysis for one shard of a corpus into gzipped
+//!   N-Quads and a manifest, and the reduce that makes the facts graph from
+//!   the manifests.
 //! - [`read`]: the read layer, the one way the graph is read
 //!   ([`read::Source`], implemented by the local store).
 //! - [`query`] (`akg query`), [`claims`] (`akg facts`: one row per claim),
@@ -75,6 +78,8 @@ pub mod read;
 pub mod segment;
 #[cfg(feature = "store")]
 pub mod serve;
+#[cfg(feature = "store")]
+pub mod shard;
 pub mod span;
 #[cfg(feature = "store")]
 pub mod store;

@@ -8,20 +8,22 @@ mod cli;
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use alliance_kg::build::{build, BuildOptions, Progress};
-use alliance_kg::corpus::DiagnosticKind;
+use alliance_kg::build::{build, BuildOptions, BuildSummary, Progress};
+use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
 use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
 use alliance_kg::read::QueryError;
+use alliance_kg::shard::{self, Shard, ShardOptions};
 use alliance_kg::store::StoreDir;
+use alliance_kg::terminal::EscapeControls;
 use alliance_kg::{analysis, claims, conflicts, dot, dump, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -59,6 +61,11 @@ fn run() -> Result<ExitCode> {
     }
     match cli.command {
         Command::Build(args) => cmd_build(&store, cli.ontology.as_deref(), &args),
+        Command::FactsGraph {
+            manifests,
+            nquads,
+            json,
+        } => cmd_facts_graph(&manifests, &nquads, json),
         Command::Query(args) => cmd_query(&store, args),
         Command::Facts { format } => cmd_facts(&store, format),
         Command::Dump { format, output } => cmd_dump(&store, format, output.as_deref()),
@@ -76,6 +83,18 @@ fn run() -> Result<ExitCode> {
 /// terminal; exit code 1 when an article was skipped.
 fn cmd_build(store: &StoreDir, ontology_dir: Option<&Path>, args: &BuildArgs) -> Result<ExitCode> {
     let ontology = load_ontology(ontology_dir)?;
+    if let (Some(shard), Some(output)) = (&args.shard, &args.nquads) {
+        let options = ShardOptions {
+            corpus: args.corpus.clone(),
+            strict: args.strict,
+            read: ReadOptions {
+                max_article_bytes: args.max_article_bytes,
+            },
+            shard: Shard::parse(shard, |name| std::env::var(name).ok())?,
+            output: output.clone(),
+        };
+        return cmd_build_shard(&options, &ontology, args.quiet, args.json);
+    }
     let options = BuildOptions::from(args);
     let bar = progress_bar(!args.quiet && io::stderr().is_terminal());
     let progress = |event: Progress| match event {
@@ -90,13 +109,7 @@ fn cmd_build(store: &StoreDir, ontology_dir: Option<&Path>, args: &BuildArgs) ->
         )
     })?;
     bar.finish_and_clear();
-    for d in &summary.diagnostics {
-        let what = match d.kind {
-            DiagnosticKind::Skipped => "skipped",
-            DiagnosticKind::MetadataIgnored => "metadata ignored",
-        };
-        eprintln!("akg: {what}: {d}");
-    }
+    print_diagnostics(&summary);
     to_stdout(|out| {
         if args.json {
             serde_json::to_writer_pretty(&mut *out, &summary)?;
@@ -106,15 +119,31 @@ fn cmd_build(store: &StoreDir, ontology_dir: Option<&Path>, args: &BuildArgs) ->
         }
         Ok(())
     })?;
+    Ok(build_exit_code(&summary))
+}
+
+/// The build's diagnostics, one line each on stderr.
+fn print_diagnostics(summary: &BuildSummary) {
+    for d in &summary.diagnostics {
+        let what = match d.kind {
+            DiagnosticKind::Skipped => "skipped",
+            DiagnosticKind::MetadataIgnored => "metadata ignored",
+        };
+        eprintln!("akg: {what}: {d}");
+    }
+}
+
+/// 1 if an article was skipped, else success.
+fn build_exit_code(summary: &BuildSummary) -> ExitCode {
     let problems = summary
         .diagnostics
         .iter()
         .any(|d| d.kind == DiagnosticKind::Skipped);
-    Ok(if problems {
+    if problems {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 /// The ontology of `--ontology`, else of ./ontology, else the built-in one.
@@ -160,7 +189,7 @@ fn rate(per_second: f64) -> String {
 
 /// The build's summary for people.
 fn write_build_summary(
-    summary: &alliance_kg::build::BuildSummary,
+    summary: &BuildSummary,
     options: &BuildOptions,
     store: &StoreDir,
     out: &mut dyn Write,
@@ -179,13 +208,7 @@ fn write_build_summary(
         summary.articles_removed,
         summary.articles_skipped
     )?;
-    writeln!(out, "  sentences  {}", summary.sentences)?;
-    writeln!(out, "  entities   {}", summary.entities)?;
-    writeln!(out, "  claims     {}", summary.claims)?;
-    writeln!(out, "  facts per relation:")?;
-    for (relation, n) in &summary.facts {
-        writeln!(out, "    {relation:<22} {n}")?;
-    }
+    write_counts(out, summary)?;
     match summary.quads {
         Some(quads) => writeln!(out, "  triples    {quads} quads in the store")?,
         None => writeln!(
@@ -194,6 +217,18 @@ fn write_build_summary(
         )?,
     }
     writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())
+}
+
+/// Sentences, entities, claims and facts per relation of a build.
+fn write_counts(out: &mut dyn Write, summary: &BuildSummary) -> io::Result<()> {
+    writeln!(out, "  sentences  {}", summary.sentences)?;
+    writeln!(out, "  entities   {}", summary.entities)?;
+    writeln!(out, "  claims     {}", summary.claims)?;
+    writeln!(out, "  facts per relation:")?;
+    for (relation, n) in &summary.facts {
+        writeln!(out, "    {relation:<22} {n}")?;
+    }
+    Ok(())
 }
 
 /// `akg query`: one query from a file or `-e`, with `--bind` values, to
@@ -231,11 +266,17 @@ fn cmd_query(store: &StoreDir, args: QueryArgs) -> Result<ExitCode> {
         timeout,
         ..QueryOptions::default()
     };
-    // Not locked: the query writes from a thread of its own.
-    buffered(io::stdout(), |out| {
+    // Not locked: the query writes from a thread of its own. Tables escape
+    // their cells; other formats on a terminal are escaped here.
+    let run = |out: &mut (dyn Write + Send)| -> Result<()> {
         query::run_with_bindings(&oxi, &sparql, &bindings, &options, out)?;
         Ok(())
-    })?;
+    };
+    if io::stdout().is_terminal() {
+        buffered(EscapeControls::new(io::stdout()), |out| run(out))?;
+    } else {
+        buffered(io::stdout(), |out| run(out))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -326,7 +367,7 @@ fn cmd_trace(store: &StoreDir, args: TraceArgs) -> Result<ExitCode> {
     let target = trace::Target::from_args(&args.target)?;
     let result = trace::trace(&store.open_read()?, &target)?;
     let highlight = args.color.into();
-    to_stdout(|out| {
+    to_stdout_as_is(|out| {
         match args.format {
             ReportFormat::Table => trace::write_text(&result, highlight, out)?,
             ReportFormat::Json => trace::write_json(&result, out)?,
@@ -513,10 +554,21 @@ fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> 
 }
 
 /// Runs `write` on standard output, locked and buffered, and flushes it.
-fn to_stdout(
-    write: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> Result<()>,
-) -> Result<()> {
-    buffered(io::stdout().lock(), write)
+/// On a terminal, control characters of the data are shown escaped
+/// ([`EscapeControls`]); a pipe or file gets the exact bytes.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let stdout = io::stdout();
+    if stdout.is_terminal() {
+        buffered(EscapeControls::new(stdout.lock()), |out| write(out))
+    } else {
+        buffered(stdout.lock(), |out| write(out))
+    }
+}
+
+/// [`to_stdout`] for output that escapes its data itself and adds escape
+/// codes of its own (`akg trace`'s highlight).
+fn to_stdout_as_is(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    buffered(io::stdout().lock(), |out| write(out))
 }
 
 /// Runs `write` on `out` through a buffer, and flushes it.
@@ -625,6 +677,87 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             || matches!(cause.downcast_ref::<QueryError>(), Some(QueryError::Io(io)) if broken(io))
             || matches!(cause.downcast_ref::<dump::DumpError>(), Some(dump::DumpError::Io(io)) if broken(io))
     })
+}
+
+/// `akg build --shard`: one shard into gzipped N-Quads and its manifest.
+fn cmd_build_shard(
+    options: &ShardOptions,
+    ontology: &Ontology,
+    quiet: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let bar = progress_bar(!quiet && io::stderr().is_terminal());
+    let progress = |event: Progress| match event {
+        Progress::Start(n) => bar.set_length(n),
+        Progress::Advance(n) => bar.inc(n),
+    };
+    let summary = shard::build_shard(options, ontology, &progress).with_context(|| {
+        format!(
+            "cannot build shard {}/{} of {} into {}",
+            options.shard.index,
+            options.shard.count,
+            options.corpus.display(),
+            options.output.display()
+        )
+    })?;
+    bar.finish_and_clear();
+    print_diagnostics(&summary.build);
+    to_stdout(|out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, &summary)?;
+            writeln!(out)?;
+        } else {
+            let build = &summary.build;
+            writeln!(
+                out,
+                "built shard {}/{} of {} into {}",
+                summary.shard.index,
+                summary.shard.count,
+                options.corpus.display(),
+                summary.nquads.display()
+            )?;
+            writeln!(
+                out,
+                "  articles   {} built, {} skipped, {} in other shards",
+                build.articles_built, build.articles_skipped, summary.articles_in_other_shards
+            )?;
+            write_counts(out, build)?;
+            writeln!(
+                out,
+                "  triples    {} quads, manifest {}",
+                build.quads.unwrap_or_default(),
+                summary.manifest.display()
+            )?;
+            writeln!(out, "  elapsed    {:.2} s", build.elapsed.as_secs_f64())?;
+        }
+        Ok(())
+    })?;
+    Ok(build_exit_code(&summary.build))
+}
+
+/// `akg facts-graph`: the derived facts graph from the shards' manifests.
+fn cmd_facts_graph(manifests: &[PathBuf], output: &Path, json: bool) -> Result<ExitCode> {
+    let summary = shard::reduce_facts(manifests, output)
+        .with_context(|| format!("cannot make the facts graph {}", output.display()))?;
+    to_stdout(|out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, &summary)?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "wrote the facts graph of {} shards ({} articles) to {}",
+                summary.shards,
+                summary.articles,
+                output.display()
+            )?;
+            writeln!(out, "  facts      {}", summary.facts)?;
+            writeln!(out, "  triples    {} quads", summary.quads)?;
+            writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())?;
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ use std::thread;
 use std::time::Duration;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+
+use crate::terminal::escape_controls;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -411,7 +413,10 @@ fn write_table(
             solution
                 .values()
                 .iter()
-                .map(|value| value.as_ref().map(compact_term).unwrap_or_default())
+                .map(|value| {
+                    let cell = value.as_ref().map(compact_term).unwrap_or_default();
+                    escape_controls(&cell).into_owned()
+                })
                 .collect::<Vec<_>>(),
         );
         rows += 1;

@@ -32,6 +32,7 @@ use crate::rdf;
 use crate::rdf::vocab::{skos, CLAIM, LEX, SPARQL_PREFIXES};
 use crate::read::properties::{patterns, Property, DATE_VALUE, EVIDENCE, QUOTATION, STATEMENT};
 use crate::read::{cell, values_clause, QueryError, Source};
+use crate::terminal::escape_controls;
 
 /// What to trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -795,51 +796,69 @@ pub fn write_text(trace: &Trace, highlight: Highlight, out: &mut dyn Write) -> i
         if n > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{} {} {}", fact.subject, fact.relation, fact.object)?;
-        writeln!(
+        put(
             out,
-            "  corroboration: {} article{} ({}); {} claim{} shown",
-            fact.corroboration,
-            if fact.corroboration == 1 { "" } else { "s" },
-            fact.articles.join(", "),
-            fact.claims.len(),
-            if fact.claims.len() == 1 { "" } else { "s" },
+            &format!("{} {} {}", fact.subject, fact.relation, fact.object),
+        )?;
+        put(
+            out,
+            &format!(
+                "  corroboration: {} article{} ({}); {} claim{} shown",
+                fact.corroboration,
+                if fact.corroboration == 1 { "" } else { "s" },
+                fact.articles.join(", "),
+                fact.claims.len(),
+                if fact.claims.len() == 1 { "" } else { "s" },
+            ),
         )?;
         for claim in &fact.claims {
             writeln!(out)?;
-            writeln!(out, "  {}", article_line(&claim.article))?;
-            let mut facts = Vec::new();
-            if let Some(index) = claim.sentence_index {
-                facts.push(format!("sentence {index}"));
-            }
-            facts.push(format!("characters {}–{}", claim.begin, claim.end));
-            facts.push(format!("rule {}", claim.rule));
-            if let Some(confidence) = claim.confidence {
-                facts.push(format!("confidence {confidence:.2}"));
-            }
-            if let Some(date) = &claim.date {
-                facts.push(format!("date {date}"));
-            }
-            if let Some(value) = &claim.value {
-                facts.push(format!("value {value}"));
-            }
-            writeln!(out, "    {}", facts.join(", "))?;
+            put(out, &format!("  {}", article_line(&claim.article)))?;
+            put(out, &format!("    {}", claim_details(claim).join(", ")))?;
             if let Some(via) = &claim.via {
-                writeln!(
+                put(
                     out,
-                    "    via {}, {} ({})",
-                    via.person, via.role, via.role_claim
+                    &format!("    via {}, {} ({})", via.person, via.role, via.role_claim),
                 )?;
             }
+            // Only the highlight's own escape codes reach the terminal.
             writeln!(
                 out,
                 "    {}{open}{}{close}{}",
-                claim.before, claim.highlight, claim.after
+                escape_controls(&claim.before),
+                escape_controls(&claim.highlight),
+                escape_controls(&claim.after)
             )?;
-            writeln!(out, "    {}", claim.claim)?;
+            put(out, &format!("    {}", claim.claim))?;
         }
     }
     Ok(())
+}
+
+/// Writes one line of third-party text (names, titles, sentences) with its
+/// control characters shown escaped, never sent to the terminal.
+fn put(out: &mut dyn Write, line: &str) -> io::Result<()> {
+    writeln!(out, "{}", escape_controls(line))
+}
+
+/// `sentence 3, characters 10–42, rule …, confidence 0.85, date …, value …`.
+fn claim_details(claim: &TracedClaim) -> Vec<String> {
+    let mut details = Vec::new();
+    if let Some(index) = claim.sentence_index {
+        details.push(format!("sentence {index}"));
+    }
+    details.push(format!("characters {}–{}", claim.begin, claim.end));
+    details.push(format!("rule {}", claim.rule));
+    if let Some(confidence) = claim.confidence {
+        details.push(format!("confidence {confidence:.2}"));
+    }
+    if let Some(date) = &claim.date {
+        details.push(format!("date {date}"));
+    }
+    if let Some(value) = &claim.value {
+        details.push(format!("value {value}"));
+    }
+    details
 }
 
 /// `id · “title” · date · publisher`, leaving out what is unknown.

@@ -433,3 +433,59 @@ fn a_full_disk_fails_the_build_with_one_line_and_keeps_the_live_store() {
     // Nothing was lost: the live generation answers as before.
     assert_eq!(util::ok(&store, &["facts", "--format", "tsv"]), before);
 }
+
+#[test]
+fn control_characters_in_articles_never_reach_a_terminal_raw() {
+    let dir = util::tempdir();
+    // Enough plain text that the article is not taken for a binary file.
+    let hostile = format!(
+        "{}Belarus is a member of the CSTO\u{1b}]0;pwned\u{7}, \u{1b}[2Jits minister said.\n",
+        "Leaders of the member states met in Minsk on Monday to discuss the bloc.\n\n".repeat(20)
+    );
+    let corpus = util::write_corpus(dir.path(), &[("a\u{1b}[31m.txt", &hostile)]);
+    let store = dir.path().join("store");
+    util::ok(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
+    // A file name's escapes are shown escaped in diagnostics too.
+    let binary = corpus.join("b\u{1b}]0;x\u{7}.txt");
+    std::fs::write(&binary, [0u8; 64]).unwrap();
+    let out = run(&store, &["build", corpus.to_str().unwrap(), "--quiet"]);
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains(r"b\u{1b}]0;x\u{7}.txt"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    std::fs::remove_file(&binary).unwrap();
+    // Human formats: escaped.
+    for args in [
+        &["trace", "Belarus", "--color", "never"][..],
+        &["trace", "Belarus", "--color", "always"],
+        &["query", "--format", "table", "-e", "SELECT ?t WHERE { ?s <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> ?t }"],
+    ] {
+        let out = util::ok(&store, args);
+        assert!(out.contains("\\u{1b}]0;pwned\\u{7}"), "{args:?}: {out}");
+        let raw_escapes = out.matches('\u{1b}').count();
+        // --color always adds exactly its own two codes per highlight.
+        let ours = out.matches("\u{1b}[1;33m").count() + out.matches("\u{1b}[0m").count();
+        assert_eq!(raw_escapes, ours, "{args:?}: {out}");
+        assert!(!out.contains('\u{7}'), "{args:?}");
+    }
+    // Data formats piped elsewhere keep the exact text.
+    let tsv = util::ok(&store, &["facts", "--format", "tsv"]);
+    assert!(tsv.contains("\u{1b}]0;pwned\u{7}"), "{tsv}");
+    // The same on a terminal (util-linux's `script` gives akg one) is escaped.
+    let akg = assert_cmd::cargo::cargo_bin("akg");
+    let command = format!(
+        "{} --store {} facts --format tsv",
+        akg.display(),
+        store.display()
+    );
+    match std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+    {
+        Ok(on_terminal) if on_terminal.status.success() => {
+            let shown = String::from_utf8_lossy(&on_terminal.stdout);
+            assert!(shown.contains(r"\u{1b}]0;pwned\u{7}"), "{shown}");
+            assert!(!shown.contains('\u{1b}'), "{shown}");
+        }
+        _ => eprintln!("skipped the terminal check: no `script` command"),
+    }
+}

@@ -19,4 +19,5 @@ mod robustness;
 mod saved_queries;
 mod serve;
 mod serve_hostile;
+mod shard;
 mod views;

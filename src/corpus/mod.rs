@@ -84,13 +84,16 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `path:line: message`, or `path: message` without a line.
+    /// `path:line: message`, or `path: message` without a line; control
+    /// characters of a file name (or of an id in the message) are shown
+    /// escaped, since the line goes to a terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        write!(f, ": {}", self.message)
+        let line = match self.line {
+            Some(line) => format!(":{line}"),
+            None => String::new(),
+        };
+        let text = format!("{}{line}: {}", self.path.display(), self.message);
+        f.write_str(&crate::terminal::escape_controls(&text))
     }
 }
 

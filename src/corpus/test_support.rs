@@ -3,38 +3,30 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::ArticleMeta;
 use crate::date::PartialDate;
 
-/// A fresh folder under the system temp dir, removed on drop.
-pub(super) struct TempDir(pub(super) PathBuf);
+/// A fresh folder under the system temp dir, removed on drop
+/// (`tempfile`'s, with its path at hand as `.0`).
+pub(super) struct TempDir(
+    pub(super) PathBuf,
+    #[expect(dead_code, reason = "held for its drop, which deletes the folder")] tempfile::TempDir,
+);
 
 impl TempDir {
     pub(super) fn new(name: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "akg-corpus-{name}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).unwrap();
-        Self(path)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("akg-corpus-{name}-"))
+            .tempdir()
+            .unwrap();
+        Self(dir.path().to_path_buf(), dir)
     }
 
     pub(super) fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
         let path = self.0.join(name);
         fs::write(&path, bytes).unwrap();
         path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
