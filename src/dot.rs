@@ -238,46 +238,9 @@ fn clusters(network: &Network) -> Vec<(NodeIndex, Vec<NodeIndex>)> {
 /// Writes the network as a DOT digraph.
 pub fn write_dot(network: &Network, options: &DotOptions, out: &mut dyn Write) -> io::Result<()> {
     let g = &network.graph;
-    let edge_attributes = |_, edge: petgraph::graph::EdgeReference<'_, Fact>| {
-        let fact = edge.weight();
-        let (color, style) = edge_style(fact.sign);
-        let n = fact.corroboration();
-        let source = &g[edge.source()].label;
-        let target = &g[edge.target()].label;
-        let tooltip = edge_tooltip(network, source, fact, target);
-        let width = pen_width(fact);
-        let mut pairs = vec![
-            ("label", format!("{} ({n})", fact.relation)),
-            ("tooltip", tooltip.clone()),
-            ("labeltooltip", tooltip),
-            ("color", color.to_owned()),
-            ("fontcolor", color.to_owned()),
-            ("style", style.to_owned()),
-            ("penwidth", format!("{width:.1}")),
-        ];
-        if fact.relation.is_symmetric() {
-            pairs.push(("dir", "none".to_owned()));
-        }
-        if options.links {
-            pairs.push(("href", xml_href(&fact_href(source, fact.relation, target))));
-        }
-        attributes(&pairs)
-    };
-    let node_attributes = |_, node: (NodeIndex, &Entity)| {
-        let entity = node.weight();
-        let (shape, fill, style) = node_style(entity.kind);
-        let mut pairs = vec![
-            ("label", entity.label.clone()),
-            ("tooltip", node_tooltip(entity)),
-            ("shape", shape.to_owned()),
-            ("fillcolor", fill.to_owned()),
-            ("style", style.to_owned()),
-        ];
-        if options.links {
-            pairs.push(("href", xml_href(&node_href(&entity.label))));
-        }
-        attributes(&pairs)
-    };
+    let edge_attributes =
+        |_, edge: petgraph::graph::EdgeReference<'_, Fact>| edge_attributes(network, options, edge);
+    let node_attributes = |_, node: (NodeIndex, &Entity)| node_attributes(options, node.weight());
     let config = [
         Config::EdgeNoLabel,
         Config::NodeNoLabel,
@@ -324,28 +287,85 @@ pub fn write_dot(network: &Network, options: &DotOptions, out: &mut dyn Write) -
     )?;
     write!(out, "{body:?}")?;
     if options.clusters {
-        for (n, (alliance, members)) in clusters(network).into_iter().enumerate() {
-            let label = format!("{} and its members", g[alliance].label);
-            writeln!(out, "    subgraph cluster_{n} {{")?;
-            writeln!(
-                out,
-                "        graph [ {}]",
-                attributes(&[
-                    ("label", label),
-                    ("style", "rounded,filled".to_owned()),
-                    ("fillcolor", "#fbfaf3".to_owned()),
-                    ("color", "#c9b458".to_owned()),
-                ])
-            )?;
-            let ids: Vec<String> = std::iter::once(alliance)
-                .chain(members)
-                .map(|n| n.index().to_string())
-                .collect();
-            writeln!(out, "        {}", ids.join("; "))?;
-            writeln!(out, "    }}")?;
-        }
+        write_clusters(network, out)?;
     }
     writeln!(out, "}}")
+}
+
+/// The DOT attributes of one edge: its label, tooltip, colour and style by
+/// sign, width by corroboration, and with `links`, its trace.
+fn edge_attributes(
+    network: &Network,
+    options: &DotOptions,
+    edge: petgraph::graph::EdgeReference<'_, Fact>,
+) -> String {
+    let g = &network.graph;
+    let fact = edge.weight();
+    let (color, style) = edge_style(fact.sign);
+    let n = fact.corroboration();
+    let source = &g[edge.source()].label;
+    let target = &g[edge.target()].label;
+    let tooltip = edge_tooltip(network, source, fact, target);
+    let width = pen_width(fact);
+    let mut pairs = vec![
+        ("label", format!("{} ({n})", fact.relation)),
+        ("tooltip", tooltip.clone()),
+        ("labeltooltip", tooltip),
+        ("color", color.to_owned()),
+        ("fontcolor", color.to_owned()),
+        ("style", style.to_owned()),
+        ("penwidth", format!("{width:.1}")),
+    ];
+    if fact.relation.is_symmetric() {
+        pairs.push(("dir", "none".to_owned()));
+    }
+    if options.links {
+        pairs.push(("href", xml_href(&fact_href(source, fact.relation, target))));
+    }
+    attributes(&pairs)
+}
+
+/// The DOT attributes of one node: its label, tooltip, shape and fill by
+/// type, and with `links`, its trace.
+fn node_attributes(options: &DotOptions, entity: &Entity) -> String {
+    let (shape, fill, style) = node_style(entity.kind);
+    let mut pairs = vec![
+        ("label", entity.label.clone()),
+        ("tooltip", node_tooltip(entity)),
+        ("shape", shape.to_owned()),
+        ("fillcolor", fill.to_owned()),
+        ("style", style.to_owned()),
+    ];
+    if options.links {
+        pairs.push(("href", xml_href(&node_href(&entity.label))));
+    }
+    attributes(&pairs)
+}
+
+/// Every alliance of the network in a cluster with its members.
+fn write_clusters(network: &Network, out: &mut dyn Write) -> io::Result<()> {
+    let g = &network.graph;
+    for (n, (alliance, members)) in clusters(network).into_iter().enumerate() {
+        let label = format!("{} and its members", g[alliance].label);
+        writeln!(out, "    subgraph cluster_{n} {{")?;
+        writeln!(
+            out,
+            "        graph [ {}]",
+            attributes(&[
+                ("label", label),
+                ("style", "rounded,filled".to_owned()),
+                ("fillcolor", "#fbfaf3".to_owned()),
+                ("color", "#c9b458".to_owned()),
+            ])
+        )?;
+        let ids: Vec<String> = std::iter::once(alliance)
+            .chain(members)
+            .map(|n| n.index().to_string())
+            .collect();
+        writeln!(out, "        {}", ids.join("; "))?;
+        writeln!(out, "    }}")?;
+    }
+    Ok(())
 }
 
 /// What `dot` renders to.

@@ -225,72 +225,14 @@ pub fn list_corpus(dir: &Path) -> Result<Listing, CorpusError> {
         });
     }
     let mut diagnostics = Vec::new();
-    let mut candidates: Vec<(String, PathBuf)> = Vec::new();
-    for entry in fs::read_dir(dir).map_err(read_error)? {
-        let entry = entry.map_err(read_error)?;
-        let path = entry.path();
-        let file_name = entry.file_name();
-        if file_name.as_encoded_bytes().starts_with(b".") || !has_txt_extension(&path) {
-            continue;
-        }
-        // Follows symbolic links; a broken one is reported when it is read.
-        if fs::metadata(&path).is_ok_and(|meta| !meta.is_file()) {
-            continue;
-        }
-        match path.file_stem().and_then(|stem| stem.to_str()) {
-            Some(id) => candidates.push((id.to_owned(), path)),
-            None => diagnostics.push(Diagnostic::new(
-                &path,
-                None,
-                DiagnosticKind::Skipped,
-                "the file name is not valid UTF-8, so it cannot be an article id; \
-                 rename it and build again"
-                    .to_owned(),
-            )),
-        }
-    }
-    candidates.sort();
+    let candidates = article_files(dir, &mut diagnostics)?;
 
     let metadata_path = dir.join(METADATA_FILE_NAME);
     let (mut metadata, metadata_diagnostics) = metadata::read_metadata_with_lines(&metadata_path);
     diagnostics.extend(metadata_diagnostics);
 
     let all_ids: BTreeSet<&str> = candidates.iter().map(|(id, _)| id.as_str()).collect();
-    let orphans: Vec<(&String, usize)> = metadata
-        .iter()
-        .filter(|(id, _)| !all_ids.contains(id.as_str()))
-        .map(|(id, (_, line))| (id, *line))
-        .collect();
-    for &(id, line) in orphans.iter().take(MAX_ORPHAN_DIAGNOSTICS) {
-        let hint = match all_ids
-            .iter()
-            .find(|other| other.to_lowercase() == id.to_lowercase())
-        {
-            Some(other) => format!(" (ids are case-sensitive: did you mean {other:?}?)"),
-            None => String::new(),
-        };
-        diagnostics.push(Diagnostic::new(
-            &metadata_path,
-            Some(line),
-            DiagnosticKind::MetadataIgnored,
-            format!(
-                "metadata for {id:?} but there is no {id}.txt{hint}; \
-                 remove the entry or add the article"
-            ),
-        ));
-    }
-    if let Some(&(_, line)) = orphans.get(MAX_ORPHAN_DIAGNOSTICS) {
-        diagnostics.push(Diagnostic::new(
-            &metadata_path,
-            Some(line),
-            DiagnosticKind::MetadataIgnored,
-            format!(
-                "and {} more entries for articles that are not there; is this the \
-                 metadata of another corpus?",
-                orphans.len() - MAX_ORPHAN_DIAGNOSTICS
-            ),
-        ));
-    }
+    diagnostics.extend(orphan_diagnostics(&metadata, &all_ids, &metadata_path));
 
     let mut entries = Vec::with_capacity(candidates.len());
     let mut first_by_folded_id: HashMap<String, (&str, &Path)> = HashMap::new();
@@ -329,6 +271,90 @@ pub fn list_corpus(dir: &Path) -> Result<Listing, CorpusError> {
         entries,
         diagnostics,
     })
+}
+
+/// The `.txt` files of `dir` (hidden files and folders left out), with
+/// their ids, sorted; a file name that is not UTF-8 is a diagnostic.
+fn article_files(
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<(String, PathBuf)>, CorpusError> {
+    let read_error = |source| CorpusError::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut candidates: Vec<(String, PathBuf)> = Vec::new();
+    for entry in fs::read_dir(dir).map_err(read_error)? {
+        let entry = entry.map_err(read_error)?;
+        let path = entry.path();
+        let file_name = entry.file_name();
+        if file_name.as_encoded_bytes().starts_with(b".") || !has_txt_extension(&path) {
+            continue;
+        }
+        // Follows symbolic links; a broken one is reported when it is read.
+        if fs::metadata(&path).is_ok_and(|meta| !meta.is_file()) {
+            continue;
+        }
+        match path.file_stem().and_then(|stem| stem.to_str()) {
+            Some(id) => candidates.push((id.to_owned(), path)),
+            None => diagnostics.push(Diagnostic::new(
+                &path,
+                None,
+                DiagnosticKind::Skipped,
+                "the file name is not valid UTF-8, so it cannot be an article id; \
+                 rename it and build again"
+                    .to_owned(),
+            )),
+        }
+    }
+    candidates.sort();
+    Ok(candidates)
+}
+
+/// One diagnostic per metadata entry whose article `all_ids` lacks (a case
+/// slip named), the first [`MAX_ORPHAN_DIAGNOSTICS`], then one for the rest.
+fn orphan_diagnostics(
+    metadata: &metadata::MetadataWithLines,
+    all_ids: &BTreeSet<&str>,
+    metadata_path: &Path,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let orphans: Vec<(&String, usize)> = metadata
+        .iter()
+        .filter(|(id, _)| !all_ids.contains(id.as_str()))
+        .map(|(id, (_, line))| (id, *line))
+        .collect();
+    for &(id, line) in orphans.iter().take(MAX_ORPHAN_DIAGNOSTICS) {
+        let hint = match all_ids
+            .iter()
+            .find(|other| other.to_lowercase() == id.to_lowercase())
+        {
+            Some(other) => format!(" (ids are case-sensitive: did you mean {other:?}?)"),
+            None => String::new(),
+        };
+        diagnostics.push(Diagnostic::new(
+            metadata_path,
+            Some(line),
+            DiagnosticKind::MetadataIgnored,
+            format!(
+                "metadata for {id:?} but there is no {id}.txt{hint}; \
+                 remove the entry or add the article"
+            ),
+        ));
+    }
+    if let Some(&(_, line)) = orphans.get(MAX_ORPHAN_DIAGNOSTICS) {
+        diagnostics.push(Diagnostic::new(
+            metadata_path,
+            Some(line),
+            DiagnosticKind::MetadataIgnored,
+            format!(
+                "and {} more entries for articles that are not there; is this the \
+                 metadata of another corpus?",
+                orphans.len() - MAX_ORPHAN_DIAGNOSTICS
+            ),
+        ));
+    }
+    diagnostics
 }
 
 fn has_txt_extension(path: &Path) -> bool {

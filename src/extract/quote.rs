@@ -192,44 +192,18 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
                             .flatten()
                     }),
             ),
-            None => {
-                // Continuation of the previous attributed quote.
-                let mut has_cue_at = |idx: usize| {
-                    *sentence_has_cue
-                        .entry(idx)
-                        .or_insert_with(|| has_cue(doc, doc.sentences[idx].span, &quotes))
-                };
-                let has_cue = has_cue_at(first) || has_cue_at(last_sentence);
-                let lead_words = text[start_sentence.start..q.outer.start]
-                    .split_whitespace()
-                    .count();
-                // "“…,” it said": a body or group that spoke just before.
-                let it_said = collective_pronoun_cue(doc, q)
-                    && last.is_some_and(|(_, s, _)| {
-                        doc.entities.class(s.entity) != EntityClass::Person
-                    });
-                match last {
-                    Some((prev_sentence, s, date))
-                        if !has_cue
-                            && lead_words <= 6
-                            && (first == prev_sentence + 1 || first == prev_sentence) =>
-                    {
-                        (s, "quote.continuation", 0.7, date)
-                    }
-                    Some((prev_sentence, s, date)) if it_said && first <= prev_sentence + 3 => {
-                        (s, "quote.collective_pronoun", 0.7, date)
-                    }
-                    _ => match speaker_of_speech_before(doc, q, first, &quotes) {
-                        Some(s) if !has_cue && lead_words == 0 => (
-                            s,
-                            "quote.after_reported_speech",
-                            0.6,
-                            doc.context_date(first),
-                        ),
-                        _ => continue,
-                    },
-                }
-            }
+            None => match unattributed_speaker(
+                doc,
+                q,
+                first,
+                last_sentence,
+                last,
+                &quotes,
+                &mut sentence_has_cue,
+            ) {
+                Some(found) => found,
+                None => continue,
+            },
         };
         last = Some((last_sentence, speaker, date));
         let mut claim = doc
@@ -246,6 +220,58 @@ pub fn extract(doc: &mut Doc<'_>, roles: &[Claim]) -> Vec<Claim> {
     }
     // Group speakers were created on the fly.
     out
+}
+
+/// The speaker of a quote with no cue verb of its own: the previous
+/// quote's (a continuation, or "“…,” it said" after a body or group), else
+/// the speaker of the reported speech before it; with the rule, its
+/// confidence and the date.
+fn unattributed_speaker(
+    doc: &Doc<'_>,
+    q: &Quotation,
+    first: usize,
+    last_sentence: usize,
+    last: Option<(usize, Speaker, Option<crate::date::PartialDate>)>,
+    quotes: &[Quotation],
+    sentence_has_cue: &mut HashMap<usize, bool>,
+) -> Option<(Speaker, &'static str, f32, Option<crate::date::PartialDate>)> {
+    let text = doc.text;
+    let start_sentence = doc.sentences[first].span;
+    // Continuation of the previous attributed quote.
+    let mut has_cue_at = |idx: usize| {
+        *sentence_has_cue
+            .entry(idx)
+            .or_insert_with(|| has_cue(doc, doc.sentences[idx].span, quotes))
+    };
+    let has_cue = has_cue_at(first) || has_cue_at(last_sentence);
+    let lead_words = text[start_sentence.start..q.outer.start]
+        .split_whitespace()
+        .count();
+    // "“…,” it said": a body or group that spoke just before.
+    let it_said = collective_pronoun_cue(doc, q)
+        && last.is_some_and(|(_, s, _)| doc.entities.class(s.entity) != EntityClass::Person);
+    let found = match last {
+        Some((prev_sentence, s, date))
+            if !has_cue
+                && lead_words <= 6
+                && (first == prev_sentence + 1 || first == prev_sentence) =>
+        {
+            (s, "quote.continuation", 0.7, date)
+        }
+        Some((prev_sentence, s, date)) if it_said && first <= prev_sentence + 3 => {
+            (s, "quote.collective_pronoun", 0.7, date)
+        }
+        _ => match speaker_of_speech_before(doc, q, first, quotes) {
+            Some(s) if !has_cue && lead_words == 0 => (
+                s,
+                "quote.after_reported_speech",
+                0.6,
+                doc.context_date(first),
+            ),
+            _ => return None,
+        },
+    };
+    Some(found)
 }
 
 /// The date of the report of quotation `q`: the date nearest it in its
@@ -355,6 +381,20 @@ fn after_pattern(
         text[q.outer.end..c.start].split_whitespace().count() <= 6
             && !text[q.outer.end..c.start].contains(['“', '"', '«'])
     })?;
+    speaker_after_quote(doc, q, cue, window_end, roles)
+}
+
+/// The speaker of a quote near the cue verb that follows it (in the text
+/// from the quote to `window_end`): a person within six words of the cue, a
+/// role or body noun phrase, a pronoun, a group, or a state or body.
+fn speaker_after_quote(
+    doc: &mut Doc<'_>,
+    q: &Quotation,
+    cue: Span,
+    window_end: usize,
+    roles: &[Claim],
+) -> Option<Speaker> {
+    let text = doc.text;
     // A speaker within six words either side of the cue.
     let mentions: Vec<Mention> = doc
         .mentions

@@ -303,6 +303,88 @@ pub fn article_quads_and_facts(
         quads: Vec::new(),
     };
     let art = article_iri(&article.id);
+    write_article_node(&mut w, &art, article, doc, claims);
+    let chars = CharIndex::new(&article.text);
+    let parts = ArticleParts {
+        article,
+        doc,
+        art: &art,
+        chars: &chars,
+    };
+    write_sentences(&mut w, &parts, claims);
+    // Entities the article introduces (the gazetteer's live in the ontology graph).
+    let mut described: Vec<EntityRef> = Vec::new();
+    for (n, claim) in claims.iter().enumerate() {
+        let c = iri(CLAIM, &format!("{}/{n}", segment(&article.id)));
+        let subject = entity_iri(&doc.entities.get(claim.subject).id);
+        describe(&mut w, claim.subject, &mut described, doc);
+        let predicate = property(claim.relation).into_owned();
+        let object = claim_object(&mut w, &mut described, &parts, n, claim, &subject);
+        let date = claim.date.map(date_literal);
+        let value = claim.value.as_ref().map(|value| match value {
+            Value::Count(n) => Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+            Value::Outcome(word) => Literal::from(*word),
+        });
+        let fact_object: Term = match &claim.object {
+            Object::Quote(text) => Literal::from(text.as_str()).into(),
+            _ => object.clone(),
+        };
+        let fact = fact(
+            &subject,
+            &predicate,
+            &fact_object,
+            date.as_ref(),
+            value.as_ref(),
+        );
+        w.add(c.clone(), akg::FACT_OF_CLAIM, fact.iri.clone());
+        facts.push(fact);
+        let terms = ClaimTerms {
+            node: c,
+            subject,
+            predicate,
+            object,
+            date,
+        };
+        write_claim_node(&mut w, &parts, claim, &terms, value);
+        // An event node for relations that have one, with its date and number.
+        if let Some(class) = event_class(claim.relation) {
+            write_event(&mut w, &parts, n, claim, &terms, class);
+        }
+    }
+    // Neither sorted nor deduplicated: a triple that several claims state
+    // is made once per claim, and the store keeps one. Sorting them by their
+    // N-Quads text took half of this function's time.
+    facts.sort_by(|a, b| a.iri.as_str().cmp(b.iri.as_str()));
+    facts.dedup_by(|a, b| a.iri == b.iri);
+    (w.quads, facts)
+}
+
+/// The article whose quads are being written: the article, its analysis,
+/// its node and its text's code-point offsets.
+struct ArticleParts<'a, 'd> {
+    article: &'a Article,
+    doc: &'a Doc<'d>,
+    art: &'a NamedNode,
+    chars: &'a CharIndex,
+}
+
+/// One claim's node and the terms of the triple it states.
+struct ClaimTerms {
+    node: NamedNode,
+    subject: NamedNode,
+    predicate: NamedNode,
+    object: Term,
+    date: Option<Literal>,
+}
+
+/// The article node: its types, id, hash, counts and metadata.
+fn write_article_node(
+    w: &mut Writer,
+    art: &NamedNode,
+    article: &Article,
+    doc: &Doc<'_>,
+    claims: &[Claim],
+) {
     w.add(art.clone(), rdf::TYPE, akg::ARTICLE);
     w.add(art.clone(), rdf::TYPE, schema::NEWS_ARTICLE);
     w.add(art.clone(), rdf::TYPE, nif::CONTEXT);
@@ -338,7 +420,16 @@ pub fn article_quads_and_facts(
     if let Some(url) = &meta.url {
         w.add(art.clone(), schema::URL, Literal::from(url.as_str()));
     }
-    let chars = CharIndex::new(&article.text);
+}
+
+/// The sentences that state a claim, with their offsets and text.
+fn write_sentences(w: &mut Writer, parts: &ArticleParts<'_, '_>, claims: &[Claim]) {
+    let ArticleParts {
+        article,
+        doc,
+        art,
+        chars,
+    } = *parts;
     let mut sentences_used: Vec<usize> = claims.iter().map(|c| c.sentence).collect();
     sentences_used.sort_unstable();
     sentences_used.dedup();
@@ -358,193 +449,221 @@ pub fn article_quads_and_facts(
             Literal::from(sentence.span.slice(&article.text)),
         );
     }
-    // Entities the article introduces (the gazetteer's live in the ontology graph).
-    let mut described: Vec<EntityRef> = Vec::new();
-    let describe = |w: &mut Writer, entity: EntityRef, described: &mut Vec<EntityRef>| {
-        if described.contains(&entity) || entity.0 < doc.entities.gazetteer.entities.len() {
-            return;
+}
+
+/// Describes, once, an entity the article introduces (the gazetteer's live
+/// in the ontology graph), in the entity's own graph.
+fn describe(w: &mut Writer, entity: EntityRef, described: &mut Vec<EntityRef>, doc: &Doc<'_>) {
+    if described.contains(&entity) || entity.0 < doc.entities.gazetteer.entities.len() {
+        return;
+    }
+    described.push(entity);
+    let e = doc.entities.get(entity);
+    let node = entity_iri(&e.id);
+    let graph = entity_graph(&e.id);
+    w.add_to(&graph, node.clone(), rdf::TYPE, class(e.class));
+    w.add_to(
+        &graph,
+        node.clone(),
+        skos::PREF_LABEL,
+        Literal::from(e.label.as_str()),
+    );
+    w.add_to(&graph, node, rdfs::LABEL, Literal::from(e.label.as_str()));
+}
+
+/// The object of claim `n`, with the nodes it needs: a quote node, or a
+/// role described in its own graph.
+fn claim_object(
+    w: &mut Writer,
+    described: &mut Vec<EntityRef>,
+    parts: &ArticleParts<'_, '_>,
+    n: usize,
+    claim: &Claim,
+    subject: &NamedNode,
+) -> Term {
+    let ArticleParts {
+        article, doc, art, ..
+    } = *parts;
+    match &claim.object {
+        Object::Entity(e) => {
+            describe(w, *e, described, doc);
+            entity_iri(&doc.entities.get(*e).id).into()
         }
-        described.push(entity);
-        let e = doc.entities.get(entity);
-        let node = entity_iri(&e.id);
-        let graph = entity_graph(&e.id);
-        w.add_to(&graph, node.clone(), rdf::TYPE, class(e.class));
-        w.add_to(
-            &graph,
-            node.clone(),
-            skos::PREF_LABEL,
-            Literal::from(e.label.as_str()),
-        );
-        w.add_to(&graph, node, rdfs::LABEL, Literal::from(e.label.as_str()));
-    };
-    for (n, claim) in claims.iter().enumerate() {
-        let c = iri(CLAIM, &format!("{}/{n}", segment(&article.id)));
-        let subject = entity_iri(&doc.entities.get(claim.subject).id);
-        describe(&mut w, claim.subject, &mut described);
-        let predicate = property(claim.relation).into_owned();
-        let object: Term = match &claim.object {
-            Object::Entity(e) => {
-                describe(&mut w, *e, &mut described);
-                entity_iri(&doc.entities.get(*e).id).into()
-            }
-            Object::Quote(text) => {
-                let q = iri(ENT, &format!("quote/{}/{n}", segment(&article.id)));
-                w.add(q.clone(), rdf::TYPE, akg::QUOTE);
-                w.add(q.clone(), akg::QUOTATION, Literal::from(text.as_str()));
-                w.add(q.clone(), akg::SPEAKER, subject.clone());
-                w.add(q.clone(), prov::WAS_DERIVED_FROM, art.clone());
-                q.into()
-            }
-            Object::Role { label, title, of } => {
-                let role_id = format!("role/{}", slug(label));
-                let r = entity_iri(&role_id);
-                let graph = entity_graph(&role_id);
-                w.add_to(&graph, r.clone(), rdf::TYPE, akg::ROLE);
-                w.add_to(
-                    &graph,
-                    r.clone(),
-                    skos::PREF_LABEL,
-                    Literal::from(label.as_str()),
-                );
-                w.add_to(
-                    &graph,
-                    r.clone(),
-                    rdfs::LABEL,
-                    Literal::from(label.as_str()),
-                );
-                w.add_to(
-                    &graph,
-                    r.clone(),
-                    akg::ROLE_TITLE,
-                    Literal::from(title.as_str()),
-                );
-                if let Some(of) = of {
-                    describe(&mut w, *of, &mut described);
-                    w.add(
-                        r.clone(),
-                        akg::ROLE_OF,
-                        entity_iri(&doc.entities.get(*of).id),
-                    );
-                }
-                r.into()
-            }
-            Object::Label(label) => Literal::from(label.as_str()).into(),
-        };
-        let date = claim.date.map(date_literal);
-        let value = claim.value.as_ref().map(|value| match value {
-            Value::Count(n) => Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
-            Value::Outcome(word) => Literal::from(*word),
-        });
-        let fact_object: Term = match &claim.object {
-            Object::Quote(text) => Literal::from(text.as_str()).into(),
-            _ => object.clone(),
-        };
-        let fact = fact(
-            &subject,
-            &predicate,
-            &fact_object,
-            date.as_ref(),
-            value.as_ref(),
-        );
-        w.add(c.clone(), akg::FACT_OF_CLAIM, fact.iri.clone());
-        facts.push(fact);
-        // The direct triple.
-        w.add(subject.clone(), predicate.clone(), object.clone());
-        if claim.relation == Relation::ClashedWith {
-            if let Term::NamedNode(o) = &object {
-                w.add(o.clone(), predicate.clone(), subject.clone());
-            }
+        Object::Quote(text) => {
+            let q = iri(ENT, &format!("quote/{}/{n}", segment(&article.id)));
+            w.add(q.clone(), rdf::TYPE, akg::QUOTE);
+            w.add(q.clone(), akg::QUOTATION, Literal::from(text.as_str()));
+            w.add(q.clone(), akg::SPEAKER, subject.clone());
+            w.add(q.clone(), prov::WAS_DERIVED_FROM, art.clone());
+            q.into()
         }
-        // The claim node.
-        let (begin, end) = chars.char_span(claim.span);
-        w.add(c.clone(), rdf::TYPE, akg::CLAIM);
-        w.add(c.clone(), rdf::TYPE, rdf::STATEMENT);
-        w.add(c.clone(), rdf::SUBJECT, subject.clone());
-        w.add(c.clone(), rdf::PREDICATE, predicate.clone());
-        w.add(c.clone(), rdf::OBJECT, object.clone());
-        w.add(c.clone(), prov::WAS_DERIVED_FROM, art.clone());
-        w.add(
-            c.clone(),
-            akg::SENTENCE_OF_CLAIM,
-            sentence_iri(&article.id, claim.sentence),
-        );
-        w.add(c.clone(), nif::BEGIN_INDEX, int(begin));
-        w.add(c.clone(), nif::END_INDEX, int(end));
-        w.add(
-            c.clone(),
-            nif::ANCHOR_OF,
-            Literal::from(claim.span.slice(&article.text)),
-        );
-        w.add(c.clone(), akg::RULE, Literal::from(claim.rule));
-        w.add(
-            c.clone(),
-            akg::CONFIDENCE,
-            Literal::new_typed_literal(format!("{:.2}", claim.confidence), xsd::DECIMAL),
-        );
-        if claim.evidence != doc.sentences[claim.sentence].span {
-            let (eb, ee) = chars.char_span(claim.evidence);
-            w.add(c.clone(), akg::EVIDENCE_BEGIN, int(eb));
-            w.add(c.clone(), akg::EVIDENCE_END, int(ee));
-        }
-        if let Some(date) = &date {
-            w.add(c.clone(), akg::DATE, date.clone());
-        }
-        if let Some(value) = value {
-            w.add(c.clone(), akg::VALUE, value);
-        }
-        // An event node for relations that have one, with its date and number.
-        if let Some(class) = event_class(claim.relation) {
-            let ev = iri(ENT, &format!("event/{}/{n}", segment(&article.id)));
-            w.add(ev.clone(), rdf::TYPE, class);
-            w.add(
-                ev.clone(),
-                rdfs::LABEL,
-                Literal::from(format!(
-                    "{} {} {}",
-                    doc.entities.get(claim.subject).label,
-                    claim.relation.name(),
-                    object_label(doc, &claim.object)
-                )),
+        Object::Role { label, title, of } => {
+            let role_id = format!("role/{}", slug(label));
+            let r = entity_iri(&role_id);
+            let graph = entity_graph(&role_id);
+            w.add_to(&graph, r.clone(), rdf::TYPE, akg::ROLE);
+            w.add_to(
+                &graph,
+                r.clone(),
+                skos::PREF_LABEL,
+                Literal::from(label.as_str()),
             );
-            w.add(c.clone(), akg::ABOUT_EVENT, ev.clone());
-            w.add(ev.clone(), akg::PARTICIPANT, subject.clone());
-            if let Term::NamedNode(o) = &object {
-                w.add(ev.clone(), akg::PARTICIPANT, o.clone());
+            w.add_to(
+                &graph,
+                r.clone(),
+                rdfs::LABEL,
+                Literal::from(label.as_str()),
+            );
+            w.add_to(
+                &graph,
+                r.clone(),
+                akg::ROLE_TITLE,
+                Literal::from(title.as_str()),
+            );
+            if let Some(of) = of {
+                describe(w, *of, described, doc);
+                w.add(
+                    r.clone(),
+                    akg::ROLE_OF,
+                    entity_iri(&doc.entities.get(*of).id),
+                );
             }
-            w.add(ev.clone(), prov::WAS_DERIVED_FROM, art.clone());
-            if let Some(date) = &date {
-                w.add(ev.clone(), akg::DATE, date.clone());
-            }
-            match (claim.relation, &claim.value) {
-                (Relation::ClashedWith, Some(Value::Count(n))) => w.add(
-                    ev.clone(),
-                    akg::CASUALTIES,
-                    Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
-                ),
-                (Relation::DeployedTo, Some(Value::Count(n))) => w.add(
-                    ev.clone(),
-                    akg::TROOP_COUNT,
-                    Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
-                ),
-                (Relation::RequestedAssistance, Some(Value::Outcome(word))) => {
-                    w.add(ev.clone(), akg::OUTCOME, Literal::from(*word))
-                }
-                _ => {}
-            }
-            if claim.relation == Relation::RequestedAssistance {
-                w.add(ev.clone(), akg::REQUESTER, subject.clone());
-                if let Term::NamedNode(o) = &object {
-                    w.add(ev.clone(), akg::ADDRESSEE, o.clone());
-                }
-            }
+            r.into()
+        }
+        Object::Label(label) => Literal::from(label.as_str()).into(),
+    }
+}
+
+/// The direct triple of a claim, and its claim node.
+fn write_claim_node(
+    w: &mut Writer,
+    parts: &ArticleParts<'_, '_>,
+    claim: &Claim,
+    terms: &ClaimTerms,
+    value: Option<Literal>,
+) {
+    let ArticleParts {
+        article,
+        doc,
+        art,
+        chars,
+    } = *parts;
+    let ClaimTerms {
+        node: c,
+        subject,
+        predicate,
+        object,
+        date,
+    } = terms;
+    // The direct triple.
+    w.add(subject.clone(), predicate.clone(), object.clone());
+    if claim.relation == Relation::ClashedWith {
+        if let Term::NamedNode(o) = &object {
+            w.add(o.clone(), predicate.clone(), subject.clone());
         }
     }
-    // Neither sorted nor deduplicated: a triple that several claims state
-    // is made once per claim, and the store keeps one. Sorting them by their
-    // N-Quads text took half of this function's time.
-    facts.sort_by(|a, b| a.iri.as_str().cmp(b.iri.as_str()));
-    facts.dedup_by(|a, b| a.iri == b.iri);
-    (w.quads, facts)
+    // The claim node.
+    let (begin, end) = chars.char_span(claim.span);
+    w.add(c.clone(), rdf::TYPE, akg::CLAIM);
+    w.add(c.clone(), rdf::TYPE, rdf::STATEMENT);
+    w.add(c.clone(), rdf::SUBJECT, subject.clone());
+    w.add(c.clone(), rdf::PREDICATE, predicate.clone());
+    w.add(c.clone(), rdf::OBJECT, object.clone());
+    w.add(c.clone(), prov::WAS_DERIVED_FROM, art.clone());
+    w.add(
+        c.clone(),
+        akg::SENTENCE_OF_CLAIM,
+        sentence_iri(&article.id, claim.sentence),
+    );
+    w.add(c.clone(), nif::BEGIN_INDEX, int(begin));
+    w.add(c.clone(), nif::END_INDEX, int(end));
+    w.add(
+        c.clone(),
+        nif::ANCHOR_OF,
+        Literal::from(claim.span.slice(&article.text)),
+    );
+    w.add(c.clone(), akg::RULE, Literal::from(claim.rule));
+    w.add(
+        c.clone(),
+        akg::CONFIDENCE,
+        Literal::new_typed_literal(format!("{:.2}", claim.confidence), xsd::DECIMAL),
+    );
+    if claim.evidence != doc.sentences[claim.sentence].span {
+        let (eb, ee) = chars.char_span(claim.evidence);
+        w.add(c.clone(), akg::EVIDENCE_BEGIN, int(eb));
+        w.add(c.clone(), akg::EVIDENCE_END, int(ee));
+    }
+    if let Some(date) = &date {
+        w.add(c.clone(), akg::DATE, date.clone());
+    }
+    if let Some(value) = value {
+        w.add(c.clone(), akg::VALUE, value);
+    }
+}
+
+/// The event node of claim `n` (of `class`), with its participants, date
+/// and number.
+fn write_event(
+    w: &mut Writer,
+    parts: &ArticleParts<'_, '_>,
+    n: usize,
+    claim: &Claim,
+    terms: &ClaimTerms,
+    class: NamedNodeRef<'static>,
+) {
+    let ArticleParts {
+        article, doc, art, ..
+    } = *parts;
+    let ClaimTerms {
+        node: c,
+        subject,
+        object,
+        date,
+        ..
+    } = terms;
+    let ev = iri(ENT, &format!("event/{}/{n}", segment(&article.id)));
+    w.add(ev.clone(), rdf::TYPE, class);
+    w.add(
+        ev.clone(),
+        rdfs::LABEL,
+        Literal::from(format!(
+            "{} {} {}",
+            doc.entities.get(claim.subject).label,
+            claim.relation.name(),
+            object_label(doc, &claim.object)
+        )),
+    );
+    w.add(c.clone(), akg::ABOUT_EVENT, ev.clone());
+    w.add(ev.clone(), akg::PARTICIPANT, subject.clone());
+    if let Term::NamedNode(o) = &object {
+        w.add(ev.clone(), akg::PARTICIPANT, o.clone());
+    }
+    w.add(ev.clone(), prov::WAS_DERIVED_FROM, art.clone());
+    if let Some(date) = &date {
+        w.add(ev.clone(), akg::DATE, date.clone());
+    }
+    match (claim.relation, &claim.value) {
+        (Relation::ClashedWith, Some(Value::Count(n))) => w.add(
+            ev.clone(),
+            akg::CASUALTIES,
+            Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+        ),
+        (Relation::DeployedTo, Some(Value::Count(n))) => w.add(
+            ev.clone(),
+            akg::TROOP_COUNT,
+            Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+        ),
+        (Relation::RequestedAssistance, Some(Value::Outcome(word))) => {
+            w.add(ev.clone(), akg::OUTCOME, Literal::from(*word))
+        }
+        _ => {}
+    }
+    if claim.relation == Relation::RequestedAssistance {
+        w.add(ev.clone(), akg::REQUESTER, subject.clone());
+        if let Term::NamedNode(o) = &object {
+            w.add(ev.clone(), akg::ADDRESSEE, o.clone());
+        }
+    }
 }
 
 fn object_label(doc: &Doc<'_>, object: &Object) -> String {

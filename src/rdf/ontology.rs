@@ -166,17 +166,65 @@ fn from_sources(sources: &[(PathBuf, Vec<u8>)]) -> Result<Ontology, OntologyErro
 /// Builds the gazetteer from the ontology's triples.
 pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
     let mut phrases = crate::mention::phrases::Phrasebook::default();
-    #[derive(Default)]
-    struct Draft {
-        class: Option<EntityClass>,
-        pref: Option<String>,
-        labels: Vec<(String, LabelKind)>,
-        part_of: Option<String>,
-        nationality: Option<String>,
-        requests_assistance: bool,
-        founded_in: Option<i32>,
-        predecessor: Option<String>,
+    let drafts = drafts_from(quads, &mut phrases);
+    let mut entities = Vec::new();
+    let mut labels = Vec::new();
+    for (id, draft) in drafts {
+        let (Some(class), Some(pref)) = (draft.class, draft.pref) else {
+            continue;
+        };
+        if let Some((label, _)) = draft
+            .labels
+            .iter()
+            .find(|(text, _)| !text.chars().any(char::is_alphanumeric))
+        {
+            return Err(OntologyError::BadLabel {
+                entity: id,
+                label: label.clone(),
+            });
+        }
+        let index = entities.len();
+        entities.push(Entity {
+            id,
+            label: pref,
+            class,
+            part_of: draft.part_of,
+            nationality: draft.nationality,
+            invocation_requests_assistance: draft.requests_assistance,
+            founded: draft.founded_in.zip(draft.predecessor),
+        });
+        for (text, kind) in draft.labels {
+            labels.push(Label {
+                text,
+                entity: index,
+                kind,
+            });
+        }
     }
+    let mut gazetteer = Gazetteer::new(entities, labels)?;
+    gazetteer.set_phrases(phrases)?;
+    Ok(gazetteer)
+}
+
+/// What the ontology says of one entity, before it is checked.
+#[derive(Default)]
+struct Draft {
+    class: Option<EntityClass>,
+    pref: Option<String>,
+    labels: Vec<(String, LabelKind)>,
+    part_of: Option<String>,
+    nationality: Option<String>,
+    requests_assistance: bool,
+    founded_in: Option<i32>,
+    predecessor: Option<String>,
+}
+
+/// The entities the ontology's triples describe, by id; the phrase and
+/// pattern lists go to `phrases`.
+fn drafts_from(
+    quads: &[Quad],
+    phrases: &mut crate::mention::phrases::Phrasebook,
+) -> BTreeMap<String, Draft> {
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     for quad in quads {
         let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
@@ -240,43 +288,7 @@ pub fn gazetteer_from(quads: &[Quad]) -> Result<Gazetteer, OntologyError> {
             _ => {}
         }
     }
-    let mut entities = Vec::new();
-    let mut labels = Vec::new();
-    for (id, draft) in drafts {
-        let (Some(class), Some(pref)) = (draft.class, draft.pref) else {
-            continue;
-        };
-        if let Some((label, _)) = draft
-            .labels
-            .iter()
-            .find(|(text, _)| !text.chars().any(char::is_alphanumeric))
-        {
-            return Err(OntologyError::BadLabel {
-                entity: id,
-                label: label.clone(),
-            });
-        }
-        let index = entities.len();
-        entities.push(Entity {
-            id,
-            label: pref,
-            class,
-            part_of: draft.part_of,
-            nationality: draft.nationality,
-            invocation_requests_assistance: draft.requests_assistance,
-            founded: draft.founded_in.zip(draft.predecessor),
-        });
-        for (text, kind) in draft.labels {
-            labels.push(Label {
-                text,
-                entity: index,
-                kind,
-            });
-        }
-    }
-    let mut gazetteer = Gazetteer::new(entities, labels)?;
-    gazetteer.set_phrases(phrases)?;
-    Ok(gazetteer)
+    drafts
 }
 
 #[cfg(test)]
