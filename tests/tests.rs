@@ -12,6 +12,7 @@ mod fixtures;
 mod hostile;
 mod http_fuzz;
 mod incremental;
+mod oxigraph_server;
 mod phrasing;
 mod provenance;
 mod quality;
