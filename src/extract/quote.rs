@@ -6,18 +6,26 @@
 //! A quote is attributed, in this order, by:
 //! - a cue verb and a speaker right after it: `“…,” Baisalov pledged`,
 //!   `“…,” fumed Kyrgyz Foreign Ministry spokesman Chingiz Kustebaev`,
-//!   `“…,” observed the lawmaker`;
+//!   `“…,” observed the lawmaker`, or a headline's name alone: `“…” —
+//!   Nikol Pashinyan` (when the quote does not open its sentence, a
+//!   speaker found by the next rule comes first);
 //! - the nearest cue verb before it and the nearest speaker before that
 //!   verb: `Macron described Nato as “brain dead”`, `he said`, `Kazakh
 //!   authorities … by saying that it was “…”`;
+//! - a colon: `X sounds a note of caution: “…”`;
 //! - continuation: a quote whose sentence has no cue verb, right after an
-//!   attributed quote, has the same speaker.
+//!   attributed quote, has the same speaker, as has `“…,” it said` after
+//!   a body or group;
+//! - reported speech: a paragraph that is one quotation, right after a
+//!   paragraph that ends in reported speech ("…, said Prime Minister X"),
+//!   has that speaker.
 //!
 //! Speakers are people (names, surnames, "he"/"she" resolved to the last
 //! person, role nouns such as "the lawmaker" resolved through roles), groups
 //! ("Kazakh authorities", "a Kyrgyz commentator") and states or
 //! organisations in subject position ("Yerevan accused …"). A quote with no
 //! speaker — a scare quote, a name, a passive "was branded as" — is no claim.
+//! `quote/speaker.rs` finds the speakers near a cue verb.
 
 mod speaker;
 
