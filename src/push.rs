@@ -983,3 +983,677 @@ fn status_advice(status: u16) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet, VecDeque};
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use oxigraph::model::NamedNode;
+
+    use super::{
+        backoff, checked_endpoint, display_url, first_line, graph_url, pieces, push,
+        status_may_pass, Credentials, PushError, PushOptions, PushSummary,
+    };
+
+    /// What the test server does with a request before its script runs
+    /// out; after, it applies every request.
+    enum Reply {
+        /// Do what the request asks, as a Graph Store would.
+        Apply,
+        /// Answer with this status and body, and change nothing.
+        Status(u16, &'static str),
+        /// Close the connection without answering.
+        HangUp,
+        /// Answer nothing for this long, then close.
+        Stall(Duration),
+    }
+
+    /// One request the test server received.
+    #[derive(Clone, Debug)]
+    struct Recorded {
+        method: String,
+        /// The graph of `?graph=`, decoded; None without one.
+        graph: Option<String>,
+        body: String,
+        authorization: Option<String>,
+    }
+
+    #[derive(Default)]
+    struct ServerState {
+        script: VecDeque<Reply>,
+        requests: Vec<Recorded>,
+        /// Graph IRI → its N-Triples lines.
+        graphs: BTreeMap<String, BTreeSet<String>>,
+    }
+
+    /// A Graph Store Protocol server on loopback that keeps graphs as
+    /// sets of N-Triples lines (`PUT` replaces, `POST` adds), records every
+    /// request and answers from a script first.
+    struct TestServer {
+        url: String,
+        state: Arc<Mutex<ServerState>>,
+    }
+
+    impl TestServer {
+        fn start(script: Vec<Reply>) -> TestServer {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}/store", listener.local_addr().unwrap());
+            let state = Arc::new(Mutex::new(ServerState {
+                script: script.into(),
+                ..ServerState::default()
+            }));
+            let shared = Arc::clone(&state);
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    let Ok(stream) = stream else { continue };
+                    answer(stream, &shared);
+                }
+            });
+            TestServer { url, state }
+        }
+
+        fn requests(&self) -> Vec<Recorded> {
+            self.state.lock().unwrap().requests.clone()
+        }
+
+        fn graphs(&self) -> BTreeMap<String, BTreeSet<String>> {
+            self.state.lock().unwrap().graphs.clone()
+        }
+
+        fn options(&self) -> PushOptions {
+            PushOptions {
+                first_backoff: Duration::from_millis(1),
+                ..PushOptions::new(&self.url)
+            }
+        }
+    }
+
+    /// Reads one request from `stream` and answers it (one request per
+    /// connection: every answer closes it).
+    fn answer(stream: TcpStream, state: &Mutex<ServerState>) {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            head.push(line.trim_end().to_owned());
+        }
+        let header = |name: &str| {
+            head.iter().find_map(|line| {
+                let (key, value) = line.split_once(':')?;
+                key.eq_ignore_ascii_case(name)
+                    .then(|| value.trim().to_owned())
+            })
+        };
+        let length: usize = header("content-length").map_or(0, |v| v.parse().unwrap());
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let mut request_line = head[0].split(' ');
+        let method = request_line.next().unwrap().to_owned();
+        let target = request_line.next().unwrap().to_owned();
+        let graph = target.split_once('?').and_then(|(_, query)| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == "graph")
+                .map(|(_, value)| value.into_owned())
+        });
+        let recorded = Recorded {
+            method,
+            graph,
+            body: String::from_utf8(body).unwrap(),
+            authorization: header("authorization"),
+        };
+        let mut state = state.lock().unwrap();
+        state.requests.push(recorded.clone());
+        let (status, message) = match state.script.pop_front().unwrap_or(Reply::Apply) {
+            Reply::Apply => apply(&mut state.graphs, &recorded),
+            Reply::Status(status, message) => (status, message),
+            Reply::HangUp => return,
+            Reply::Stall(time) => {
+                drop(state);
+                std::thread::sleep(time);
+                return;
+            }
+        };
+        let mut stream = stream;
+        let _ = write!(
+            stream,
+            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\nRetry-After: 0\r\n\r\n{message}",
+            message.len()
+        );
+    }
+
+    /// What a Graph Store does with a request.
+    fn apply(
+        graphs: &mut BTreeMap<String, BTreeSet<String>>,
+        request: &Recorded,
+    ) -> (u16, &'static str) {
+        let Some(graph) = &request.graph else {
+            return (400, "no graph");
+        };
+        let lines = request.body.lines().map(str::to_owned);
+        match request.method.as_str() {
+            "PUT" => {
+                graphs.insert(graph.clone(), lines.collect());
+            }
+            "POST" => graphs.entry(graph.clone()).or_default().extend(lines),
+            _ => return (405, "no such method"),
+        }
+        (204, "")
+    }
+
+    const G1: &str = "http://example.com/g1";
+    /// A graph IRI with characters that `?graph=` must escape.
+    const G2: &str = "http://example.com/g2%20x?&=#";
+
+    /// A file of N-Quads: one graph of 3 triples, one with a blank node.
+    fn two_graphs(dir: &Path) -> PathBuf {
+        let path = dir.join("two.nq");
+        std::fs::write(
+            &path,
+            format!(
+                "<http://a> <http://p> \"1\" <{G1}> .\n\
+                 <http://b> <http://p> _:x <{G2}> .\n\
+                 <http://a> <http://p> \"2\" <{G1}> .\n\
+                 _:x <http://p> \"3\" <{G2}> .\n\
+                 <http://c> <http://p> <http://a> <{G1}> .\n"
+            ),
+        )
+        .unwrap();
+        path
+    }
+
+    fn expected_graphs() -> BTreeMap<String, BTreeSet<String>> {
+        let lines = |lines: &[&str]| lines.iter().map(|l| (*l).to_owned()).collect();
+        BTreeMap::from([
+            (
+                G1.to_owned(),
+                lines(&[
+                    "<http://a> <http://p> \"1\" .",
+                    "<http://a> <http://p> \"2\" .",
+                    "<http://c> <http://p> <http://a> .",
+                ]),
+            ),
+            (
+                G2.to_owned(),
+                lines(&["<http://b> <http://p> _:x .", "_:x <http://p> \"3\" ."]),
+            ),
+        ])
+    }
+
+    fn run(files: &[&Path], options: &PushOptions) -> Result<PushSummary, PushError> {
+        let files: Vec<PathBuf> = files.iter().map(|file| file.to_path_buf()).collect();
+        push(&files, options, &|_| {})
+    }
+
+    #[test]
+    fn each_graph_is_put_once_and_a_second_push_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let server = TestServer::start(Vec::new());
+        let summary = run(&[&file], &server.options()).unwrap();
+        assert_eq!(server.graphs(), expected_graphs());
+        assert_eq!((summary.graphs, summary.requests, summary.quads), (2, 2, 5));
+        assert!(server
+            .requests()
+            .iter()
+            .all(|r| r.method == "PUT" && r.graph.is_some()));
+        // Something the file does not hold is replaced away.
+        server
+            .state
+            .lock()
+            .unwrap()
+            .graphs
+            .get_mut(G1)
+            .unwrap()
+            .insert("<http://stale> <http://p> \"0\" .".to_owned());
+        run(&[&file], &server.options()).unwrap();
+        assert_eq!(server.graphs(), expected_graphs());
+        assert_eq!(server.requests().len(), 4);
+    }
+
+    #[test]
+    fn a_large_file_is_split_by_graph_and_a_large_graph_sent_in_pieces() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let server = TestServer::start(Vec::new());
+        let options = PushOptions {
+            // Four temporary files; G1 in pieces of one triple.
+            group_bytes: 100,
+            request_bytes: 40,
+            ..server.options()
+        };
+        let summary = run(&[&file], &options).unwrap();
+        assert_eq!(server.graphs(), expected_graphs());
+        let requests = server.requests();
+        let methods = |graph: &str| -> Vec<String> {
+            requests
+                .iter()
+                .filter(|r| r.graph.as_deref() == Some(graph))
+                .map(|r| r.method.clone())
+                .collect()
+        };
+        assert_eq!(methods(G1), ["PUT", "POST", "POST"]);
+        // The graph with a blank node goes whole, whatever its size.
+        assert_eq!(methods(G2), ["PUT"]);
+        assert_eq!((summary.graphs, summary.requests, summary.quads), (2, 4, 5));
+        // The temporary files are gone.
+        let prefix = format!("akg-push-{}-", std::process::id());
+        let left = std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(&prefix)
+            })
+            .count();
+        assert_eq!(left, 0);
+        // A second push of the same file, with a graph already sent by an
+        // earlier file of the push, still ends with the same graphs.
+        run(&[&file, &file], &options).unwrap();
+        assert_eq!(server.graphs(), expected_graphs());
+    }
+
+    #[test]
+    fn failures_that_may_pass_are_retried() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let server = TestServer::start(vec![
+            Reply::Status(503, "busy"),
+            Reply::HangUp,
+            Reply::Status(429, "slow down"),
+        ]);
+        let summary = run(&[&file], &server.options()).unwrap();
+        assert_eq!(summary.retries, 3);
+        assert_eq!(server.requests().len(), 5);
+        assert_eq!(server.graphs(), expected_graphs());
+    }
+
+    #[test]
+    fn retries_are_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let server = TestServer::start((0..10).map(|_| Reply::Status(503, "busy")).collect());
+        let options = PushOptions {
+            retries: 2,
+            ..server.options()
+        };
+        let err = run(&[&file], &options).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "PUT of graph <{G1}> answered 503 Service Unavailable: busy after 3 attempts; \
+                 run akg push again when the server is well"
+            )
+        );
+        assert_eq!(server.requests().len(), 3);
+    }
+
+    #[test]
+    fn an_error_that_will_not_pass_stops_at_once_with_the_servers_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        for (status, says) in [
+            (400, "400 Bad Request: Parse error at line 3"),
+            (
+                404,
+                "404 Not Found: Parse error at line 3; is the URL the server's Graph Store",
+            ),
+            (
+                401,
+                "401 Unauthorized: Parse error at line 3; the server wants credentials",
+            ),
+        ] {
+            let server = TestServer::start(vec![Reply::Status(
+                status,
+                "\n  Parse error at line 3 \nmore",
+            )]);
+            let err = run(&[&file], &server.options()).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("PUT of graph <{G1}> answered {says}")),
+                "{err}"
+            );
+            assert!(!err.contains("more") && !err.contains("attempts"), "{err}");
+            assert_eq!(server.requests().len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_rerun_after_a_failure_completes_the_push() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let other = dir.path().join("other.nq.gz");
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gzip.write_all(b"<http://x> <http://p> <http://y> <http://example.com/g0> .\n")
+            .unwrap();
+        std::fs::write(&other, gzip.finish().unwrap()).unwrap();
+        let server = TestServer::start(vec![Reply::Apply, Reply::Status(500, "disk full")]);
+        let options = PushOptions {
+            retries: 0,
+            ..server.options()
+        };
+        let files = [other.as_path(), &file];
+        let err = run(&files, &options).unwrap_err().to_string();
+        assert!(
+            err.contains("500 Internal Server Error: disk full;"),
+            "{err}"
+        );
+        assert_eq!(server.graphs().len(), 1);
+        run(&files, &options).unwrap();
+        let mut expected = expected_graphs();
+        expected.insert(
+            "http://example.com/g0".to_owned(),
+            BTreeSet::from(["<http://x> <http://p> <http://y> .".to_owned()]),
+        );
+        assert_eq!(server.graphs(), expected);
+    }
+
+    #[test]
+    fn nothing_is_sent_when_a_file_is_bad() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = two_graphs(dir.path());
+        let server = TestServer::start(Vec::new());
+        for (name, text, says) in [
+            (
+                "default.nq",
+                "<http://a> <http://p> <http://b> <http://g> .\n# a comment\n\n<http://a> <http://p> <http://b> .\n",
+                "default.nq line 4: a quad in the default graph; akg push sends only graphs named by an IRI",
+            ),
+            (
+                "blank.nq",
+                "<http://a> <http://p> <http://b> _:g .\n",
+                "blank.nq line 1: a quad in a graph named by a blank node",
+            ),
+            (
+                "broken.nq",
+                "<http://a> <http://p> <http://b> <http://g> .\n<http://a> <http://p> \"open\n",
+                "broken.nq: not N-Quads: Parser error between line 2",
+            ),
+        ] {
+            let bad = dir.path().join(name);
+            std::fs::write(&bad, text).unwrap();
+            let err = run(&[&good, &bad], &server.options())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{err}");
+        }
+        let missing = dir.path().join("missing.nq.gz");
+        let err = run(&[&good, &missing], &server.options()).unwrap_err();
+        assert!(matches!(err, PushError::Io { .. }), "{err}");
+        assert_eq!(server.requests().len(), 0);
+    }
+
+    #[test]
+    fn a_shard_is_checked_against_its_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let manifest = dir.path().join("two.manifest.json");
+        let write_manifest = |quads: usize, blake3: &str| {
+            let json = serde_json::json!({
+                "format": crate::shard::MANIFEST_FORMAT,
+                "shard": {"index": 0, "count": 1},
+                "ontology_hash": "x",
+                "nquads": "two.nq",
+                "quads": quads,
+                "blake3": blake3,
+                "articles": [],
+                "skipped": 0,
+                "facts": [],
+            });
+            std::fs::write(&manifest, json.to_string()).unwrap();
+        };
+        let checksum = crate::shard::file_blake3(&file).unwrap();
+        let server = TestServer::start(Vec::new());
+        write_manifest(5, "0000");
+        let err = run(&[&file], &server.options()).unwrap_err().to_string();
+        assert!(
+            err.contains("two.nq does not match its manifest")
+                && err.contains(&format!("its BLAKE3 checksum is {checksum}, the manifest says 0000; build the shard again")),
+            "{err}"
+        );
+        write_manifest(6, &checksum);
+        let err = run(&[&file], &server.options()).unwrap_err().to_string();
+        assert!(
+            err.ends_with("it has 5 lines, the manifest says 6 quads; build the shard again"),
+            "{err}"
+        );
+        assert_eq!(server.requests().len(), 0);
+        write_manifest(5, &checksum);
+        run(&[&file], &server.options()).unwrap();
+        assert_eq!(server.graphs(), expected_graphs());
+    }
+
+    #[test]
+    fn credentials_are_sent_as_the_environment_gives_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        for (credentials, header) in [
+            (
+                Credentials::Basic {
+                    user: "ann".to_owned(),
+                    password: "s3cret:x".to_owned(),
+                },
+                // base64("ann:s3cret:x")
+                "Basic YW5uOnMzY3JldDp4",
+            ),
+            (Credentials::Bearer("t0ken".to_owned()), "Bearer t0ken"),
+        ] {
+            let server = TestServer::start(Vec::new());
+            let options = PushOptions {
+                credentials: Some(credentials),
+                ..server.options()
+            };
+            run(&[&file], &options).unwrap();
+            assert!(server
+                .requests()
+                .iter()
+                .all(|r| r.authorization.as_deref() == Some(header)));
+        }
+    }
+
+    #[test]
+    fn credentials_come_from_the_environment() {
+        let check = |vars: &[(&str, &str)]| {
+            Credentials::from_env(|name| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            })
+            .map_err(|err| err.to_string())
+        };
+        let (user, password, token) = (
+            "AKG_GRAPH_STORE_USER",
+            "AKG_GRAPH_STORE_PASSWORD",
+            "AKG_GRAPH_STORE_TOKEN",
+        );
+        assert_eq!(check(&[]), Ok(None));
+        assert_eq!(check(&[(user, "")]), Ok(None));
+        assert_eq!(
+            check(&[(user, "ann"), (password, "pw")]),
+            Ok(Some(Credentials::Basic {
+                user: "ann".to_owned(),
+                password: "pw".to_owned()
+            }))
+        );
+        assert_eq!(
+            check(&[(token, "t")]),
+            Ok(Some(Credentials::Bearer("t".to_owned())))
+        );
+        assert!(check(&[(user, "ann")])
+            .unwrap_err()
+            .contains("without AKG_GRAPH_STORE_PASSWORD"));
+        assert!(check(&[(password, "pw")])
+            .unwrap_err()
+            .contains("without AKG_GRAPH_STORE_USER"));
+        assert!(check(&[(token, "t"), (user, "ann")])
+            .unwrap_err()
+            .contains("not both"));
+        // Debug output hides the secrets.
+        let basic = check(&[(user, "ann"), (password, "pw")]).unwrap();
+        assert!(!format!("{basic:?}").contains("pw"));
+        assert!(!format!("{:?}", check(&[(token, "t0k")]).unwrap()).contains("t0k"));
+    }
+
+    #[test]
+    fn an_unreachable_server_is_tried_again_then_reported() {
+        // A port nobody listens on.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let options = PushOptions {
+            retries: 1,
+            first_backoff: Duration::from_millis(1),
+            ..PushOptions::new(format!("http://127.0.0.1:{port}/store"))
+        };
+        let err = run(&[&file], &options).unwrap_err().to_string();
+        assert!(
+            err.starts_with("no answer from the server after 2 attempts: ")
+                && err.ends_with(
+                    "check that it runs and that the URL is right, then run akg push again"
+                ),
+            "{err}"
+        );
+        // A server that does not answer in time.
+        let server = TestServer::start(vec![Reply::Stall(Duration::from_secs(2))]);
+        let options = PushOptions {
+            retries: 0,
+            timeout: Duration::from_millis(300),
+            ..server.options()
+        };
+        let err = run(&[&file], &options).unwrap_err().to_string();
+        assert!(
+            err.starts_with("no answer from the server: timed out"),
+            "{err}"
+        );
+    }
+
+    fn check_url(url: &str, expected: Result<&str, &str>) {
+        match (checked_endpoint(url), expected) {
+            (Ok(url), Ok(expected)) => assert_eq!(url, expected),
+            (Err(err), Err(says)) => {
+                let err = err.to_string();
+                assert!(err.contains(says), "{url}: {err}");
+                assert!(!err.contains("hunter2"), "{url}: {err}");
+            }
+            (got, expected) => panic!("{url}: {got:?}, expected {expected:?}"),
+        }
+    }
+
+    #[test]
+    fn the_endpoint_is_an_http_url_without_credentials_or_a_graph() {
+        check_url(
+            "http://127.0.0.1:7878/store",
+            Ok("http://127.0.0.1:7878/store"),
+        );
+        check_url(
+            "https://example.com/ds/data?x=1",
+            Ok("https://example.com/ds/data?x=1"),
+        );
+        check_url(
+            "http://ann:hunter2@example.com/store",
+            Err("AKG_GRAPH_STORE_USER"),
+        );
+        check_url(
+            "http://ann@example.com/store",
+            Err("never on the command line"),
+        );
+        check_url(
+            "http://example.com/store?graph=http://g",
+            Err("names a graph"),
+        );
+        check_url("http://example.com/store?default", Err("names a graph"));
+        check_url("http://example.com/store#x", Err("fragment"));
+        check_url("ftp://example.com/store", Err("http:// or https://"));
+        check_url("example.com/store", Err("not a URL"));
+        check_url("/store", Err("http:// or https://"));
+        check_url("http://exa mple.com/", Err("not a URL"));
+        assert_eq!(
+            display_url("http://ann:hunter2@example.com/store?x=@"),
+            "http://example.com/store?x=@"
+        );
+        assert_eq!(
+            display_url("http://example.com/a@b"),
+            "http://example.com/a@b"
+        );
+    }
+
+    #[test]
+    fn the_graph_goes_percent_encoded_into_the_query() {
+        let graph = NamedNode::new("https://w3id.org/x/graph/a_b-c.d~e?f=g&h#i").unwrap();
+        let encoded = "https%3A%2F%2Fw3id.org%2Fx%2Fgraph%2Fa_b-c.d~e%3Ff%3Dg%26h%23i";
+        for (endpoint, expected) in [
+            ("http://h/store", format!("http://h/store?graph={encoded}")),
+            ("http://h/store?", format!("http://h/store?graph={encoded}")),
+            ("http://h/s?x=1", format!("http://h/s?x=1&graph={encoded}")),
+        ] {
+            assert_eq!(graph_url(endpoint, &graph), expected);
+        }
+    }
+
+    #[test]
+    fn only_failures_that_may_pass_are_retried_after_a_growing_wait() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(status_may_pass(status), "{status}");
+        }
+        for status in [301, 400, 401, 403, 404, 405, 409, 413, 415, 501, 505] {
+            assert!(!status_may_pass(status), "{status}");
+        }
+        let ms = Duration::from_millis;
+        let first = ms(250);
+        let waits: Vec<Duration> = (0..7).map(|retry| backoff(first, retry, None)).collect();
+        assert_eq!(
+            waits,
+            [
+                ms(250),
+                ms(500),
+                ms(1000),
+                ms(2000),
+                ms(4000),
+                ms(8000),
+                ms(8000)
+            ]
+        );
+        assert_eq!(backoff(first, 40, None), ms(8000));
+        // Retry-After is honoured, up to a minute.
+        assert_eq!(backoff(first, 0, Some(3)), ms(3000));
+        assert_eq!(backoff(first, 0, Some(3600)), ms(60_000));
+    }
+
+    #[test]
+    fn the_servers_message_is_its_first_line_shortened() {
+        assert_eq!(first_line(b"\n\n  oops: bad\r\nmore"), "oops: bad");
+        assert_eq!(first_line(b""), "");
+        assert_eq!(first_line(b"a\x1b[31mb"), "a\u{fffd}[31mb");
+        let long = "x".repeat(1000);
+        assert_eq!(first_line(long.as_bytes()).chars().count(), 301);
+    }
+
+    #[test]
+    fn pieces_end_at_line_ends() {
+        let cut = |body: &str, limit| -> Vec<String> {
+            pieces(body.as_bytes(), limit)
+                .map(|p| String::from_utf8(p.to_vec()).unwrap())
+                .collect()
+        };
+        assert_eq!(cut("a\nbb\nccc\n", 100), ["a\nbb\nccc\n"]);
+        assert_eq!(cut("a\nbb\nccc\n", 5), ["a\nbb\n", "ccc\n"]);
+        // A line longer than the limit goes alone.
+        assert_eq!(cut("a\nbbbbbb\nc\n", 3), ["a\n", "bbbbbb\n", "c\n"]);
+        assert!(cut("", 3).is_empty());
+    }
+}
