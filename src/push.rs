@@ -3,11 +3,12 @@
 //! the facts graph of `akg facts-graph` through the server's SPARQL 1.1
 //! Graph Store HTTP Protocol endpoint (Oxigraph server: `/store`).
 //!
-//! Every file is checked before anything is sent: a shard file against its
-//! manifest when one is beside it (BLAKE3 checksum, quad count), and every
-//! line parsed as N-Quads in a named graph. A quad in the default graph is
-//! refused: this module never sends a request without `?graph=`, since a
-//! `PUT` to the endpoint itself replaces the server's whole dataset.
+//! Every file is checked before anything is sent: a shard file whose
+//! manifest is beside it against the manifest (BLAKE3 checksum, line
+//! count), any other file by parsing it. A quad in the default graph is
+//! refused, there and again as the quads are sent: this module never sends
+//! a request without `?graph=`, since a `PUT` to the endpoint itself
+//! replaces the server's whole dataset.
 //!
 //! Quads are grouped by graph, and each graph is sent in one request: a
 //! `PUT` to `URL?graph=IRI`, which replaces the graph, so pushing again
@@ -38,6 +39,7 @@ use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -550,6 +552,9 @@ impl Group {
     }
 }
 
+/// Splits made by this process so far, to name their temporary files apart.
+static SPLITS: AtomicUsize = AtomicUsize::new(0);
+
 /// A file's quads split by graph into temporary files: every graph's
 /// quads in one of them. Dropped, the files are removed.
 struct Partitions {
@@ -562,9 +567,13 @@ impl Partitions {
     fn split(path: &Path, count: usize) -> Result<Partitions, PushError> {
         let mut partitions = Partitions { paths: Vec::new() };
         let mut writers = Vec::with_capacity(count);
+        let split = SPLITS.fetch_add(1, Ordering::Relaxed);
         for index in 0..count {
-            let temporary =
-                std::env::temp_dir().join(format!("akg-push-{}-{index}.nq", std::process::id()));
+            let temporary = std::env::temp_dir().join(format!(
+                "akg-push-{}-{}-{index}.nq",
+                std::process::id(),
+                split
+            ));
             let file = File::create(&temporary).map_err(|source| PushError::Io {
                 path: temporary.clone(),
                 source,
