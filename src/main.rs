@@ -785,7 +785,8 @@ fn cmd_push(args: &PushArgs) -> Result<ExitCode> {
             serde_json::to_writer_pretty(&mut *out, &summary)?;
             writeln!(out)?;
         } else {
-            writeln!(out, "pushed {} files to {url}", summary.files)?;
+            let files = if summary.files == 1 { "file" } else { "files" };
+            writeln!(out, "pushed {} {files} to {url}", summary.files)?;
             writeln!(
                 out,
                 "  graphs     {} ({} requests, {} retried)",

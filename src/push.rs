@@ -162,6 +162,25 @@ pub enum PushError {
         /// What to do, after `; `, or nothing.
         advice: &'static str,
     },
+    /// The server answered what cannot be read.
+    #[error("{0}")]
+    Answer(String),
+    /// The server does not hold a graph as it was sent: it does not take
+    /// `?graph=` at this URL.
+    #[error(
+        "after a PUT of {sent} triples to graph <{graph}> the server holds {held} there: it does \
+         not take ?graph= at this URL; give its Graph Store Protocol endpoint itself (Oxigraph \
+         server: http://HOST:PORT/store, without a trailing slash), and look for a graph this \
+         push wrote by mistake"
+    )]
+    NotHeld {
+        /// The graph.
+        graph: String,
+        /// Its distinct triples sent.
+        sent: u64,
+        /// Its triples on the server.
+        held: u64,
+    },
     /// The server could not be reached, or did not answer in time.
     #[error(
         "no answer from the server{attempts}: {message}; check that it runs and that the URL \
@@ -343,6 +362,7 @@ pub fn push(
         group_bytes: options.group_bytes as u64,
         request_bytes: options.request_bytes,
         sent: HashSet::new(),
+        endpoint_check: EndpointCheck::Waiting,
         summary: PushSummary::default(),
         progress,
     };
@@ -621,8 +641,24 @@ struct Pusher<'a> {
     /// The most bytes of N-Triples in one request.
     request_bytes: usize,
     sent: HashSet<NamedNode>,
+    /// Whether the server is seen to take `?graph=`.
+    endpoint_check: EndpointCheck,
     summary: PushSummary,
     progress: &'a dyn Fn(Progress),
+}
+
+/// Whether the server takes `?graph=`: once a graph with another number of
+/// triples than the first is sent, the first is read back and its triples
+/// counted. A server that ignores the parameter (Oxigraph server at
+/// `/store/`, which takes the URL itself for the graph) holds the later
+/// graph's triples there instead.
+enum EndpointCheck {
+    /// Nothing sent yet.
+    Waiting,
+    /// The first graph sent and its distinct triples.
+    First(NamedNode, u64),
+    /// Checked.
+    Done,
 }
 
 impl Pusher<'_> {
@@ -664,7 +700,7 @@ impl Pusher<'_> {
             } else {
                 Method::Put
             };
-            let retries = self.store.send(method, &graph, piece)?;
+            let (_, retries) = self.store.send(method, &graph, piece)?;
             self.sent.insert(graph.clone());
             let quads = memchr::memchr_iter(b'\n', piece).count() as u64;
             self.summary.requests += 1;
@@ -672,6 +708,34 @@ impl Pusher<'_> {
             self.summary.quads += quads;
             self.summary.bytes += piece.len() as u64;
             (self.progress)(Progress::Advance(quads));
+        }
+        self.check_endpoint(graph, part)
+    }
+
+    /// Takes the first graph sent, and once one of another size is sent
+    /// checks that the server holds the first as sent ([`EndpointCheck`]).
+    fn check_endpoint(&mut self, graph: NamedNode, part: &GraphPart) -> Result<(), PushError> {
+        if matches!(self.endpoint_check, EndpointCheck::Done) {
+            return Ok(());
+        }
+        let distinct: HashSet<&[u8]> = part.body.split(|&b| b == b'\n').collect();
+        let triples = distinct.iter().filter(|line| !line.is_empty()).count() as u64;
+        match &self.endpoint_check {
+            EndpointCheck::Waiting => {
+                self.endpoint_check = EndpointCheck::First(graph, triples);
+            }
+            EndpointCheck::First(first, sent) if *first != graph && *sent != triples => {
+                let held = self.store.triples_in(first)?;
+                if held != *sent {
+                    return Err(PushError::NotHeld {
+                        graph: first.as_str().to_owned(),
+                        sent: *sent,
+                        held,
+                    });
+                }
+                self.endpoint_check = EndpointCheck::Done;
+            }
+            EndpointCheck::First(..) | EndpointCheck::Done => {}
         }
         Ok(())
     }
@@ -699,13 +763,15 @@ fn pieces(body: &[u8], limit: usize) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// The two requests a push sends.
+/// The requests a push sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Method {
     /// Replaces a graph.
     Put,
     /// Adds to a graph.
     Post,
+    /// Reads a graph back.
+    Get,
 }
 
 impl Method {
@@ -713,6 +779,7 @@ impl Method {
         match self {
             Method::Put => "PUT",
             Method::Post => "POST",
+            Method::Get => "GET",
         }
     }
 }
@@ -751,14 +818,19 @@ impl GraphStore {
         graph_url(&self.endpoint, graph)
     }
 
-    /// Sends one graph's triples, trying again after failures that may
-    /// pass; returns how many retries it took.
-    fn send(&self, method: Method, graph: &NamedNode, body: &[u8]) -> Result<u32, PushError> {
+    /// Sends one request about a graph, trying again after failures that
+    /// may pass; returns the answer and how many retries it took.
+    fn send(
+        &self,
+        method: Method,
+        graph: &NamedNode,
+        body: &[u8],
+    ) -> Result<(Answer, u32), PushError> {
         let url = self.graph_url(graph);
         let mut retries = 0;
         loop {
             match self.attempt(method, &url, body) {
-                Ok(()) => return Ok(retries),
+                Ok(answer) => return Ok((answer, retries)),
                 Err(failure) if failure.may_pass() && retries < self.retries => {
                     thread::sleep(backoff(self.first_backoff, retries, failure.retry_after()));
                     retries += 1;
@@ -768,38 +840,53 @@ impl GraphStore {
         }
     }
 
-    /// Sends one request once.
-    fn attempt(&self, method: Method, url: &str, body: &[u8]) -> Result<(), Failure> {
-        let request = match method {
-            Method::Put => self.agent.put(url),
-            Method::Post => self.agent.post(url),
+    /// How many triples the server holds in a graph (`GET`).
+    fn triples_in(&self, graph: &NamedNode) -> Result<u64, PushError> {
+        let (answer, _) = self.send(Method::Get, graph, &[])?;
+        let format = answer
+            .content_type
+            .as_deref()
+            .and_then(RdfFormat::from_media_type)
+            .unwrap_or(RdfFormat::NTriples);
+        let mut triples = 0;
+        for triple in RdfParser::from_format(format).for_slice(&answer.body) {
+            if let Err(err) = triple {
+                return Err(PushError::Answer(format!(
+                    "GET of graph <{graph}> answered what is not {}: {err}",
+                    format.name()
+                )));
+            }
+            triples += 1;
         }
-        .header("Content-Type", N_TRIPLES);
-        let request = match &self.authorization {
+        Ok(triples)
+    }
+
+    /// The request with the credentials, if any.
+    fn authorized<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.authorization {
             Some(value) => request.header("Authorization", value),
             None => request,
-        };
-        let mut response = request.send(body).map_err(Failure::transport)?;
-        let status = response.status();
-        let mut answer = Vec::new();
-        // Read to the end, so that the connection can be used again; an
-        // error answer only for its message.
-        let limit = if status.is_success() {
-            u64::MAX
-        } else {
-            ERROR_BODY_BYTES
-        };
-        let read = response
-            .body_mut()
-            .as_reader()
-            .take(limit)
-            .read_to_end(&mut answer);
-        if status.is_success() {
-            return read.map(drop).map_err(|err| Failure::Transport {
-                message: err.to_string(),
-                may_pass: true,
-            });
         }
+    }
+
+    /// Sends one request once.
+    fn attempt(&self, method: Method, url: &str, body: &[u8]) -> Result<Answer, Failure> {
+        let sent = match method {
+            Method::Get => self
+                .authorized(self.agent.get(url))
+                .header("Accept", N_TRIPLES)
+                .call(),
+            Method::Put => self
+                .authorized(self.agent.put(url))
+                .content_type(N_TRIPLES)
+                .send(body),
+            Method::Post => self
+                .authorized(self.agent.post(url))
+                .content_type(N_TRIPLES)
+                .send(body),
+        };
+        let mut response = sent.map_err(Failure::transport)?;
+        let status = response.status();
         let header = |name: &str| {
             response
                 .headers()
@@ -807,7 +894,35 @@ impl GraphStore {
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned)
         };
-        let message = match header("location") {
+        let content_type = header("content-type");
+        let location = header("location");
+        let retry_after = header("retry-after");
+        // Read to the end, so that the connection can be used again; an
+        // error answer only for its message.
+        let limit = if status.is_success() {
+            u64::MAX
+        } else {
+            ERROR_BODY_BYTES
+        };
+        let mut answer = Vec::new();
+        let read = response
+            .body_mut()
+            .as_reader()
+            .take(limit)
+            .read_to_end(&mut answer);
+        if status.is_success() {
+            return match read {
+                Ok(_) => Ok(Answer {
+                    body: answer,
+                    content_type,
+                }),
+                Err(err) => Err(Failure::Transport {
+                    message: err.to_string(),
+                    may_pass: true,
+                }),
+            };
+        }
+        let message = match location {
             Some(location) if status.is_redirection() => format!("moved to {location}"),
             _ => first_line(&answer),
         };
@@ -815,9 +930,15 @@ impl GraphStore {
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or_default(),
             message,
-            retry_after: header("retry-after").and_then(|value| value.trim().parse().ok()),
+            retry_after: retry_after.and_then(|value| value.trim().parse().ok()),
         })
     }
+}
+
+/// A successful answer.
+struct Answer {
+    body: Vec<u8>,
+    content_type: Option<String>,
 }
 
 /// Checks the endpoint's URL: http or https, with a host, no user name or
@@ -1034,6 +1155,9 @@ mod tests {
 
     #[derive(Default)]
     struct ServerState {
+        /// Whether `?graph=` is ignored: everything goes to one graph, as
+        /// Oxigraph server does at `/store/`.
+        ignores_graph: bool,
         script: VecDeque<Reply>,
         requests: Vec<Recorded>,
         /// Graph IRI → its N-Triples lines.
@@ -1064,6 +1188,12 @@ mod tests {
                 }
             });
             TestServer { url, state }
+        }
+
+        /// The server, ignoring `?graph=` from now on.
+        fn ignoring_graph(self) -> TestServer {
+            self.state.lock().unwrap().ignores_graph = true;
+            self
         }
 
         fn requests(&self) -> Vec<Recorded> {
@@ -1111,6 +1241,9 @@ mod tests {
         let method = request_line.next().unwrap().to_owned();
         let target = request_line.next().unwrap().to_owned();
         let graph = target.split_once('?').and_then(|(_, query)| {
+            if state.lock().unwrap().ignores_graph {
+                return Some("the URL".to_owned());
+            }
             form_urlencoded::parse(query.as_bytes())
                 .find(|(key, _)| key == "graph")
                 .map(|(_, value)| value.into_owned())
@@ -1125,7 +1258,7 @@ mod tests {
         state.requests.push(recorded.clone());
         let (status, message) = match state.script.pop_front().unwrap_or(Reply::Apply) {
             Reply::Apply => apply(&mut state.graphs, &recorded),
-            Reply::Status(status, message) => (status, message),
+            Reply::Status(status, message) => (status, message.to_owned()),
             Reply::HangUp => return,
             Reply::Stall(time) => {
                 drop(state);
@@ -1141,13 +1274,10 @@ mod tests {
         );
     }
 
-    /// What a Graph Store does with a request.
-    fn apply(
-        graphs: &mut BTreeMap<String, BTreeSet<String>>,
-        request: &Recorded,
-    ) -> (u16, &'static str) {
+    /// What a Graph Store does with a request; its status and body.
+    fn apply(graphs: &mut BTreeMap<String, BTreeSet<String>>, request: &Recorded) -> (u16, String) {
         let Some(graph) = &request.graph else {
-            return (400, "no graph");
+            return (400, "no graph".to_owned());
         };
         let lines = request.body.lines().map(str::to_owned);
         match request.method.as_str() {
@@ -1155,9 +1285,15 @@ mod tests {
                 graphs.insert(graph.clone(), lines.collect());
             }
             "POST" => graphs.entry(graph.clone()).or_default().extend(lines),
-            _ => return (405, "no such method"),
+            "GET" => {
+                let Some(lines) = graphs.get(graph) else {
+                    return (404, "no such graph".to_owned());
+                };
+                return (200, lines.iter().map(|line| format!("{line}\n")).collect());
+            }
+            _ => return (405, "no such method".to_owned()),
         }
-        (204, "")
+        (204, String::new())
     }
 
     const G1: &str = "http://example.com/g1";
@@ -1212,10 +1348,16 @@ mod tests {
         let summary = run(&[&file], &server.options()).unwrap();
         assert_eq!(server.graphs(), expected_graphs());
         assert_eq!((summary.graphs, summary.requests, summary.quads), (2, 2, 5));
-        assert!(server
-            .requests()
+        // The first graph is read back once the second is sent.
+        let requests = server.requests();
+        let sent: Vec<(&str, Option<&str>)> = requests
             .iter()
-            .all(|r| r.method == "PUT" && r.graph.is_some()));
+            .map(|r| (r.method.as_str(), r.graph.as_deref()))
+            .collect();
+        assert_eq!(
+            sent,
+            [("PUT", Some(G1)), ("PUT", Some(G2)), ("GET", Some(G1))]
+        );
         // Something the file does not hold is replaced away.
         server
             .state
@@ -1227,7 +1369,7 @@ mod tests {
             .insert("<http://stale> <http://p> \"0\" .".to_owned());
         run(&[&file], &server.options()).unwrap();
         assert_eq!(server.graphs(), expected_graphs());
-        assert_eq!(server.requests().len(), 4);
+        assert_eq!(server.requests().len(), 6);
     }
 
     #[test]
@@ -1247,7 +1389,7 @@ mod tests {
         let methods = |graph: &str| -> Vec<String> {
             requests
                 .iter()
-                .filter(|r| r.graph.as_deref() == Some(graph))
+                .filter(|r| r.graph.as_deref() == Some(graph) && r.method != "GET")
                 .map(|r| r.method.clone())
                 .collect()
         };
@@ -1285,8 +1427,24 @@ mod tests {
         ]);
         let summary = run(&[&file], &server.options()).unwrap();
         assert_eq!(summary.retries, 3);
-        assert_eq!(server.requests().len(), 5);
+        assert_eq!(server.requests().len(), 6);
         assert_eq!(server.graphs(), expected_graphs());
+    }
+
+    #[test]
+    fn a_server_that_ignores_the_graph_is_caught_after_two_graphs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = two_graphs(dir.path());
+        let server = TestServer::start(Vec::new()).ignoring_graph();
+        let err = run(&[&file], &server.options()).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!(
+                "after a PUT of 3 triples to graph <{G1}> the server holds 2 there: it does not \
+                 take ?graph= at this URL; give its Graph Store Protocol endpoint itself"
+            )),
+            "{err}"
+        );
+        assert_eq!(server.requests().len(), 3);
     }
 
     #[test]

@@ -303,6 +303,26 @@ fn a_server_error_is_one_clear_line() {
         ],
     );
     assert_eq!(server_quads(&server), 0);
+
+    // At /store/ Oxigraph server takes the URL for the graph and ignores
+    // ?graph=: caught once a graph of another size is sent.
+    let two_sizes = dir.path().join("two-sizes.nq");
+    std::fs::write(
+        &two_sizes,
+        "<http://example.com/a> <http://example.com/p> \"1\" <http://example.com/g1> .\n\
+         <http://example.com/a> <http://example.com/p> \"1\" <http://example.com/g2> .\n\
+         <http://example.com/a> <http://example.com/p> \"2\" <http://example.com/g2> .\n",
+    )
+    .unwrap();
+    let url = format!("{}/", server.store_url());
+    let run = push(&url, &[two_sizes], &[]);
+    one_clear_line(
+        &run,
+        &[
+            "after a PUT of 1 triples to graph <http://example.com/g1> the server holds 2 there:",
+            "it does not take ?graph= at this URL",
+        ],
+    );
 }
 
 #[test]
