@@ -58,6 +58,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Load shard files and the facts graph into a SPARQL server through
+    /// its Graph Store Protocol endpoint, one graph at a time (PUT: a
+    /// re-run replaces, it does not duplicate). Credentials come from
+    /// AKG_GRAPH_STORE_USER and AKG_GRAPH_STORE_PASSWORD, or
+    /// AKG_GRAPH_STORE_TOKEN.
+    Push(PushArgs),
     /// Run a read-only SPARQL query (a file, or -e TEXT).
     Query(QueryArgs),
     /// Print one row per claim: article, relation, subject, object, date,
@@ -160,6 +166,34 @@ pub struct BuildArgs {
     /// goes beside it (OUT.manifest.json).
     #[arg(long, value_name = "OUT.nq.gz", requires = "shard")]
     pub nquads: Option<PathBuf>,
+}
+
+/// What `akg push` sends, where, and how hard it tries.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The server's SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph
+    /// server: http://HOST:PORT/store). Never with a user name or
+    /// password: those come from the environment.
+    #[arg(long, value_name = "URL", env = "AKG_GRAPH_STORE")]
+    pub graph_store: String,
+    /// The N-Quads files, gzipped or not: the shards (checked against the
+    /// manifest beside each, if any) and the facts graph.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// How many times a request that failed for a passing reason (no
+    /// connection, a timeout, 408, 429, 5xx) is sent again, after waits of
+    /// 0.25 s, 0.5 s, 1 s, ... (at most 8 s, or the server's Retry-After).
+    #[arg(long, default_value_t = alliance_kg::push::DEFAULT_RETRIES)]
+    pub retries: u32,
+    /// Seconds one request may take, from connecting to the answer.
+    #[arg(long, default_value_t = 300.0, value_parser = parse_positive_seconds)]
+    pub timeout: f64,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The query `akg query` runs, and how.

@@ -18,6 +18,8 @@
 //!   N-Quads and a manifest, and the reduce that makes the facts graph from
 //!   the manifests; [`sorted_lines`] sorts a shard's lines with bounded
 //!   memory (runs on disk, merged).
+//! - [`push`]: `akg push`, shard files and the facts graph into a SPARQL
+//!   server through its Graph Store Protocol endpoint, graph by graph.
 //! - [`read`]: the read layer, the one way the graph is read
 //!   ([`read::Source`], implemented by the local store).
 //! - [`query`] (`akg query`), [`claims`] (`akg facts`: one row per claim),
@@ -71,6 +73,8 @@ mod fixtures;
 pub mod graph;
 pub mod memory;
 pub mod mention;
+#[cfg(feature = "store")]
+pub mod push;
 #[cfg(feature = "store")]
 pub mod query;
 pub mod rdf;

@@ -24,13 +24,13 @@ use alliance_kg::read::QueryError;
 use alliance_kg::shard::{self, Shard, ShardOptions};
 use alliance_kg::store::StoreDir;
 use alliance_kg::terminal::EscapeControls;
-use alliance_kg::{analysis, claims, conflicts, dot, dump, serve, trace};
+use alliance_kg::{analysis, claims, conflicts, dot, dump, push, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
 use cli::{
-    AnalyzeArgs, BuildArgs, Cli, Command, DotArgs, DumpFormat, EvalArgs, FactsFormat, QueryArgs,
-    RenderFormat, ReportFormat, ServeArgs, TraceArgs,
+    AnalyzeArgs, BuildArgs, Cli, Command, DotArgs, DumpFormat, EvalArgs, FactsFormat, PushArgs,
+    QueryArgs, RenderFormat, ReportFormat, ServeArgs, TraceArgs,
 };
 
 fn main() -> ExitCode {
@@ -66,6 +66,7 @@ fn run() -> Result<ExitCode> {
             nquads,
             json,
         } => cmd_facts_graph(&manifests, &nquads, json),
+        Command::Push(args) => cmd_push(&args),
         Command::Query(args) => cmd_query(&store, args),
         Command::Facts { format } => cmd_facts(&store, format),
         Command::Dump { format, output } => cmd_dump(&store, format, output.as_deref()),
@@ -96,7 +97,7 @@ fn cmd_build(store: &StoreDir, ontology_dir: Option<&Path>, args: &BuildArgs) ->
         return cmd_build_shard(&options, &ontology, args.quiet, args.json);
     }
     let options = BuildOptions::from(args);
-    let bar = progress_bar(!args.quiet && io::stderr().is_terminal());
+    let bar = progress_bar(!args.quiet && io::stderr().is_terminal(), "articles");
     let progress = |event: Progress| match event {
         Progress::Start(n) => bar.set_length(n),
         Progress::Advance(n) => bar.inc(n),
@@ -158,15 +159,16 @@ fn load_ontology(dir: Option<&Path>) -> Result<Ontology> {
     }
 }
 
-/// The build's progress bar on stderr, or a hidden one.
-fn progress_bar(show: bool) -> indicatif::ProgressBar {
+/// A progress bar counting `unit` (articles, quads) on stderr, or a hidden
+/// one.
+fn progress_bar(show: bool, unit: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::hidden();
     if show {
         bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} articles [{bar:30}] {rate} eta {eta}",
-            )
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{spinner}} {{pos}}/{{len}} {unit} [{{bar:30}}] {{rate}} eta {{eta}}"
+            ))
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .with_key(
                 "rate",
@@ -686,7 +688,7 @@ fn cmd_build_shard(
     quiet: bool,
     json: bool,
 ) -> Result<ExitCode> {
-    let bar = progress_bar(!quiet && io::stderr().is_terminal());
+    let bar = progress_bar(!quiet && io::stderr().is_terminal(), "articles");
     let progress = |event: Progress| match event {
         Progress::Start(n) => bar.set_length(n),
         Progress::Advance(n) => bar.inc(n),
@@ -754,6 +756,49 @@ fn cmd_facts_graph(manifests: &[PathBuf], output: &Path, json: bool) -> Result<E
             writeln!(out, "  facts      {}", summary.facts)?;
             writeln!(out, "  triples    {} quads", summary.quads)?;
             writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())?;
+        }
+        Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `akg push`: the files into a Graph Store Protocol endpoint, with a
+/// progress bar on a terminal.
+fn cmd_push(args: &PushArgs) -> Result<ExitCode> {
+    let options = push::PushOptions {
+        credentials: push::Credentials::from_env(|name| std::env::var(name).ok())?,
+        retries: args.retries,
+        timeout: Duration::from_secs_f64(args.timeout),
+        ..push::PushOptions::new(&args.graph_store)
+    };
+    let url = push::display_url(&args.graph_store);
+    let bar = progress_bar(!args.quiet && io::stderr().is_terminal(), "quads");
+    let progress = |event: Progress| match event {
+        Progress::Start(n) => bar.set_length(n),
+        Progress::Advance(n) => bar.inc(n),
+    };
+    let summary = push::push(&args.files, &options, &progress)
+        .with_context(|| format!("cannot push to {url}"))?;
+    bar.finish_and_clear();
+    to_stdout(|out| {
+        if args.json {
+            serde_json::to_writer_pretty(&mut *out, &summary)?;
+            writeln!(out)?;
+        } else {
+            let files = if summary.files == 1 { "file" } else { "files" };
+            writeln!(out, "pushed {} {files} to {url}", summary.files)?;
+            writeln!(
+                out,
+                "  graphs     {} ({} requests, {} retried)",
+                summary.graphs, summary.requests, summary.retries
+            )?;
+            writeln!(out, "  triples    {} quads", summary.quads)?;
+            writeln!(
+                out,
+                "  elapsed    {:.2} s ({} quads/s)",
+                summary.elapsed.as_secs_f64(),
+                indicatif::HumanCount(summary.quads_per_second().round() as u64)
+            )?;
         }
         Ok(())
     })?;

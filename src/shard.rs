@@ -699,7 +699,7 @@ pub fn reduce_facts(manifests: &[PathBuf], output: &Path) -> Result<ReduceSummar
 }
 
 /// Reads and checks one manifest.
-fn read_manifest(path: &Path) -> Result<ShardManifest, ShardError> {
+pub(crate) fn read_manifest(path: &Path) -> Result<ShardManifest, ShardError> {
     let bad = |why: String| ShardError::Manifest {
         path: path.to_path_buf(),
         why,

@@ -19,7 +19,7 @@ fn gunzip_lines(path: &Path) -> Vec<String> {
 }
 
 /// Builds shard `index` of `count` of `corpus` into `dir/shard-I.nq.gz`.
-fn build_shard(corpus: &str, index: usize, count: usize, dir: &Path) -> PathBuf {
+pub(crate) fn build_shard(corpus: &str, index: usize, count: usize, dir: &Path) -> PathBuf {
     let out = dir.join(format!("shard-{index}.nq.gz"));
     let spec = format!("{index}/{count}");
     let nquads = out.to_str().unwrap();

@@ -15,6 +15,7 @@ mod incremental;
 mod oxigraph_server;
 mod phrasing;
 mod provenance;
+mod push;
 mod quality;
 mod robustness;
 mod saved_queries;
