@@ -35,6 +35,7 @@
 
 pub mod local;
 pub mod properties;
+pub mod remote;
 mod shape;
 
 pub(crate) use shape::check;
@@ -340,6 +341,9 @@ pub enum QueryError {
         /// The name as given.
         name: String,
     },
+    /// A remote endpoint could not be read ([`remote`]).
+    #[error(transparent)]
+    Remote(#[from] remote::RemoteError),
     /// The store could not be read.
     #[error("store error: {0}")]
     Storage(#[from] StorageError),
@@ -416,6 +420,11 @@ pub(crate) fn evaluation_error(err: QueryEvaluationError, timeout: Option<Durati
                 name: variable.as_str().to_owned(),
             }
         }
+        // A remote source reports its own errors through the dataset.
+        QueryEvaluationError::Dataset(err) => match err.downcast::<QueryError>() {
+            Ok(err) => *err,
+            Err(other) => QueryError::Evaluation(other.to_string()),
+        },
         other => QueryError::Evaluation(other.to_string()),
     }
 }

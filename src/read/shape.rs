@@ -8,7 +8,8 @@
 //! which no error handling can catch. [`check`] bounds both with a small
 //! lexical scan: strings, IRIs and comments are skipped, the rest is split
 //! into tokens. It knows nothing of the grammar beyond that, and never
-//! looks at the store.
+//! looks at the store. The same scan finds where the query's WHERE group
+//! opens ([`where_group_start`]), for a remote endpoint's bindings.
 
 use super::{QueryError, MAX_NESTING, MAX_TOKENS};
 
@@ -126,6 +127,48 @@ pub(crate) fn check(sparql: &str) -> Result<(), QueryError> {
         }
     }
     Ok(())
+}
+
+/// The offset just after the `{` that opens the query's WHERE group: the
+/// first `{` outside brackets after the keyword `WHERE`, or, in a query that
+/// leaves the keyword out (`SELECT * { … }`, `ASK { … }`), the first `{`
+/// outside brackets, unless the query is a `CONSTRUCT`, whose first group
+/// is its template. `None` if there is none. Strings, IRIs and comments are
+/// skipped as [`check`] skips them; the caller parses what it makes of the
+/// offset, so a text this scan misreads is refused, never run.
+pub(crate) fn where_group_start(sparql: &str) -> Option<usize> {
+    let bytes = sparql.as_bytes();
+    let mut depth = 0usize;
+    let mut construct = false;
+    let mut after_where = false;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'#' => at = line_end(bytes, at),
+            b'"' | b'\'' => at = string_end(bytes, at),
+            b'<' => at = iri_end(bytes, at).unwrap_or(at + 1),
+            b'{' if depth == 0 && (after_where || !construct) => return Some(at + 1),
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                at += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                at += 1;
+            }
+            _ if is_word_start(byte) => {
+                let end = word_end(bytes, at);
+                let word = &bytes[at..end];
+                if depth == 0 {
+                    construct |= word.eq_ignore_ascii_case(b"CONSTRUCT");
+                    after_where |= word.eq_ignore_ascii_case(b"WHERE");
+                }
+                at = end;
+            }
+            _ => at += 1,
+        }
+    }
+    None
 }
 
 /// The open brackets, and the prefix operators waiting at each.
@@ -299,6 +342,27 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text after the `{` that [`where_group_start`] finds, or "none".
+    fn check_where(sparql: &str, expected: &str) {
+        let actual = where_group_start(sparql).map_or("none", |at| sparql[at..].trim());
+        assert_eq!(actual, expected, "{sparql}");
+    }
+
+    #[test]
+    fn the_where_group_is_found_past_templates_strings_and_comments() {
+        check_where("SELECT ?s WHERE { ?s ?p ?o }", "?s ?p ?o }");
+        check_where("SELECT * { ?s ?p ?o }", "?s ?p ?o }");
+        check_where("ASK{?s ?p 1}", "?s ?p 1}");
+        check_where(
+            "PREFIX a: <http://e/{x}> # WHERE {\nSELECT (EXISTS { ?s ?p \"{\" } AS ?e) WHERE { 1 }",
+            "1 }",
+        );
+        check_where("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p 2 }", "?s ?p 2 }");
+        check_where("CONSTRUCT WHERE { ?s ?p 3 }", "?s ?p 3 }");
+        check_where("DESCRIBE <http://e/a>", "none");
+        check_where("SELECT ?where WHERE { 4 }", "4 }");
+    }
 
     /// `Ok(())`, or which limit the query breaks (`"deep 1:20"`, `"long"`).
     fn check_shape(sparql: &str, expected: &str) {

@@ -213,6 +213,7 @@ pub(super) fn failure(err: &QueryError, max_result_bytes: usize) -> WorkerFailur
                 ),
             }
         }
+        QueryError::Remote(remote) => remote.status(),
         QueryError::NotSelect
         | QueryError::Storage(_)
         | QueryError::Evaluation(_)
