@@ -23,7 +23,8 @@
 //!   is only ever written by `akg build`.
 //! - `SERVICE` (federation) is refused: oxigraph is built without its HTTP
 //!   client, so no handler exists and evaluation fails with
-//!   [`QueryError::Service`]; nothing leaves the machine.
+//!   [`QueryError::Service`]; nothing leaves the machine. A remote endpoint
+//!   refuses it before sending, so its server is not asked to call others.
 //! - A query is refused before it is parsed if it nests deeper than
 //!   [`MAX_NESTING`] or has more than [`MAX_TOKENS`] tokens (the `shape`
 //!   module measures its text): Oxigraph's parser and optimizer recurse
@@ -296,7 +297,8 @@ pub enum QueryError {
     },
     /// The query uses `SERVICE`.
     #[error(
-        "SERVICE {name} is not supported: akg only queries its local store; remove the SERVICE clause"
+        "SERVICE {name} is not supported: akg queries only its own graph (the store or \
+         --endpoint); remove the SERVICE clause"
     )]
     Service {
         /// The service IRI, in N-Triples syntax.

@@ -382,6 +382,9 @@ fn check_request(request: &Request<'_>) -> Result<CheckedQuery, QueryError> {
     let sparql = request.sparql;
     shape::check(sparql)?;
     let query = parse(sparql)?;
+    if let Some(name) = shape::service_name(sparql) {
+        return Err(QueryError::Service { name });
+    }
     if let Some(dataset) = request.dataset {
         local::graph_names(&dataset.default_graphs)?;
         local::graph_names(&dataset.named_graphs)?;
@@ -431,10 +434,13 @@ fn check_request(request: &Request<'_>) -> Result<CheckedQuery, QueryError> {
 /// `sparql` with `bindings` put in `VALUES` clauses: at the start of the
 /// WHERE group, where the value reaches every pattern and `BIND` of the
 /// query's top level before they run, as a local binding does; or, for a
-/// variable the query assigns itself (`BIND(… AS ?v)`, a select expression),
-/// which SPARQL forbids a value before that, after the query, which keeps
-/// the solutions where it has that value. Each choice is checked by parsing
-/// the result.
+/// variable the WHERE clause assigns itself (`BIND(… AS ?v)`), which SPARQL
+/// forbids a value before that, after the query, which keeps the solutions
+/// where it has that value. Each choice is checked by parsing the result.
+/// A variable the SELECT clause computes (`(COUNT(*) AS ?n)`) is refused:
+/// no VALUES clause reaches it. Unlike a local binding, the value does not
+/// reach into subqueries: a saved query uses its parameters at its top
+/// level.
 fn bind_in_text(sparql: &str, bindings: &[(&str, Term)]) -> Result<String, QueryError> {
     let parses = |text: &str| spargebra::SparqlParser::new().parse_query(text).is_ok();
     let lead_with = |at: usize, bindings: &[(&str, Term)]| -> Result<String, QueryError> {
@@ -445,10 +451,21 @@ fn bind_in_text(sparql: &str, bindings: &[(&str, Term)]) -> Result<String, Query
             &sparql[at..]
         ))
     };
+    let computed = shape::select_expression_variables(sparql);
     let mut leading = Vec::new();
     let mut trailing = Vec::new();
     let start = shape::where_group_start(sparql);
     for binding in bindings {
+        let name = binding.0.trim_start_matches(['?', '$']);
+        if computed.iter().any(|assigned| assigned == name) {
+            // A VALUES clause anywhere joins before the SELECT clause
+            // computes it, so it would keep every row.
+            return Err(RemoteError::CannotBind(format!(
+                "?{name} is computed by the SELECT clause, which a VALUES clause cannot \
+                 reach; filter the results instead"
+            ))
+            .into());
+        }
         match start {
             Some(at) if parses(&lead_with(at, std::slice::from_ref(binding))?) => {
                 leading.push(binding.clone());
@@ -708,7 +725,10 @@ pub enum RemoteError {
     #[error("endpoint credentials: {0}")]
     Credentials(String),
     /// No connection could be made, or it broke off.
-    #[error("cannot reach the SPARQL endpoint {url}: {message}; is the server running?")]
+    #[error(
+        "cannot reach the SPARQL endpoint {url}: {message}; is the server running, and is the \
+         URL right?"
+    )]
     Unreachable {
         /// The endpoint.
         url: String,
@@ -800,5 +820,491 @@ fn describe_status(status: u16, message: &str) -> String {
         (true, Some(advice)) => format!("; {advice}"),
         (false, Some(advice)) => format!("{message}; {advice}"),
         (_, None) => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+    use std::thread;
+
+    use oxigraph::model::Literal;
+
+    use super::*;
+    use crate::read::{Dataset, SelectRows};
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    /// What the test server received: the request line, the headers
+    /// (lowercase names) and the body.
+    struct Received {
+        request_line: String,
+        headers: Vec<(String, String)>,
+        body: String,
+    }
+
+    impl Received {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        }
+
+        /// The form's values for `key`.
+        fn form(&self, key: &str) -> Vec<String> {
+            form_urlencoded::parse(self.body.as_bytes())
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.into_owned())
+                .collect()
+        }
+    }
+
+    /// A server on a loopback port that answers one request with
+    /// `response` (raw HTTP) after `delay`, and reports what it received.
+    fn serve_once(
+        response: &str,
+        delay: Duration,
+    ) -> Result<(String, mpsc::Receiver<Received>), io::Error> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let url = format!("http://{}/query", listener.local_addr()?);
+        let response = response.to_owned();
+        let (sender, receiver) = mpsc::channel();
+        thread::spawn(move || -> io::Result<()> {
+            let (stream, _) = listener.accept()?;
+            let mut reader = BufReader::new(stream.try_clone()?);
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line)?;
+            let mut headers = Vec::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line)?;
+                let Some((name, value)) = line.trim_end().split_once(": ") else {
+                    break;
+                };
+                headers.push((name.to_ascii_lowercase(), value.to_owned()));
+            }
+            let length = headers
+                .iter()
+                .find(|(name, _)| name == "content-length")
+                .and_then(|(_, value)| value.parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body)?;
+            let _ = sender.send(Received {
+                request_line: request_line.trim_end().to_owned(),
+                headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            });
+            thread::sleep(delay);
+            let mut stream = stream;
+            // The client may have given up already.
+            let _ = stream.write_all(response.as_bytes());
+            Ok(())
+        });
+        Ok((url, receiver))
+    }
+
+    fn http(status: &str, content_type: &str, body: &str) -> String {
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    fn endpoint(url: &str) -> Result<RemoteEndpoint, RemoteError> {
+        RemoteEndpoint::new(url, &Credentials::None, Some(Duration::from_secs(10)))
+    }
+
+    const TWO_ROWS: &str = r#"{"head":{"vars":["s","n"]},"results":{"bindings":[
+        {"s":{"type":"uri","value":"http://e/a"},"n":{"type":"literal","value":"1","datatype":"http://www.w3.org/2001/XMLSchema#integer"}},
+        {"s":{"type":"uri","value":"http://e/b"}}]}}"#;
+
+    #[test]
+    fn select_results_are_parsed_and_the_request_follows_the_protocol() -> TestResult {
+        let (url, received) = serve_once(
+            &http("200 OK", "application/sparql-results+json", TWO_ROWS),
+            Duration::ZERO,
+        )?;
+        let credentials = Credentials::Bearer("s3cret".to_owned());
+        let remote = RemoteEndpoint::new(&url, &credentials, None)?;
+        let (variables, rows): SelectRows = remote.select("SELECT ?s ?n { ?s ?p ?n }", &[])?;
+        assert_eq!(variables, ["s", "n"]);
+        assert_eq!(
+            rows,
+            [
+                vec![
+                    Some(NamedNode::new("http://e/a")?.into()),
+                    Some(Literal::from(1).into())
+                ],
+                vec![Some(NamedNode::new("http://e/b")?.into()), None],
+            ]
+        );
+        let request = received.recv()?;
+        assert_eq!(request.request_line, "POST /query HTTP/1.1");
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert!(request
+            .header("accept")
+            .is_some_and(|accept| accept.starts_with("application/sparql-results+json")));
+        assert_eq!(request.header("authorization"), Some("Bearer s3cret"));
+        assert_eq!(request.form("query"), ["SELECT ?s ?n { ?s ?p ?n }"]);
+        assert_eq!(request.form("union-default-graph"), [""]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_dataset_is_sent_as_graph_parameters_instead_of_the_union() -> TestResult {
+        let (url, received) = serve_once(
+            &http(
+                "200 OK",
+                "application/sparql-results+json",
+                r#"{"boolean":true}"#,
+            ),
+            Duration::ZERO,
+        )?;
+        let dataset = Dataset {
+            default_graphs: vec!["http://e/g1".to_owned()],
+            named_graphs: vec!["http://e/g2".to_owned(), "http://e/g3".to_owned()],
+        };
+        let request = Request {
+            dataset: Some(&dataset),
+            ..Request::new("ASK { ?s ?p ?o }")
+        };
+        let remote = endpoint(&url)?;
+        let results = remote.evaluate(&request)?;
+        assert!(matches!(results, QueryResults::Boolean(true)));
+        let sent = received.recv()?;
+        assert_eq!(sent.form("default-graph-uri"), ["http://e/g1"]);
+        assert_eq!(sent.form("named-graph-uri"), ["http://e/g2", "http://e/g3"]);
+        assert!(sent.form("union-default-graph").is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn construct_results_are_read_as_n_triples() -> TestResult {
+        let (url, received) = serve_once(
+            &http(
+                "200 OK",
+                "application/n-triples",
+                "<http://e/a> <http://e/p> \"x\" .\n",
+            ),
+            Duration::ZERO,
+        )?;
+        let remote = endpoint(&url)?;
+        let QueryResults::Graph(triples) =
+            remote.evaluate(&Request::new("CONSTRUCT WHERE { ?s ?p ?o }"))?
+        else {
+            return Err("not a graph".into());
+        };
+        let triples: Vec<String> = triples
+            .map(|t| t.map(|t| t.to_string()))
+            .collect::<Result<_, _>>()?;
+        assert_eq!(triples, ["<http://e/a> <http://e/p> \"x\""]);
+        assert!(received
+            .recv()?
+            .header("accept")
+            .is_some_and(|accept| accept.starts_with("application/n-triples")));
+        Ok(())
+    }
+
+    /// The one-line message of a request that fails.
+    fn failure(response: &str, delay: Duration, request: Request<'_>) -> String {
+        let (url, _received) = match serve_once(response, delay) {
+            Ok(served) => served,
+            Err(err) => return format!("no test server: {err}"),
+        };
+        let remote =
+            match RemoteEndpoint::new(&url, &Credentials::None, Some(Duration::from_secs(1))) {
+                Ok(remote) => remote,
+                Err(err) => return format!("unexpected: {err}"),
+            };
+        let result = remote.evaluate(&request).and_then(|results| match results {
+            QueryResults::Solutions(solutions) => solutions
+                .map(|row| {
+                    row.map(drop)
+                        .map_err(|err| crate::read::evaluation_error(err, None))
+                })
+                .collect::<Result<Vec<()>, _>>()
+                .map(drop),
+            _ => Ok(()),
+        });
+        match result {
+            Ok(()) => "succeeded".to_owned(),
+            Err(err) => err.to_string().replace(&url, "URL"),
+        }
+    }
+
+    #[test]
+    fn errors_are_one_line_naming_the_endpoint() {
+        let select = Request::new("SELECT * { ?s ?p ?o }");
+        let check = |response: &str, delay: Duration, request: Request<'_>, expected: &str| {
+            assert_eq!(failure(response, delay, request), expected);
+        };
+        check(
+            &http(
+                "500 Internal Server Error",
+                "text/plain",
+                "disk full\nat line 2\n",
+            ),
+            Duration::ZERO,
+            select,
+            "the SPARQL endpoint URL answered 500 Internal Server Error: disk full",
+        );
+        check(
+            &http("404 Not Found", "text/plain", ""),
+            Duration::ZERO,
+            select,
+            "the SPARQL endpoint URL answered 404 Not Found; is this the query endpoint? \
+             (Oxigraph server: http://HOST:PORT/query)",
+        );
+        check(
+            &http("401 Unauthorized", "text/plain", "who are you"),
+            Duration::ZERO,
+            select,
+            "the SPARQL endpoint URL answered 401 Unauthorized: who are you; set \
+             AKG_ENDPOINT_USER and AKG_ENDPOINT_PASSWORD, or AKG_ENDPOINT_TOKEN, to \
+             credentials the server accepts",
+        );
+        check(
+            &http("200 OK", "text/html", "<html>"),
+            Duration::ZERO,
+            select,
+            "the SPARQL endpoint URL sent an answer akg cannot read: the answer is text/html, \
+             which akg cannot read",
+        );
+        let cut = &TWO_ROWS[..TWO_ROWS.len() - 20];
+        let truncated = failure(
+            &http("200 OK", "application/sparql-results+json", cut),
+            Duration::ZERO,
+            select,
+        );
+        assert!(
+            truncated.starts_with("the SPARQL endpoint URL sent an answer akg cannot read: "),
+            "{truncated}"
+        );
+        check(
+            &http("200 OK", "application/sparql-results+json", TWO_ROWS),
+            Duration::from_secs(3),
+            select,
+            "the SPARQL endpoint URL did not answer within 1 s; raise --endpoint-timeout or ask \
+             the server's administrator",
+        );
+        let with_timeout = Request {
+            timeout: Some(Duration::from_millis(500)),
+            ..select
+        };
+        check(
+            &http("200 OK", "application/sparql-results+json", TWO_ROWS),
+            Duration::from_secs(3),
+            with_timeout,
+            "query stopped after 0.5 s; narrow it or raise --timeout",
+        );
+    }
+
+    #[test]
+    fn a_server_that_is_down_is_named() -> TestResult {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let url = format!("http://127.0.0.1:{port}/query");
+        let err = endpoint(&url)?
+            .select("ASK {}", &[])
+            .map(drop)
+            .err()
+            .ok_or("a closed port answered")?;
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "cannot reach the SPARQL endpoint {url}: the connection was refused; is the \
+                 server running, and is the URL right?"
+            )
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn queries_are_refused_as_the_local_store_refuses_them_before_sending() -> TestResult {
+        // Nothing listens on port 9 of this test: a request would fail as
+        // unreachable, not with these errors.
+        let remote = endpoint("http://127.0.0.1:9/query")?;
+        let refused = |sparql: &str, bindings: &[(&str, Term)]| {
+            let request = Request {
+                bindings,
+                ..Request::new(sparql)
+            };
+            remote.evaluate(&request).err().map(|err| err.to_string())
+        };
+        assert_eq!(
+            refused("INSERT DATA { <a:a> <a:a> <a:a> }", &[]).as_deref(),
+            Some("updates are not allowed: the store is read-only; rebuild it with `akg build`")
+        );
+        assert!(refused("SELECT * WHERE {", &[]).is_some_and(|e| e.starts_with("invalid SPARQL")));
+        assert!(
+            refused("SELECT * { SERVICE <http://e/> { ?s ?p ?o } }", &[])
+                .is_some_and(|e| e.starts_with("SERVICE <http://e/> is not supported"))
+        );
+        let iri: Term = NamedNode::new("http://e/a")?.into();
+        assert_eq!(
+            refused("SELECT ?s { ?s ?p ?o }", &[("o", iri.clone())]).as_deref(),
+            Some("variable ?o is bound but not selected; add it to the SELECT clause")
+        );
+        let blank: Term = oxigraph::model::BlankNode::default().into();
+        assert!(refused("SELECT ?s { ?s ?p ?o }", &[("s", blank)])
+            .is_some_and(|e| e.contains("blank node")));
+        let label: Term = Literal::new_simple_literal("A").into();
+        let ends_with_values = "SELECT ?l { ?s ?p ?x BIND(STR(?x) AS ?l) } VALUES ?s { <a:s> }";
+        assert!(refused(ends_with_values, &[("l", label)])
+            .is_some_and(|e| e.contains("ends with a VALUES clause")));
+        let count = "SELECT (COUNT(*) AS ?n) ?s { ?s ?p ?o } GROUP BY ?s";
+        assert!(refused(count, &[("n", Literal::from(2).into())])
+            .is_some_and(|e| e.contains("?n is computed by the SELECT clause")));
+        Ok(())
+    }
+
+    /// Bindings put in the text give the solutions that the local store's
+    /// bindings give, on the same data.
+    #[test]
+    fn bindings_in_the_text_select_what_local_bindings_select() -> TestResult {
+        let store = crate::fixtures::store(
+            r#"@prefix e: <http://e/> .
+            e:g1 { e:a e:p 1 . e:b e:p 2 . e:a e:label "A" . e:b e:label "B" . e:a e:q 5 . }
+            e:g2 { e:c e:p 3 . e:c e:label "C" . }"#,
+        );
+        let a: Term = NamedNode::new("http://e/a")?.into();
+        let label_b: Term = Literal::new_simple_literal("B").into();
+        let cases: [(&str, Vec<(&str, Term)>); 5] = [
+            // A variable of the patterns: VALUES at the start of WHERE.
+            (
+                "SELECT ?s ?n WHERE { ?s <http://e/p> ?n }",
+                vec![("s", a.clone())],
+            ),
+            // Used by a BIND before the pattern binds it.
+            (
+                "SELECT ?s ?m { BIND(COALESCE(?s, <http://e/c>) AS ?t) ?t <http://e/p> ?m }",
+                vec![("s", a.clone())],
+            ),
+            // Assigned by a BIND: after the query.
+            (
+                "SELECT ?l WHERE { ?s <http://e/label> ?x BIND(STR(?x) AS ?l) }",
+                vec![("l", label_b.clone())],
+            ),
+            // Both at once, in a query ending in a comment.
+            (
+                "SELECT ?s ?l { ?s <http://e/label> ?x BIND(STR(?x) AS ?l) } # the end",
+                vec![
+                    ("s", a.clone()),
+                    ("l", Literal::new_simple_literal("A").into()),
+                ],
+            ),
+            // A group key.
+            (
+                "SELECT (COUNT(*) AS ?n) ?s { ?s ?p ?o } GROUP BY ?s",
+                vec![("s", a.clone())],
+            ),
+        ];
+        for (sparql, bindings) in cases {
+            let local = store.select(sparql, &bindings)?;
+            let text = bind_in_text(sparql, &bindings)?;
+            let remote = store.select(&text, &[])?;
+            let sorted = |(vars, mut rows): SelectRows| {
+                rows.sort_by_key(|row| format!("{row:?}"));
+                (vars, rows)
+            };
+            assert_eq!(sorted(local), sorted(remote), "{sparql}\n→ {text}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn credentials_come_from_the_environment() {
+        let check = |vars: &[(&str, &str)], expected: &str| {
+            let lookup = |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            };
+            let actual = match Credentials::from_env(lookup) {
+                Ok(credentials) => credentials.header().unwrap_or_else(|| "none".to_owned()),
+                Err(err) => err.to_string(),
+            };
+            assert_eq!(actual, expected, "{vars:?}");
+        };
+        check(&[], "none");
+        check(&[(USER_VAR, "")], "none");
+        check(&[(TOKEN_VAR, "t0k")], "Bearer t0k");
+        check(
+            &[(USER_VAR, "Aladdin"), (PASSWORD_VAR, "open sesame")],
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+        );
+        check(
+            &[(USER_VAR, "a")],
+            "endpoint credentials: AKG_ENDPOINT_USER is set but AKG_ENDPOINT_PASSWORD is not; \
+             set both, or AKG_ENDPOINT_TOKEN",
+        );
+        check(
+            &[(TOKEN_VAR, "t"), (USER_VAR, "a"), (PASSWORD_VAR, "b")],
+            "endpoint credentials: AKG_ENDPOINT_TOKEN and AKG_ENDPOINT_USER/AKG_ENDPOINT_PASSWORD \
+             are both set; set only one kind",
+        );
+        assert_eq!(
+            format!("{:?}", Credentials::Bearer("secret".to_owned())),
+            "Credentials::Bearer"
+        );
+    }
+
+    #[test]
+    fn base64_follows_rfc_4648() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn urls_are_checked_and_credentials_in_them_refused() {
+        let check = |url: &str, expected: &str| {
+            let actual = match check_url(url) {
+                Ok(()) => "ok".to_owned(),
+                Err(err) => err.to_string(),
+            };
+            assert_eq!(actual, expected, "{url}");
+        };
+        check("http://localhost:7878/query", "ok");
+        check("https://sparql.example.org/ds/query?x=1", "ok");
+        check(
+            "localhost:7878/query",
+            "\"localhost:7878/query\" is not a SPARQL endpoint URL (it does not start with \
+             http:// or https://); give e.g. http://localhost:7878/query",
+        );
+        check(
+            "http:///query",
+            "\"http:///query\" is not a SPARQL endpoint URL (it has no host); give e.g. \
+             http://localhost:7878/query",
+        );
+        check(
+            "https://ann:pw@db.example.org/query",
+            "the endpoint URL carries a user name or password; give \
+             https://db.example.org/query and set AKG_ENDPOINT_USER and AKG_ENDPOINT_PASSWORD \
+             (or AKG_ENDPOINT_TOKEN) in the environment instead",
+        );
+    }
+
+    #[test]
+    fn the_first_line_of_an_error_is_kept_short() {
+        assert_eq!(first_line("\n  boom  \nmore"), "boom");
+        assert_eq!(first_line(""), "");
+        let long = "é".repeat(400);
+        assert_eq!(first_line(&long).chars().count(), 301);
     }
 }
