@@ -16,7 +16,8 @@
 //!   parallel, into a new store generation (full or incremental).
 //! - [`shard`]: the same analysis for one shard of a corpus into gzipped
 //!   N-Quads and a manifest, and the reduce that makes the facts graph from
-//!   the manifests.
+//!   the manifests; [`sorted_lines`] sorts a shard's lines with bounded
+//!   memory (runs on disk, merged).
 //! - [`read`]: the read layer, the one way the graph is read
 //!   ([`read::Source`], implemented by the local store).
 //! - [`query`] (`akg query`), [`claims`] (`akg facts`: one row per claim),
@@ -80,6 +81,7 @@ pub mod segment;
 pub mod serve;
 #[cfg(feature = "store")]
 pub mod shard;
+pub mod sorted_lines;
 pub mod span;
 #[cfg(feature = "store")]
 pub mod store;

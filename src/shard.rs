@@ -49,6 +49,11 @@ use crate::corpus::{list_corpus, Entry, ReadOptions};
 use crate::mention::Gazetteer;
 use crate::rdf::ontology::Ontology;
 use crate::rdf::{fact_count_quads, facts_graph, SOURCE_SAMPLE};
+use crate::sorted_lines::SortedLines;
+
+/// The most bytes of N-Quads lines a shard holds in memory before it
+/// writes them, sorted, to a temporary run ([`SortedLines`]).
+pub const SORT_BUDGET: usize = 256 << 20;
 
 /// The environment variables `--shard /N` takes the shard index from, in
 /// this order: Kubernetes indexed jobs, then Slurm job arrays.
@@ -321,11 +326,18 @@ pub fn build_shard(
         .filter(|entry| shard.holds(&entry.id))
         .collect();
     progress(Progress::Start(entries.len() as u64));
-    let mut lines: Vec<String> = Vec::new();
+    let folder = output_folder(&options.output)?;
+    let io_error = |source| ShardError::Io {
+        path: options.output.clone(),
+        source,
+    };
+    let mut lines = SortedLines::new(&folder, SORT_BUDGET);
     if shard.index == 0 {
         let ontology_quads = ontology.quads.iter().cloned();
         let quads = canonical(ontology_quads.chain([ontology_hash_quad(&ontology.hash)]))?;
-        lines.extend(quads.into_iter().map(nquad_line));
+        for quad in quads {
+            lines.push(nquad_line(quad)).map_err(io_error)?;
+        }
     }
     let mut articles = Vec::new();
     let mut descriptions: BTreeMap<NamedNode, Vec<String>> = BTreeMap::new();
@@ -357,26 +369,25 @@ pub fn build_shard(
                         .or_default()
                         .push(nquad_line(quad));
                 }
-                _ => lines.push(nquad_line(quad)),
+                _ => lines.push(nquad_line(quad)).map_err(io_error)?,
             }
         }
     }
-    lines.sort_unstable();
-    lines.dedup();
     let manifest = ShardManifest {
         format: MANIFEST_FORMAT,
         shard,
         ontology_hash: ontology.hash.clone(),
         nquads: file_name(&options.output),
-        quads: lines.len(),
+        quads: 0,
         blake3: String::new(),
         skipped: pass.summary.articles_skipped,
         articles,
         facts: partial_facts(&pass, descriptions),
     };
-    let manifest_path = write_shard(&options.output, &lines, manifest)?;
+    let sorted = lines.into_sorted().map_err(io_error)?;
+    let (manifest_path, quads) = write_shard(&options.output, sorted, manifest)?;
     let mut summary = pass.into_summary();
-    summary.quads = Some(lines.len());
+    summary.quads = Some(quads);
     summary.elapsed = started.elapsed();
     Ok(ShardSummary {
         shard,
@@ -411,15 +422,31 @@ fn partial_facts(
     facts
 }
 
+/// The folder `output` goes in, made if missing (the shard's sort runs go
+/// there too, as anonymous files).
+fn output_folder(output: &Path) -> Result<PathBuf, ShardError> {
+    let folder = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&folder).map_err(|source| ShardError::Io {
+        path: folder.clone(),
+        source,
+    })?;
+    Ok(folder)
+}
+
 /// Writes the shard's lines, gzipped, to `output` and the manifest, with
-/// the file's checksum, beside it: both under temporary names first, then
-/// renamed, the manifest last. Returns the manifest's path.
+/// the file's quad count and checksum, beside it: both under temporary
+/// names first, then renamed, the manifest last. Returns the manifest's
+/// path and the quad count.
 fn write_shard(
     output: &Path,
-    lines: &[String],
+    lines: impl Iterator<Item = io::Result<String>>,
     mut manifest: ShardManifest,
-) -> Result<PathBuf, ShardError> {
-    let nquads = PendingFile::write_gzip(output, lines)?;
+) -> Result<(PathBuf, usize), ShardError> {
+    let (nquads, quads) = PendingFile::write_gzip(output, lines)?;
+    manifest.quads = quads;
     manifest.blake3 = nquads.blake3()?;
     let path = manifest_path(output);
     let manifest_file = PendingFile::write_json(&path, &manifest)?;
@@ -427,7 +454,7 @@ fn write_shard(
     remove_if_present(&path)?;
     nquads.finish()?;
     manifest_file.finish()?;
-    Ok(path)
+    Ok((path, quads))
 }
 
 /// The quads as a store holds them: Oxigraph stores numbers, dates and
@@ -496,16 +523,22 @@ impl PendingFile {
         Ok(pending)
     }
 
-    /// Writes `lines` gzipped, one per line.
-    fn write_gzip(path: &Path, lines: &[String]) -> Result<PendingFile, ShardError> {
-        PendingFile::write(path, |out| {
+    /// Writes `lines` gzipped, one per line; returns how many.
+    fn write_gzip(
+        path: &Path,
+        lines: impl IntoIterator<Item = io::Result<String>>,
+    ) -> Result<(PendingFile, usize), ShardError> {
+        let mut count = 0;
+        let pending = PendingFile::write(path, |out| {
             let mut gzip = GzEncoder::new(out, Compression::default());
             for line in lines {
-                gzip.write_all(line.as_bytes())?;
+                gzip.write_all(line?.as_bytes())?;
                 gzip.write_all(b"\n")?;
+                count += 1;
             }
             gzip.finish()?.flush()
-        })
+        })?;
+        Ok((pending, count))
     }
 
     /// Writes `value` as pretty JSON.
@@ -653,12 +686,14 @@ pub fn reduce_facts(manifests: &[PathBuf], output: &Path) -> Result<ReduceSummar
     }
     lines.sort_unstable();
     lines.dedup();
-    PendingFile::write_gzip(output, &lines)?.finish()?;
+    output_folder(output)?;
+    let (file, quads) = PendingFile::write_gzip(output, lines.into_iter().map(Ok))?;
+    file.finish()?;
     Ok(ReduceSummary {
         shards: count,
         articles: owners.len(),
         facts: facts.len(),
-        quads: lines.len(),
+        quads,
         elapsed: started.elapsed(),
     })
 }

@@ -108,13 +108,19 @@ fn a_started_server_answers_queries() {
     let Some(server) = OxigraphServer::start("a_started_server_answers_queries") else {
         return;
     };
+    assert_ne!(server.pid(), 0);
+    ureq::put(&server.store_url())
+        .query("graph", "http://example.org/g")
+        .header("Content-Type", "application/n-triples")
+        .send("<http://example.org/s> <http://example.org/p> \"o\" .\n")
+        .expect("the Graph Store Protocol takes a graph");
     let answer = ureq::get(&server.query_url())
-        .query("query", "ASK { ?s ?p ?o }")
+        .query("query", "ASK { <http://example.org/s> ?p \"o\" }")
         .header("Accept", "application/sparql-results+json")
         .call()
         .expect("the server answers")
         .body_mut()
         .read_to_string()
         .expect("a UTF-8 body");
-    assert!(answer.contains("\"boolean\":false"), "{answer}");
+    assert!(answer.contains("\"boolean\":true"), "{answer}");
 }
