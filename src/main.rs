@@ -89,10 +89,10 @@ fn run() -> Result<ExitCode> {
         Command::Dot(args) => cmd_dot(&graph, args),
         Command::Analyze(args) => cmd_analyze(&graph, args),
         Command::Trace(args) => cmd_trace(&graph, args),
-        Command::Serve(args) => cmd_serve(&store, &args, max_memory),
+        Command::Serve(args) => cmd_serve(&graph, &args, max_memory),
         Command::Conflicts { format } => cmd_conflicts(&graph, format),
         Command::Eval(args) => cmd_eval(&graph, &args),
-        Command::ServeWorker => cmd_serve_worker(&store, max_memory),
+        Command::ServeWorker => cmd_serve_worker(&graph, max_memory),
     }
 }
 
@@ -116,11 +116,18 @@ impl GraphAt {
     fn open(&self) -> Result<Box<dyn Source>> {
         match self {
             GraphAt::Store(dir) => Ok(Box::new(dir.open_read()?)),
-            GraphAt::Endpoint { url, timeout } => {
-                let credentials = Credentials::from_env(|name| std::env::var(name).ok())?;
-                Ok(Box::new(RemoteEndpoint::new(url, &credentials, *timeout)?))
-            }
+            GraphAt::Endpoint { .. } => Ok(Box::new(self.endpoint()?)),
         }
+    }
+
+    /// The endpoint, with the credentials of the environment; an error for
+    /// a store.
+    fn endpoint(&self) -> Result<RemoteEndpoint> {
+        let GraphAt::Endpoint { url, timeout } = self else {
+            anyhow::bail!("no --endpoint given");
+        };
+        let credentials = Credentials::from_env(|name| std::env::var(name).ok())?;
+        Ok(RemoteEndpoint::new(url, &credentials, *timeout)?)
     }
 }
 
@@ -427,7 +434,7 @@ fn cmd_trace(graph: &GraphAt, args: TraceArgs) -> Result<ExitCode> {
 }
 
 /// `akg serve`: the HTTP server, until Ctrl-C or SIGTERM.
-fn cmd_serve(store: &StoreDir, args: &ServeArgs, max_memory: MemoryBudget) -> Result<ExitCode> {
+fn cmd_serve(graph: &GraphAt, args: &ServeArgs, max_memory: MemoryBudget) -> Result<ExitCode> {
     let mut options = args.options(max_memory);
     options.saved_queries = match serve::load_saved_queries(&args.queries) {
         Ok(saved) => saved,
@@ -439,8 +446,21 @@ fn cmd_serve(store: &StoreDir, args: &ServeArgs, max_memory: MemoryBudget) -> Re
             Vec::new()
         }
     };
-    let server = serve::Server::bind(store.clone(), options)
-        .with_context(|| format!("cannot serve {}", store.path().display()))?;
+    let (served, what) = match graph {
+        GraphAt::Store(dir) => (
+            serve::Graph::Store(dir.clone()),
+            dir.path().display().to_string(),
+        ),
+        GraphAt::Endpoint { .. } => {
+            let endpoint = graph.endpoint()?;
+            // A server that is down is said now, not at the first request.
+            endpoint.check()?;
+            let what = format!("the SPARQL endpoint {}", endpoint.url());
+            (serve::Graph::Endpoint(endpoint), what)
+        }
+    };
+    let server =
+        serve::Server::bind(served, options).with_context(|| format!("cannot serve {what}"))?;
     let addr = server.local_addr()?;
     if !serve::is_loopback(&addr) {
         eprintln!(
@@ -449,8 +469,7 @@ fn cmd_serve(store: &StoreDir, args: &ServeArgs, max_memory: MemoryBudget) -> Re
         );
     }
     eprintln!(
-        "akg: serving {} at http://{addr}/ (SPARQL endpoint: http://{addr}/sparql); Ctrl-C stops",
-        store.path().display()
+        "akg: serving {what} at http://{addr}/ (SPARQL endpoint: http://{addr}/sparql); Ctrl-C stops"
     );
     server.run(shutdown_signal())?;
     Ok(ExitCode::SUCCESS)
@@ -582,7 +601,7 @@ fn unmet_floors(
 
 /// `akg serve-worker`: evaluates one query for `akg serve` under the
 /// memory budget; a failure is one JSON line on stderr and exit code 1.
-fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> {
+fn cmd_serve_worker(graph: &GraphAt, budget: MemoryBudget) -> Result<ExitCode> {
     MemoryWatch::start(budget, move |used| {
         let failure = serve::WorkerFailure {
             status: 422,
@@ -593,7 +612,7 @@ fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> 
     })
     .context("cannot start the memory watch")?;
     let out = BufWriter::new(io::stdout());
-    match serve::answer_worker_request(store, io::stdin().lock(), out) {
+    match serve::answer_worker_request(|| graph.open(), io::stdin().lock(), out) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(failure) => {
             eprintln!("{}", failure.to_json_line());

@@ -330,3 +330,108 @@ fn a_server_stopped_between_commands_is_named_in_one_line() {
         "{line}"
     );
 }
+
+/// `akg serve --endpoint`: its SPARQL endpoint, trace, diagram and saved
+/// queries answer as a server on the store does; when the endpoint goes
+/// down, a query gets 502 with the one line that names it.
+#[test]
+fn serve_on_an_endpoint_answers_as_serve_on_the_store() {
+    use crate::serve::{client, reply, Server};
+    let Some(oxigraph) =
+        OxigraphServer::start("serve_on_an_endpoint_answers_as_serve_on_the_store")
+    else {
+        return;
+    };
+    let store = seed_store();
+    load(&oxigraph, store);
+    let url = oxigraph.query_url();
+    let local = Server::start(store, &[]);
+    let remote = Server::start_on_endpoint(&url, &[]);
+    let fetch = |server: &Server, path: &str, query: Option<&str>| {
+        let mut request = client()
+            .get(server.url(path))
+            .header("Accept", "text/tab-separated-values");
+        if let Some(query) = query {
+            request = request.query("query", query);
+        }
+        let answer = reply(request.call());
+        (answer.status, answer.body)
+    };
+    let mut queries: Vec<(String, Option<String>)> = std::fs::read_dir(root().join("queries"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rq"))
+        .map(|path| {
+            (
+                "/sparql".to_owned(),
+                Some(std::fs::read_to_string(path).unwrap()),
+            )
+        })
+        .collect();
+    for (path, query) in [
+        (
+            "/api/trace?subject=Armenia&relation=invoked&object=Article%204",
+            None,
+        ),
+        ("/api/trace?entity=Armenia", None),
+        ("/api/trace?entity=Nowhere", None),
+        ("/api/diagram.svg", None),
+        ("/api/queries", None),
+        ("/sparql", Some("INSERT DATA { <a:a> <a:a> <a:a> }")),
+        ("/sparql", Some("SELECT * WHERE {")),
+        (
+            "/sparql",
+            Some("SELECT * { SERVICE <http://e/> { ?s ?p ?o } }"),
+        ),
+    ] {
+        queries.push((path.to_owned(), query.map(str::to_owned)));
+    }
+    for (path, query) in &queries {
+        let on_store = fetch(&local, path, query.as_deref());
+        let on_endpoint = fetch(&remote, path, query.as_deref());
+        assert_eq!(
+            on_store.0, on_endpoint.0,
+            "{path} {query:?}: {}",
+            on_endpoint.1
+        );
+        assert!(
+            on_store.1 == on_endpoint.1,
+            "{path} {query:?} answers differ"
+        );
+    }
+    let statuses: Vec<u16> = queries
+        .iter()
+        .map(|(path, query)| fetch(&local, path, query.as_deref()).0)
+        .collect();
+    for status in [200, 400, 404, 405] {
+        assert!(statuses.contains(&status), "{statuses:?}");
+    }
+    drop(oxigraph);
+    for (path, query) in [
+        ("/sparql", Some("ASK {}")),
+        ("/api/trace?entity=Armenia", None),
+    ] {
+        let (status, body) = fetch(&remote, path, query);
+        assert_eq!(status, 502, "{path}: {body}");
+        assert_eq!(body.lines().count(), 1, "{body}");
+        assert!(
+            body.starts_with(&format!("cannot reach the SPARQL endpoint {url}")),
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn serve_on_an_endpoint_that_is_down_stops_at_once() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/query");
+    let line = one_line_failure(&through(&url, &["serve", "--bind", "127.0.0.1:0"]));
+    assert!(
+        line.starts_with(&format!("akg: cannot reach the SPARQL endpoint {url}")),
+        "{line}"
+    );
+}

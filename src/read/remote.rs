@@ -176,6 +176,24 @@ impl RemoteEndpoint {
         &self.url
     }
 
+    /// The most one request may take (`None`: no limit).
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Asks the endpoint `ASK {}`: fails as a query would when it is down,
+    /// answers an error status, or is not a SPARQL endpoint.
+    pub fn check(&self) -> Result<(), QueryError> {
+        match self.evaluate(&Request::new("ASK {}"))? {
+            QueryResults::Boolean(_) => Ok(()),
+            _ => Err(RemoteError::BadAnswer {
+                url: self.url.clone(),
+                message: "ASK {} was not answered with a boolean".to_owned(),
+            }
+            .into()),
+        }
+    }
+
     /// Sends `form` and returns the successful answer, or the error that
     /// names what went wrong. `request_timeout` is the caller's own limit.
     fn post(
