@@ -6,9 +6,10 @@
 //! [`Source`]: [`Source::evaluate`] answers one read-only SPARQL query, a
 //! [`Request`], with Oxigraph's `QueryResults`, and [`Source::quads`] gives
 //! every quad. The local store is one ([`local`]). A remote SPARQL endpoint
-//! can be another: it sends the request over the SPARQL 1.1 Protocol and
-//! parses the answer with `oxigraph::sparql::results` into the same
-//! `QueryResults`, and every reader works on it unchanged. On top of the
+//! is another ([`remote`], `--endpoint URL`): it sends the request over the
+//! SPARQL 1.1 Protocol and parses the answer with
+//! `oxigraph::sparql::results` into the same `QueryResults`, and every
+//! reader works on it unchanged. On top of the
 //! two, [`Source::select`] collects the rows of a `SELECT` for library
 //! callers, and [`values_clause`] binds variables in the query text where
 //! the binding must steer the join order.
@@ -32,7 +33,8 @@
 //!   queries (of `akg query` and `akg serve`) are parsed and evaluated on a
 //!   thread with a [`STACK_SIZE`] stack, many times what the limits need.
 //!
-//! This module never prints and never touches files.
+//! This module never prints and never touches files; [`remote`] is the only
+//! code that talks to a SPARQL server.
 
 pub mod local;
 pub mod properties;

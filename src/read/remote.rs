@@ -3,8 +3,8 @@
 //!
 //! [`RemoteEndpoint::evaluate`] checks the query as the local store does
 //! (its shape, then a parse that tells an update from a syntax error, the
-//! dataset's graph names and the bound variables), so that the same query
-//! fails with the same error before anything is sent. It then POSTs the
+//! dataset's graph names, the bound variables, and `SERVICE`, refused), so
+//! that the same query fails with the same error before anything is sent. It then POSTs the
 //! query as a form (`query`, `default-graph-uri`, `named-graph-uri`),
 //! asking for SPARQL JSON results (`SELECT`, `ASK`) or N-Triples
 //! (`CONSTRUCT`, `DESCRIBE`), and parses the answer as it streams in with
@@ -14,11 +14,14 @@
 //!
 //! How the [`Request`] maps onto the protocol:
 //!
-//! - Bindings become a `VALUES` clause after the query (a term prints in
+//! - Bindings become `VALUES` clauses in the text (a term prints in
 //!   N-Triples syntax, which SPARQL parses back as the same term), after
-//!   the same check as locally that each bound variable is selected. A
-//!   query that already ends with `VALUES` cannot take another and is
-//!   refused ([`RemoteError::CannotBind`]).
+//!   the same check as locally that each bound variable is selected: at the
+//!   start of the WHERE group, or after the query for a variable the WHERE
+//!   clause assigns itself (`BIND(… AS ?v)`). Unlike a local binding, the
+//!   value does not reach into subqueries, and a variable the SELECT clause
+//!   computes cannot be bound ([`RemoteError::CannotBind`]); the saved
+//!   queries and akg's own readers use their parameters at the top level.
 //! - [`Request::dataset`] becomes `default-graph-uri` and `named-graph-uri`.
 //! - [`Request::union_default_graph`] (unless the query has `FROM` or a
 //!   dataset is given) adds the parameter `union-default-graph`, which

@@ -1,6 +1,7 @@
-//! `akg serve`: a read-only SPARQL 1.1 Protocol endpoint over the store,
-//! and a small web page to query it, look at the alliance diagram and trace
-//! any fact to its sentences.
+//! `akg serve`: a read-only SPARQL 1.1 Protocol endpoint over the store (or,
+//! with `--endpoint`, over a remote SPARQL endpoint: [`Graph`]), and a small
+//! web page to query it, look at the alliance diagram and trace any fact to
+//! its sentences.
 //!
 //! Routes:
 //!
@@ -18,7 +19,9 @@
 //!   the binary (no CDN: it works offline).
 //!
 //! Safe by construction: the store is opened read-only and updates are
-//! refused (405); `SERVICE` is refused (oxigraph has no HTTP client here);
+//! refused (405), also before they reach a remote endpoint; `SERVICE` is
+//! refused (oxigraph has no HTTP client here, and a remote endpoint is not
+//! asked to call others);
 //! each query has a time limit and caps on rows and bytes; at most
 //! [`ServeOptions::max_concurrent`] queries run at once, a bounded number
 //! wait briefly for a slot, and the rest get 503 with `Retry-After`;
@@ -39,6 +42,9 @@
 //!
 //! The live generation is looked up on every request: after a new `akg
 //! build` the server answers from the new generation, without a restart.
+//! On a remote endpoint every request reads what its server holds then, and
+//! the diagram is drawn anew each time; a failure of the endpoint is 502
+//! (504 past its `--endpoint-timeout`) with the one line that names it.
 //!
 //! A `/sparql` query that computes in memory and ignores cancellation
 //! (sorting a huge cross product) is killed with its worker process at the

@@ -13,7 +13,9 @@
 //! serialized results on its stdout and exit status 0, or one JSON
 //! [`WorkerFailure`] line on its stderr and exit status 1. Starting a child
 //! and opening the store read-only costs a few tens of milliseconds per
-//! query (measured in the closing note of the issue that brought it).
+//! query (measured in the closing note of the issue that brought it). On a
+//! remote endpoint (`--endpoint`) the worker sends the query there and
+//! writes the answer in the format asked for, under the same limits.
 
 use std::ffi::OsString;
 use std::fmt::Display;
