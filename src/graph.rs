@@ -622,100 +622,8 @@ impl Network {
         let articles = load_articles(source)?;
         let entities = load_entities(source)?;
         let (_, rows) = source.select(&claims_query(), &[])?;
-        let mut edges: BTreeMap<EdgeKey, BTreeSet<ClaimRef>> = BTreeMap::new();
-        for row in &rows {
-            let (Some(claim), Some(s), Some(p), Some(o), Some(article)) = (
-                cell(row, 0),
-                cell(row, 1),
-                cell(row, 2),
-                cell(row, 3),
-                cell(row, 4),
-            ) else {
-                continue;
-            };
-            let Some(relation) = rdf::relation(&p) else {
-                continue;
-            };
-            let date = cell(row, 5).and_then(|d| d.parse::<PartialDate>().ok());
-            if !filter.has_date(date) {
-                continue;
-            }
-            let value = claim_value(row.get(6).and_then(Option::as_ref));
-            let (Some(subject), Some(object)) = (entities.get(&s), entities.get(&o)) else {
-                continue;
-            };
-            if !filter.has_type(subject.kind) || !filter.has_type(object.kind) || s == o {
-                continue;
-            }
-            let claim_ref = ClaimRef {
-                article,
-                claim,
-                date,
-                value,
-            };
-            let mut add = |relation: EdgeRelation, from: &Entity, to: &Entity| {
-                if !filter.has_relation(relation) {
-                    return;
-                }
-                let (from, to) = if relation.is_symmetric() && to.label < from.label {
-                    (to, from)
-                } else {
-                    (from, to)
-                };
-                edges
-                    .entry((relation, from.iri.clone(), to.iri.clone()))
-                    .or_default()
-                    .insert(claim_ref.clone());
-            };
-            add(EdgeRelation::Fact(relation), subject, object);
-            let refused = matches!(&claim_ref.value, Some(ClaimValue::Word(w)) if w == "declined" || w == "ignored");
-            if relation == Relation::RequestedAssistance && refused {
-                add(EdgeRelation::RefusedAssistance, object, subject);
-            }
-        }
-
-        // Nodes in label order, then edges in (source, target, relation) order.
-        let mut used: Vec<&Entity> = edges
-            .keys()
-            .flat_map(|(_, s, o)| [s, o])
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .filter_map(|iri| entities.get(iri))
-            .collect();
-        used.sort_by(|a, b| (&a.label, &a.iri).cmp(&(&b.label, &b.iri)));
-        let mut graph = DiGraph::new();
-        let mut index: HashMap<&str, NodeIndex> = HashMap::new();
-        for entity in used {
-            index.insert(&entity.iri, graph.add_node(entity.clone()));
-        }
-        let mut ordered: Vec<(NodeIndex, NodeIndex, EdgeRelation, Vec<ClaimRef>)> = edges
-            .into_iter()
-            .filter_map(|((relation, s, o), claims)| {
-                Some((
-                    *index.get(s.as_str())?,
-                    *index.get(o.as_str())?,
-                    relation,
-                    claims.into_iter().collect(),
-                ))
-            })
-            .collect();
-        ordered.sort_by_key(|(s, o, relation, _)| (*s, *o, *relation));
-        for (s, o, relation, claims) in ordered {
-            let articles: BTreeSet<String> = claims
-                .iter()
-                .map(|c: &ClaimRef| c.article.clone())
-                .collect();
-            graph.add_edge(
-                s,
-                o,
-                Fact {
-                    relation,
-                    sign: relation.sign(),
-                    claims,
-                    articles: articles.into_iter().collect(),
-                },
-            );
-        }
+        let edges = filtered_edges(&rows, &entities, filter);
+        let graph = ordered_graph(&entities, edges);
         Ok(Network { graph, articles })
     }
 
@@ -735,6 +643,119 @@ impl Network {
             .collect::<BTreeSet<_>>()
             .len()
     }
+}
+
+/// The edges of the claims `rows` (of [`claims_query`]) that pass
+/// `filter`, each with its claims: a fact's own edge, stored one way for a
+/// symmetric relation, and a refused-assistance edge for a request that
+/// was declined or ignored.
+fn filtered_edges(
+    rows: &[Vec<Option<Term>>],
+    entities: &BTreeMap<String, Entity>,
+    filter: &Filter,
+) -> BTreeMap<EdgeKey, BTreeSet<ClaimRef>> {
+    let mut edges: BTreeMap<EdgeKey, BTreeSet<ClaimRef>> = BTreeMap::new();
+    for row in rows {
+        let (Some(claim), Some(s), Some(p), Some(o), Some(article)) = (
+            cell(row, 0),
+            cell(row, 1),
+            cell(row, 2),
+            cell(row, 3),
+            cell(row, 4),
+        ) else {
+            continue;
+        };
+        let Some(relation) = rdf::relation(&p) else {
+            continue;
+        };
+        let date = cell(row, 5).and_then(|d| d.parse::<PartialDate>().ok());
+        if !filter.has_date(date) {
+            continue;
+        }
+        let value = claim_value(row.get(6).and_then(Option::as_ref));
+        let (Some(subject), Some(object)) = (entities.get(&s), entities.get(&o)) else {
+            continue;
+        };
+        if !filter.has_type(subject.kind) || !filter.has_type(object.kind) || s == o {
+            continue;
+        }
+        let claim_ref = ClaimRef {
+            article,
+            claim,
+            date,
+            value,
+        };
+        let mut add = |relation: EdgeRelation, from: &Entity, to: &Entity| {
+            if !filter.has_relation(relation) {
+                return;
+            }
+            let (from, to) = if relation.is_symmetric() && to.label < from.label {
+                (to, from)
+            } else {
+                (from, to)
+            };
+            edges
+                .entry((relation, from.iri.clone(), to.iri.clone()))
+                .or_default()
+                .insert(claim_ref.clone());
+        };
+        add(EdgeRelation::Fact(relation), subject, object);
+        let refused = matches!(&claim_ref.value, Some(ClaimValue::Word(w)) if w == "declined" || w == "ignored");
+        if relation == Relation::RequestedAssistance && refused {
+            add(EdgeRelation::RefusedAssistance, object, subject);
+        }
+    }
+    edges
+}
+
+/// The graph of `edges`: nodes in label order, then edges in (source,
+/// target, relation) order.
+fn ordered_graph(
+    entities: &BTreeMap<String, Entity>,
+    edges: BTreeMap<EdgeKey, BTreeSet<ClaimRef>>,
+) -> DiGraph<Entity, Fact> {
+    let mut used: Vec<&Entity> = edges
+        .keys()
+        .flat_map(|(_, s, o)| [s, o])
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|iri| entities.get(iri))
+        .collect();
+    used.sort_by(|a, b| (&a.label, &a.iri).cmp(&(&b.label, &b.iri)));
+    let mut graph = DiGraph::new();
+    let mut index: HashMap<&str, NodeIndex> = HashMap::new();
+    for entity in used {
+        index.insert(&entity.iri, graph.add_node(entity.clone()));
+    }
+    let mut ordered: Vec<(NodeIndex, NodeIndex, EdgeRelation, Vec<ClaimRef>)> = edges
+        .into_iter()
+        .filter_map(|((relation, s, o), claims)| {
+            Some((
+                *index.get(s.as_str())?,
+                *index.get(o.as_str())?,
+                relation,
+                claims.into_iter().collect(),
+            ))
+        })
+        .collect();
+    ordered.sort_by_key(|(s, o, relation, _)| (*s, *o, *relation));
+    for (s, o, relation, claims) in ordered {
+        let articles: BTreeSet<String> = claims
+            .iter()
+            .map(|c: &ClaimRef| c.article.clone())
+            .collect();
+        graph.add_edge(
+            s,
+            o,
+            Fact {
+                relation,
+                sign: relation.sign(),
+                claims,
+                articles: articles.into_iter().collect(),
+            },
+        );
+    }
+    graph
 }
 
 #[cfg(test)]

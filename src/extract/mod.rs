@@ -4,9 +4,11 @@
 //! [`Doc`] (`doc.rs`) is the analysed article every extractor reads: its
 //! sentences, mentions, dates and the alliance in focus. `text.rs` holds the
 //! text helpers the rule modules share, re-exported here (`super::find_words`).
-//! This module only runs the extractors in order: [`extract`]. Extractors
-//! never key on an article, a sentence or a position; they see only the
-//! text, the gazetteer and the word lists. Pure: no IO, no RDF.
+//! This module only runs the extractors in order (roles first, quotes
+//! last, each seeing the claims it needs) and sorts and deduplicates their
+//! claims: [`extract`]. Extractors never key on an article, a sentence or a
+//! position; they see only the text, the gazetteer and the word lists.
+//! Pure: no IO, no RDF.
 
 #[macro_use]
 mod text;

@@ -1,4 +1,4 @@
-//! Roles: person *holds role*. Four general patterns:
+//! Roles: person *holds role*. Six general patterns:
 //!
 //! - a title run before the name: "Kazakh Defense Minister Ruslan
 //!   Zhaksylykov", "the Prime Minister of Armenia Nikol Pashinyan";
@@ -7,10 +7,18 @@
 //! - an apposition or copula after it: "Aijan Sharshenova, a postdoctoral
 //!   researcher at…", "X, who happens to be the CSTO’s current chairman",
 //!   "X is a journalist with…";
-//! - "X’s election as president of Uzbekistan in 2016".
+//! - "X’s election as president of Uzbekistan in 2016";
+//! - an appointment: "the presidents appointed X secretary general of the
+//!   organization", "X has been appointed chairman of …";
+//! - a relative clause after a role noun: "the lawmaker, who serves as
+//!   first deputy chairman of …" (the last person given that role word).
 //!
-//! The role's state comes from a demonym, a state name or a possessive in the
-//! phrase ("the country’s" resolves to the last state named).
+//! This module holds the title run and runs them all; the phrases beside
+//! the name are in `role/phrase.rs`. The role's state comes from a
+//! demonym, a state name or a possessive in the phrase ("the country’s"
+//! resolves to the last state named); a bare title ("President Tokayev")
+//! then takes the owner that the same person's same title has elsewhere
+//! in the article.
 
 mod phrase;
 

@@ -24,103 +24,11 @@ use super::{QueryError, MAX_NESTING, MAX_TOKENS};
 /// one punctuation character. A `VALUES` block holds only terms, which
 /// Oxigraph reads in a loop, so long lists of values stay allowed there.
 pub(crate) fn check(sparql: &str) -> Result<(), QueryError> {
-    let bytes = sparql.as_bytes();
-    let mut nesting = Nesting::new();
+    let mut scan = Scan::new(sparql);
     let mut tokens = 0usize;
-    // The last token ends an operand, so a `-` or `+` after it is binary.
-    let mut after_operand = false;
-    // VALUES was read and its `{` is still to come.
-    let mut values_next = false;
-    // The bracket count inside the VALUES block being read.
-    let mut data_block: Option<usize> = None;
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        if byte.is_ascii_whitespace() {
-            at += 1;
-            continue;
-        }
-        if byte == b'#' {
-            at = line_end(bytes, at);
-            continue;
-        }
-        let start = at;
-        let mut is_variable = false;
-        match byte {
-            b'"' | b'\'' => {
-                at = string_end(bytes, at);
-                nesting.operand();
-                after_operand = true;
-            }
-            b'(' | b'[' | b'{' => {
-                at += 1;
-                nesting.open();
-                if byte == b'{' && values_next {
-                    values_next = false;
-                    data_block = Some(nesting.brackets());
-                }
-                after_operand = false;
-            }
-            b')' | b']' | b'}' => {
-                at += 1;
-                if data_block == Some(nesting.brackets()) {
-                    data_block = None;
-                }
-                nesting.close();
-                after_operand = true;
-            }
-            b'<' => match iri_end(bytes, at) {
-                Some(end) => {
-                    // A parser that takes this `<` for "less than" reads
-                    // the brackets after it as brackets.
-                    let hidden = bracket_depth(&bytes[at..end]);
-                    if nesting.depth + hidden > MAX_NESTING {
-                        return Err(too_deep(sparql, start));
-                    }
-                    at = end;
-                    nesting.operand();
-                    after_operand = true;
-                }
-                None => {
-                    at += 1;
-                    after_operand = false;
-                }
-            },
-            b'!' if bytes.get(at + 1) != Some(&b'=') => {
-                at += 1;
-                nesting.prefix();
-                after_operand = false;
-            }
-            b'+' | b'-' if !after_operand => {
-                at += 1;
-                nesting.prefix();
-            }
-            _ if is_word_start(byte) => {
-                at = word_end(bytes, at);
-                let word = &bytes[start..at];
-                is_variable = word.len() > 1 && matches!(word[0], b'?' | b'$');
-                if word.eq_ignore_ascii_case(b"VALUES") {
-                    values_next = true;
-                }
-                nesting.operand();
-                after_operand = true;
-            }
-            _ => {
-                at += 1;
-                after_operand = false;
-            }
-        }
-        // Only variables and their brackets come between VALUES and `{`.
-        if values_next
-            && !is_variable
-            && !matches!(byte, b'(' | b')')
-            && !bytes[start..at].eq_ignore_ascii_case(b"VALUES")
-        {
-            values_next = false;
-        }
-        if nesting.depth > MAX_NESTING {
-            return Err(too_deep(sparql, start));
-        }
-        if data_block.is_none() {
+    while scan.skip_blanks() {
+        scan.token()?;
+        if scan.data_block.is_none() {
             tokens += 1;
             if tokens > MAX_TOKENS {
                 return Err(QueryError::TooLong { limit: MAX_TOKENS });
@@ -246,6 +154,152 @@ impl<'a> Iterator for Tokens<'a> {
                 end: self.at,
             });
         }
+    }
+}
+
+/// Where [`check`] is in the query text, and what it has seen.
+struct Scan<'a> {
+    sparql: &'a str,
+    bytes: &'a [u8],
+    /// The offset of the next byte to read.
+    at: usize,
+    nesting: Nesting,
+    /// The last token ends an operand, so a `-` or `+` after it is binary.
+    after_operand: bool,
+    /// VALUES was read and its `{` is still to come.
+    values_next: bool,
+    /// The bracket count inside the VALUES block being read.
+    data_block: Option<usize>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(sparql: &'a str) -> Self {
+        Self {
+            sparql,
+            bytes: sparql.as_bytes(),
+            at: 0,
+            nesting: Nesting::new(),
+            after_operand: false,
+            values_next: false,
+            data_block: None,
+        }
+    }
+
+    /// Moves past white space and comments; false at the end of the text.
+    fn skip_blanks(&mut self) -> bool {
+        while let Some(&byte) = self.bytes.get(self.at) {
+            if byte.is_ascii_whitespace() {
+                self.at += 1;
+            } else if byte == b'#' {
+                self.at = line_end(self.bytes, self.at);
+            } else {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Reads the token at [`Scan::at`], failing if it nests too deep.
+    fn token(&mut self) -> Result<(), QueryError> {
+        let start = self.at;
+        let byte = self.bytes[start];
+        let mut is_variable = false;
+        match byte {
+            b'"' | b'\'' => {
+                self.at = string_end(self.bytes, start);
+                self.operand();
+            }
+            b'(' | b'[' | b'{' => self.open(byte),
+            b')' | b']' | b'}' => self.close(),
+            b'<' => self.iri_or_less_than()?,
+            b'!' if self.bytes.get(start + 1) != Some(&b'=') => {
+                self.at += 1;
+                self.nesting.prefix();
+                self.after_operand = false;
+            }
+            b'+' | b'-' if !self.after_operand => {
+                self.at += 1;
+                self.nesting.prefix();
+            }
+            _ if is_word_start(byte) => is_variable = self.word(),
+            _ => {
+                self.at += 1;
+                self.after_operand = false;
+            }
+        }
+        // Only variables and their brackets come between VALUES and `{`.
+        if self.values_next
+            && !is_variable
+            && !matches!(byte, b'(' | b')')
+            && !self.bytes[start..self.at].eq_ignore_ascii_case(b"VALUES")
+        {
+            self.values_next = false;
+        }
+        if self.nesting.depth > MAX_NESTING {
+            return Err(too_deep(self.sparql, start));
+        }
+        Ok(())
+    }
+
+    /// A string, an IRI or a word: it ends the prefix operators before it.
+    fn operand(&mut self) {
+        self.nesting.operand();
+        self.after_operand = true;
+    }
+
+    /// An opening bracket; the `{` of a VALUES block starts its data.
+    fn open(&mut self, byte: u8) {
+        self.at += 1;
+        self.nesting.open();
+        if byte == b'{' && self.values_next {
+            self.values_next = false;
+            self.data_block = Some(self.nesting.brackets());
+        }
+        self.after_operand = false;
+    }
+
+    /// A closing bracket; the one of a VALUES block ends its data.
+    fn close(&mut self) {
+        self.at += 1;
+        if self.data_block == Some(self.nesting.brackets()) {
+            self.data_block = None;
+        }
+        self.nesting.close();
+        self.after_operand = true;
+    }
+
+    /// An IRI `<…>`, or the operator `<`.
+    fn iri_or_less_than(&mut self) -> Result<(), QueryError> {
+        let start = self.at;
+        match iri_end(self.bytes, start) {
+            Some(end) => {
+                // A parser that takes this `<` for "less than" reads the
+                // brackets after it as brackets.
+                let hidden = bracket_depth(&self.bytes[start..end]);
+                if self.nesting.depth + hidden > MAX_NESTING {
+                    return Err(too_deep(self.sparql, start));
+                }
+                self.at = end;
+                self.operand();
+            }
+            None => {
+                self.at += 1;
+                self.after_operand = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// A word; true if it is a variable.
+    fn word(&mut self) -> bool {
+        let start = self.at;
+        self.at = word_end(self.bytes, start);
+        let word = &self.bytes[start..self.at];
+        if word.eq_ignore_ascii_case(b"VALUES") {
+            self.values_next = true;
+        }
+        self.operand();
+        word.len() > 1 && matches!(word[0], b'?' | b'$')
     }
 }
 
