@@ -34,6 +34,25 @@ pub struct Cli {
     /// most 4 GiB.
     #[arg(long, global = true, env = "AKG_MAX_MEMORY", value_name = "SIZE")]
     pub max_memory: Option<MemoryBudget>,
+    /// Read a SPARQL 1.1 Protocol query endpoint instead of the store
+    /// (Oxigraph server: http://HOST:PORT/query, started with
+    /// --union-default-graph): for query, facts, dump, dot, analyze,
+    /// trace, conflicts, eval and serve. Credentials come from the
+    /// environment only: AKG_ENDPOINT_USER and AKG_ENDPOINT_PASSWORD, or
+    /// AKG_ENDPOINT_TOKEN.
+    #[arg(long, global = true, env = "AKG_ENDPOINT", value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// The most seconds one request to --endpoint may take, its answer
+    /// included (0: no limit). A query's own --timeout, if shorter, wins.
+    #[arg(
+        long,
+        global = true,
+        env = "AKG_ENDPOINT_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 300.0,
+        value_parser = parse_seconds
+    )]
+    pub endpoint_timeout: f64,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

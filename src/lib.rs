@@ -21,7 +21,8 @@
 //! - [`push`]: `akg push`, shard files and the facts graph into a SPARQL
 //!   server through its Graph Store Protocol endpoint, graph by graph.
 //! - [`read`]: the read layer, the one way the graph is read
-//!   ([`read::Source`], implemented by the local store).
+//!   ([`read::Source`], implemented by the local store and by a remote
+//!   SPARQL 1.1 Protocol endpoint, `--endpoint`).
 //! - [`query`] (`akg query`), [`claims`] (`akg facts`: one row per claim),
 //!   [`dump`]: reading the graph back.
 //! - [`eval`]: scores the store's claims against a gold file, as the gold

@@ -20,7 +20,8 @@ use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
 use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
-use alliance_kg::read::QueryError;
+use alliance_kg::read::remote::{Credentials, RemoteEndpoint};
+use alliance_kg::read::{QueryError, Source};
 use alliance_kg::shard::{self, Shard, ShardOptions};
 use alliance_kg::store::StoreDir;
 use alliance_kg::terminal::EscapeControls;
@@ -53,6 +54,13 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let store = StoreDir::new(&cli.store);
+    let graph = match &cli.endpoint {
+        Some(url) => GraphAt::Endpoint {
+            url: url.clone(),
+            timeout: seconds_limit(cli.endpoint_timeout),
+        },
+        None => GraphAt::Store(store.clone()),
+    };
     let max_memory = cli
         .max_memory
         .unwrap_or_else(MemoryBudget::default_for_machine);
@@ -60,24 +68,76 @@ fn run() -> Result<ExitCode> {
         watch_memory(max_memory)?;
     }
     match cli.command {
-        Command::Build(args) => cmd_build(&store, cli.ontology.as_deref(), &args),
+        Command::Build(args) => {
+            if let (GraphAt::Endpoint { url, .. }, None) = (&graph, &args.shard) {
+                anyhow::bail!(
+                    "akg build writes the local store, not the endpoint {url} (--endpoint or \
+                     AKG_ENDPOINT): drop it to build locally, or build shards \
+                     (akg build --shard I/N --nquads OUT.nq.gz) and load them with akg push"
+                );
+            }
+            cmd_build(&store, cli.ontology.as_deref(), &args)
+        }
         Command::FactsGraph {
             manifests,
             nquads,
             json,
         } => cmd_facts_graph(&manifests, &nquads, json),
         Command::Push(args) => cmd_push(&args),
-        Command::Query(args) => cmd_query(&store, args),
-        Command::Facts { format } => cmd_facts(&store, format),
-        Command::Dump { format, output } => cmd_dump(&store, format, output.as_deref()),
-        Command::Dot(args) => cmd_dot(&store, args),
-        Command::Analyze(args) => cmd_analyze(&store, args),
-        Command::Trace(args) => cmd_trace(&store, args),
-        Command::Serve(args) => cmd_serve(&store, &args, max_memory),
-        Command::Conflicts { format } => cmd_conflicts(&store, format),
-        Command::Eval(args) => cmd_eval(&store, &args),
-        Command::ServeWorker => cmd_serve_worker(&store, max_memory),
+        Command::Query(args) => cmd_query(&graph, args),
+        Command::Facts { format } => cmd_facts(&graph, format),
+        Command::Dump { format, output } => cmd_dump(&graph, format, output.as_deref()),
+        Command::Dot(args) => cmd_dot(&graph, args),
+        Command::Analyze(args) => cmd_analyze(&graph, args),
+        Command::Trace(args) => cmd_trace(&graph, args),
+        Command::Serve(args) => cmd_serve(&graph, &args, max_memory),
+        Command::Conflicts { format } => cmd_conflicts(&graph, format),
+        Command::Eval(args) => cmd_eval(&graph, &args),
+        Command::ServeWorker => cmd_serve_worker(&graph, max_memory),
     }
+}
+
+/// Where the read commands read the graph: the local store, or the SPARQL
+/// endpoint of `--endpoint`.
+enum GraphAt {
+    /// The store directory of `--store`.
+    Store(StoreDir),
+    /// A SPARQL 1.1 Protocol query endpoint.
+    Endpoint {
+        /// Its URL.
+        url: String,
+        /// The most one request may take (`--endpoint-timeout`).
+        timeout: Option<Duration>,
+    },
+}
+
+impl GraphAt {
+    /// Opens the store read-only, or prepares the endpoint with the
+    /// credentials of the environment (nothing is sent yet).
+    fn open(&self) -> Result<Box<dyn Source>> {
+        match self {
+            GraphAt::Store(dir) => Ok(Box::new(dir.open_read()?)),
+            GraphAt::Endpoint { .. } => Ok(Box::new(self.endpoint()?)),
+        }
+    }
+
+    /// The endpoint, with the credentials of the environment; an error for
+    /// a store.
+    fn endpoint(&self) -> Result<RemoteEndpoint> {
+        let GraphAt::Endpoint { url, timeout } = self else {
+            anyhow::bail!("no --endpoint given");
+        };
+        let credentials = Credentials::from_env(|name| std::env::var(name).ok())?;
+        Ok(RemoteEndpoint::new(url, &credentials, *timeout)?)
+    }
+}
+
+/// A time limit in seconds as a `Duration`: 0, or more than a `Duration`
+/// holds (inf), is no limit.
+fn seconds_limit(seconds: f64) -> Option<Duration> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|limit| !limit.is_zero())
 }
 
 /// `akg build`: builds or updates the store, with a progress bar on a
@@ -235,7 +295,7 @@ fn write_counts(out: &mut dyn Write, summary: &BuildSummary) -> io::Result<()> {
 
 /// `akg query`: one query from a file or `-e`, with `--bind` values, to
 /// standard output.
-fn cmd_query(store: &StoreDir, args: QueryArgs) -> Result<ExitCode> {
+fn cmd_query(graph: &GraphAt, args: QueryArgs) -> Result<ExitCode> {
     let sparql = match (args.file, args.execute) {
         (Some(path), None) => std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read query file {}", path.display()))?,
@@ -250,16 +310,13 @@ fn cmd_query(store: &StoreDir, args: QueryArgs) -> Result<ExitCode> {
             Ok((name.as_str(), term))
         })
         .collect::<Result<Vec<_>>>()?;
-    let oxi = store.open_read()?;
+    let source = graph.open()?;
     let format = match args.format {
         Some(format) => format.into(),
         None if io::stdout().is_terminal() => OutputFormat::Table,
         None => OutputFormat::Tsv,
     };
-    // 0, or more than a Duration holds (inf), is no limit.
-    let timeout = Duration::try_from_secs_f64(args.timeout)
-        .ok()
-        .filter(|timeout| !timeout.is_zero());
+    let timeout = seconds_limit(args.timeout);
     if let Some(timeout) = timeout {
         query_deadline(timeout);
     }
@@ -271,7 +328,7 @@ fn cmd_query(store: &StoreDir, args: QueryArgs) -> Result<ExitCode> {
     // Not locked: the query writes from a thread of its own. Tables escape
     // their cells; other formats on a terminal are escaped here.
     let run = |out: &mut (dyn Write + Send)| -> Result<()> {
-        query::run_with_bindings(&oxi, &sparql, &bindings, &options, out)?;
+        query::run_with_bindings(&*source, &sparql, &bindings, &options, out)?;
         Ok(())
     };
     if io::stdout().is_terminal() {
@@ -283,9 +340,8 @@ fn cmd_query(store: &StoreDir, args: QueryArgs) -> Result<ExitCode> {
 }
 
 /// `akg facts`: one row per claim.
-fn cmd_facts(store: &StoreDir, format: FactsFormat) -> Result<ExitCode> {
-    let oxi = store.open_read()?;
-    let rows = claims::claim_rows(&oxi)?;
+fn cmd_facts(graph: &GraphAt, format: FactsFormat) -> Result<ExitCode> {
+    let rows = claims::claim_rows(&*graph.open()?)?;
     to_stdout(|out| {
         match format {
             FactsFormat::Tsv => claims::write_tsv(&rows, out)?,
@@ -297,10 +353,10 @@ fn cmd_facts(store: &StoreDir, format: FactsFormat) -> Result<ExitCode> {
 }
 
 /// `akg dump`: the whole store as RDF, to a file or standard output.
-fn cmd_dump(store: &StoreDir, format: DumpFormat, output: Option<&Path>) -> Result<ExitCode> {
-    let oxi = store.open_read()?;
+fn cmd_dump(graph: &GraphAt, format: DumpFormat, output: Option<&Path>) -> Result<ExitCode> {
+    let source = graph.open()?;
     let format = format.into();
-    let write = |out: &mut dyn Write| -> Result<()> { Ok(dump::dump(&oxi, format, out)?) };
+    let write = |out: &mut dyn Write| -> Result<()> { Ok(dump::dump(&*source, format, out)?) };
     match output {
         Some(path) => {
             let file =
@@ -313,8 +369,8 @@ fn cmd_dump(store: &StoreDir, format: DumpFormat, output: Option<&Path>) -> Resu
 }
 
 /// `akg dot`: the network as DOT, or rendered by Graphviz.
-fn cmd_dot(store: &StoreDir, args: DotArgs) -> Result<ExitCode> {
-    let network = Network::load(&store.open_read()?, &args.view.into())?;
+fn cmd_dot(graph: &GraphAt, args: DotArgs) -> Result<ExitCode> {
+    let network = Network::load(&*graph.open()?, &args.view.into())?;
     let options = dot::DotOptions {
         rankdir: args.rankdir.into(),
         clusters: !args.no_clusters,
@@ -340,13 +396,13 @@ fn cmd_dot(store: &StoreDir, args: DotArgs) -> Result<ExitCode> {
 }
 
 /// `akg analyze`: centrality, an alliance's members in conflict, balance.
-fn cmd_analyze(store: &StoreDir, args: AnalyzeArgs) -> Result<ExitCode> {
-    let oxi = store.open_read()?;
-    let network = Network::load(&oxi, &args.view.into())?;
+fn cmd_analyze(graph: &GraphAt, args: AnalyzeArgs) -> Result<ExitCode> {
+    let source = graph.open()?;
+    let network = Network::load(&*source, &args.view.into())?;
     let alliance = match args.alliance.as_deref() {
         Some(name) => Some(analysis::AllianceName {
             name,
-            iris: trace::entities_named(&oxi, name)?
+            iris: trace::entities_named(&*source, name)?
                 .into_iter()
                 .map(|iri| iri.into_string())
                 .collect(),
@@ -365,9 +421,9 @@ fn cmd_analyze(store: &StoreDir, args: AnalyzeArgs) -> Result<ExitCode> {
 }
 
 /// `akg trace`: the sentences behind an entity, a fact or a claim.
-fn cmd_trace(store: &StoreDir, args: TraceArgs) -> Result<ExitCode> {
+fn cmd_trace(graph: &GraphAt, args: TraceArgs) -> Result<ExitCode> {
     let target = trace::Target::from_args(&args.target)?;
-    let result = trace::trace(&store.open_read()?, &target)?;
+    let result = trace::trace(&*graph.open()?, &target)?;
     let highlight = args.color.into();
     to_stdout_as_is(|out| {
         match args.format {
@@ -380,7 +436,7 @@ fn cmd_trace(store: &StoreDir, args: TraceArgs) -> Result<ExitCode> {
 }
 
 /// `akg serve`: the HTTP server, until Ctrl-C or SIGTERM.
-fn cmd_serve(store: &StoreDir, args: &ServeArgs, max_memory: MemoryBudget) -> Result<ExitCode> {
+fn cmd_serve(graph: &GraphAt, args: &ServeArgs, max_memory: MemoryBudget) -> Result<ExitCode> {
     let mut options = args.options(max_memory);
     options.saved_queries = match serve::load_saved_queries(&args.queries) {
         Ok(saved) => saved,
@@ -392,8 +448,21 @@ fn cmd_serve(store: &StoreDir, args: &ServeArgs, max_memory: MemoryBudget) -> Re
             Vec::new()
         }
     };
-    let server = serve::Server::bind(store.clone(), options)
-        .with_context(|| format!("cannot serve {}", store.path().display()))?;
+    let (served, what) = match graph {
+        GraphAt::Store(dir) => (
+            serve::Graph::Store(dir.clone()),
+            dir.path().display().to_string(),
+        ),
+        GraphAt::Endpoint { .. } => {
+            let endpoint = graph.endpoint()?;
+            // A server that is down is said now, not at the first request.
+            endpoint.check()?;
+            let what = format!("the SPARQL endpoint {}", endpoint.url());
+            (serve::Graph::Endpoint(endpoint), what)
+        }
+    };
+    let server =
+        serve::Server::bind(served, options).with_context(|| format!("cannot serve {what}"))?;
     let addr = server.local_addr()?;
     if !serve::is_loopback(&addr) {
         eprintln!(
@@ -402,8 +471,7 @@ fn cmd_serve(store: &StoreDir, args: &ServeArgs, max_memory: MemoryBudget) -> Re
         );
     }
     eprintln!(
-        "akg: serving {} at http://{addr}/ (SPARQL endpoint: http://{addr}/sparql); Ctrl-C stops",
-        store.path().display()
+        "akg: serving {what} at http://{addr}/ (SPARQL endpoint: http://{addr}/sparql); Ctrl-C stops"
     );
     server.run(shutdown_signal())?;
     Ok(ExitCode::SUCCESS)
@@ -432,12 +500,12 @@ async fn shutdown_signal() {
 }
 
 /// `akg conflicts`: facts whose numbers, outcomes or dates disagree.
-fn cmd_conflicts(store: &StoreDir, format: ReportFormat) -> Result<ExitCode> {
+fn cmd_conflicts(graph: &GraphAt, format: ReportFormat) -> Result<ExitCode> {
     let every_relation = Filter {
         relations: Some(EdgeRelation::ALL.into_iter().collect()),
         ..Filter::default()
     };
-    let network = Network::load(&store.open_read()?, &every_relation)?;
+    let network = Network::load(&*graph.open()?, &every_relation)?;
     let found = conflicts::conflicts(&network);
     to_stdout(|out| {
         match format {
@@ -451,14 +519,14 @@ fn cmd_conflicts(store: &StoreDir, format: ReportFormat) -> Result<ExitCode> {
 
 /// `akg eval`: scores the store's claims against a gold file; exit code 1
 /// when a quality floor is not met.
-fn cmd_eval(store: &StoreDir, args: &EvalArgs) -> Result<ExitCode> {
+fn cmd_eval(graph: &GraphAt, args: &EvalArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.gold)
         .with_context(|| format!("cannot read the gold file {}", args.gold.display()))?;
     let gold = eval::parse_gold(&bytes, &args.gold)?;
-    let oxi = store.open_read()?;
+    let source = graph.open()?;
     // Claims about articles the gold lacks are never scored.
     let gold_articles: BTreeSet<&str> = gold.iter().map(|row| row.article.as_str()).collect();
-    let claims: Vec<eval::SchemaRow> = claims::claim_rows(&oxi)?
+    let claims: Vec<eval::SchemaRow> = claims::claim_rows(&*source)?
         .iter()
         .map(claims::ClaimRow::schema_row)
         .filter(|claim| gold_articles.contains(claim.article.as_str()))
@@ -466,7 +534,7 @@ fn cmd_eval(store: &StoreDir, args: &EvalArgs) -> Result<ExitCode> {
     let entity_names = if args.no_gazetteer_aliases {
         None
     } else {
-        let labels = claims::entity_labels(&oxi)?;
+        let labels = claims::entity_labels(&*source)?;
         Some(EntityNames::new(
             labels
                 .iter()
@@ -535,7 +603,7 @@ fn unmet_floors(
 
 /// `akg serve-worker`: evaluates one query for `akg serve` under the
 /// memory budget; a failure is one JSON line on stderr and exit code 1.
-fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> {
+fn cmd_serve_worker(graph: &GraphAt, budget: MemoryBudget) -> Result<ExitCode> {
     MemoryWatch::start(budget, move |used| {
         let failure = serve::WorkerFailure {
             status: 422,
@@ -546,7 +614,7 @@ fn cmd_serve_worker(store: &StoreDir, budget: MemoryBudget) -> Result<ExitCode> 
     })
     .context("cannot start the memory watch")?;
     let out = BufWriter::new(io::stdout());
-    match serve::answer_worker_request(store, io::stdin().lock(), out) {
+    match serve::answer_worker_request(|| graph.open(), io::stdin().lock(), out) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(failure) => {
             eprintln!("{}", failure.to_json_line());

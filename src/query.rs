@@ -837,8 +837,8 @@ ent:Kazakhstan akg:memberOf ent:CSTO .
         assert!(matches!(err, QueryError::Service { .. }), "{err}");
         assert_eq!(
             err.to_string(),
-            "SERVICE <https://query.wikidata.org/sparql> is not supported: akg only queries \
-             its local store; remove the SERVICE clause"
+            "SERVICE <https://query.wikidata.org/sparql> is not supported: akg queries only \
+             its own graph (the store or --endpoint); remove the SERVICE clause"
         );
         Ok(())
     }

@@ -28,11 +28,22 @@ impl Server {
     }
 
     pub(crate) fn start_bound(store: &Path, bind: &str, args: &[&str]) -> Server {
+        Self::launch(&["--store".as_ref(), store.as_os_str()], bind, args)
+    }
+
+    /// Starts `akg --endpoint URL serve --bind 127.0.0.1:0 ARGS…`.
+    pub(crate) fn start_on_endpoint(url: &str, args: &[&str]) -> Server {
+        Self::launch(&["--endpoint".as_ref(), url.as_ref()], "127.0.0.1:0", args)
+    }
+
+    /// Starts `akg GLOBAL… serve --bind BIND ARGS…`, with no `AKG_STORE` or
+    /// `AKG_ENDPOINT` from the environment.
+    fn launch(global: &[&std::ffi::OsStr], bind: &str, args: &[&str]) -> Server {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("akg"))
             .current_dir(root())
             .env_remove("AKG_STORE")
-            .arg("--store")
-            .arg(store)
+            .env_remove("AKG_ENDPOINT")
+            .args(global)
             .args(["serve", "--bind", bind])
             .args(args)
             .stdout(Stdio::null())

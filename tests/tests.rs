@@ -7,6 +7,7 @@ mod util;
 
 mod alliances;
 mod cli;
+mod endpoint;
 mod eval;
 mod fixtures;
 mod hostile;

@@ -15,7 +15,16 @@ pub fn root() -> PathBuf {
 pub fn akg() -> Command {
     let mut cmd = Command::cargo_bin("akg").unwrap();
     cmd.current_dir(root());
-    cmd.env_remove("AKG_STORE");
+    for var in [
+        "AKG_STORE",
+        "AKG_ENDPOINT",
+        "AKG_ENDPOINT_TIMEOUT",
+        "AKG_ENDPOINT_USER",
+        "AKG_ENDPOINT_PASSWORD",
+        "AKG_ENDPOINT_TOKEN",
+    ] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 

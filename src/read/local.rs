@@ -40,18 +40,8 @@ pub(super) fn prepare(request: &Request<'_>) -> Result<PreparedSparqlQuery, Quer
         }
     };
     if let Some(dataset) = request.dataset {
-        let graphs = |iris: &[String]| {
-            iris.iter()
-                .map(|iri| {
-                    NamedNode::new(iri.as_str()).map_err(|err| QueryError::InvalidGraph {
-                        iri: iri.clone(),
-                        message: err.to_string(),
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        };
-        let default_graphs = graphs(&dataset.default_graphs)?;
-        let named_graphs = graphs(&dataset.named_graphs)?;
+        let default_graphs = graph_names(&dataset.default_graphs)?;
+        let named_graphs = graph_names(&dataset.named_graphs)?;
         let target = prepared.dataset_mut();
         target.set_default_graph(default_graphs.into_iter().map(Into::into).collect());
         target.set_available_named_graphs(named_graphs.into_iter().map(Into::into).collect());
@@ -64,6 +54,19 @@ pub(super) fn prepare(request: &Request<'_>) -> Result<PreparedSparqlQuery, Quer
     Ok(prepared)
 }
 
+/// The graphs named by `iris`, or [`QueryError::InvalidGraph`] for the
+/// first that is not an absolute IRI.
+pub(super) fn graph_names(iris: &[String]) -> Result<Vec<NamedNode>, QueryError> {
+    iris.iter()
+        .map(|iri| {
+            NamedNode::new(iri.as_str()).map_err(|err| QueryError::InvalidGraph {
+                iri: iri.clone(),
+                message: err.to_string(),
+            })
+        })
+        .collect()
+}
+
 /// Words that only occur in SPARQL updates, to tell an update from a
 /// malformed query.
 const UPDATE_KEYWORDS: [&str; 9] = [
@@ -73,7 +76,7 @@ const UPDATE_KEYWORDS: [&str; 9] = [
 /// True if `sparql` is a SPARQL update. An empty or prologue-only text also
 /// parses as an (empty) update; requiring an update keyword keeps those
 /// reported as syntax errors.
-fn is_update(sparql: &str) -> bool {
+pub(super) fn is_update(sparql: &str) -> bool {
     let has_keyword = sparql
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .any(|word| {
@@ -86,7 +89,7 @@ fn is_update(sparql: &str) -> bool {
 
 /// Turns the parser's error into [`QueryError::Syntax`], splitting off the
 /// `error at LINE:COLUMN: ` prefix the parser puts on grammar errors.
-fn syntax_error(err: &SparqlSyntaxError) -> QueryError {
+pub(super) fn syntax_error(err: &SparqlSyntaxError) -> QueryError {
     let text = err.to_string();
     match split_location(&text) {
         Some((line, column, message)) => QueryError::Syntax {

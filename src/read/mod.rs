@@ -6,9 +6,10 @@
 //! [`Source`]: [`Source::evaluate`] answers one read-only SPARQL query, a
 //! [`Request`], with Oxigraph's `QueryResults`, and [`Source::quads`] gives
 //! every quad. The local store is one ([`local`]). A remote SPARQL endpoint
-//! can be another: it sends the request over the SPARQL 1.1 Protocol and
-//! parses the answer with `oxigraph::sparql::results` into the same
-//! `QueryResults`, and every reader works on it unchanged. On top of the
+//! is another ([`remote`], `--endpoint URL`): it sends the request over the
+//! SPARQL 1.1 Protocol and parses the answer with
+//! `oxigraph::sparql::results` into the same `QueryResults`, and every
+//! reader works on it unchanged. On top of the
 //! two, [`Source::select`] collects the rows of a `SELECT` for library
 //! callers, and [`values_clause`] binds variables in the query text where
 //! the binding must steer the join order.
@@ -23,7 +24,8 @@
 //!   is only ever written by `akg build`.
 //! - `SERVICE` (federation) is refused: oxigraph is built without its HTTP
 //!   client, so no handler exists and evaluation fails with
-//!   [`QueryError::Service`]; nothing leaves the machine.
+//!   [`QueryError::Service`]; nothing leaves the machine. A remote endpoint
+//!   refuses it before sending, so its server is not asked to call others.
 //! - A query is refused before it is parsed if it nests deeper than
 //!   [`MAX_NESTING`] or has more than [`MAX_TOKENS`] tokens (the `shape`
 //!   module measures its text): Oxigraph's parser and optimizer recurse
@@ -31,10 +33,12 @@
 //!   queries (of `akg query` and `akg serve`) are parsed and evaluated on a
 //!   thread with a [`STACK_SIZE`] stack, many times what the limits need.
 //!
-//! This module never prints and never touches files.
+//! This module never prints and never touches files; [`remote`] is the only
+//! code that talks to a SPARQL server.
 
 pub mod local;
 pub mod properties;
+pub mod remote;
 mod shape;
 
 pub(crate) use shape::check;
@@ -295,7 +299,8 @@ pub enum QueryError {
     },
     /// The query uses `SERVICE`.
     #[error(
-        "SERVICE {name} is not supported: akg only queries its local store; remove the SERVICE clause"
+        "SERVICE {name} is not supported: akg queries only its own graph (the store or \
+         --endpoint); remove the SERVICE clause"
     )]
     Service {
         /// The service IRI, in N-Triples syntax.
@@ -340,6 +345,9 @@ pub enum QueryError {
         /// The name as given.
         name: String,
     },
+    /// A remote endpoint could not be read ([`remote`]).
+    #[error(transparent)]
+    Remote(#[from] remote::RemoteError),
     /// The store could not be read.
     #[error("store error: {0}")]
     Storage(#[from] StorageError),
@@ -416,6 +424,11 @@ pub(crate) fn evaluation_error(err: QueryEvaluationError, timeout: Option<Durati
                 name: variable.as_str().to_owned(),
             }
         }
+        // A remote source reports its own errors through the dataset.
+        QueryEvaluationError::Dataset(err) => match err.downcast::<QueryError>() {
+            Ok(err) => *err,
+            Err(other) => QueryError::Evaluation(other.to_string()),
+        },
         other => QueryError::Evaluation(other.to_string()),
     }
 }

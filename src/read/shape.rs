@@ -8,7 +8,9 @@
 //! which no error handling can catch. [`check`] bounds both with a small
 //! lexical scan: strings, IRIs and comments are skipped, the rest is split
 //! into tokens. It knows nothing of the grammar beyond that, and never
-//! looks at the store.
+//! looks at the store. The same scan finds, for a remote endpoint, where
+//! the query's WHERE group opens ([`where_group_start`], where bindings
+//! go) and whether it calls a `SERVICE` ([`service_name`], refused).
 
 use super::{QueryError, MAX_NESTING, MAX_TOKENS};
 
@@ -34,6 +36,125 @@ pub(crate) fn check(sparql: &str) -> Result<(), QueryError> {
         }
     }
     Ok(())
+}
+
+/// The offset just after the `{` that opens the query's WHERE group: the
+/// first `{` outside brackets after the keyword `WHERE`, or, in a query that
+/// leaves the keyword out (`SELECT * { … }`, `ASK { … }`), the first `{`
+/// outside brackets, unless the query is a `CONSTRUCT`, whose first group
+/// is its template. `None` if there is none. The caller parses what it
+/// makes of the offset, so a text this scan misreads is refused, never run.
+pub(crate) fn where_group_start(sparql: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut construct = false;
+    let mut after_where = false;
+    for token in Tokens::new(sparql) {
+        match token.text {
+            "{" if depth == 0 && (after_where || !construct) => return Some(token.end),
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth = depth.saturating_sub(1),
+            word if depth == 0 => {
+                construct |= word.eq_ignore_ascii_case("CONSTRUCT");
+                after_where |= word.eq_ignore_ascii_case("WHERE");
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The variables (without `?` or `$`) that the outermost `SELECT` clause
+/// assigns with `(… AS ?v)`.
+pub(crate) fn select_expression_variables(sparql: &str) -> Vec<String> {
+    let mut depth = 0usize;
+    let mut in_select = false;
+    let mut after_as = false;
+    let mut assigned = Vec::new();
+    for token in Tokens::new(sparql) {
+        match token.text {
+            "{" if depth == 0 => break,
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth = depth.saturating_sub(1),
+            word if depth == 0 && word.eq_ignore_ascii_case("WHERE") => break,
+            word if depth == 0 && word.eq_ignore_ascii_case("SELECT") => in_select = true,
+            word if in_select && after_as => {
+                assigned.push(word.trim_start_matches(['?', '$']).to_owned());
+            }
+            _ => {}
+        }
+        after_as = in_select && depth == 1 && token.text.eq_ignore_ascii_case("AS");
+    }
+    assigned
+}
+
+/// The name after the first `SERVICE` keyword of `sparql` (an IRI, a
+/// prefixed name or a variable, past `SILENT`), or `None` if the query has
+/// no `SERVICE`.
+pub(crate) fn service_name(sparql: &str) -> Option<String> {
+    let mut tokens = Tokens::new(sparql).skip_while(|t| !t.text.eq_ignore_ascii_case("SERVICE"));
+    tokens.next()?;
+    let name = tokens
+        .find(|t| !t.text.eq_ignore_ascii_case("SILENT"))
+        .map_or("", |t| t.text);
+    Some(name.to_owned())
+}
+
+/// A token of a query text: a word, a string, an IRI or one punctuation
+/// character, as [`check`] reads them; whitespace and comments are skipped.
+struct Token<'a> {
+    text: &'a str,
+    /// The offset after it.
+    end: usize,
+}
+
+/// The tokens of a query text, in order.
+struct Tokens<'a> {
+    sparql: &'a str,
+    at: usize,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(sparql: &'a str) -> Self {
+        Tokens { sparql, at: 0 }
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let bytes = self.sparql.as_bytes();
+        loop {
+            let &byte = bytes.get(self.at)?;
+            let start = self.at;
+            self.at = match byte {
+                _ if byte.is_ascii_whitespace() => {
+                    self.at += 1;
+                    continue;
+                }
+                b'#' => {
+                    self.at = line_end(bytes, start);
+                    continue;
+                }
+                b'"' | b'\'' => string_end(bytes, start),
+                b'<' => iri_end(bytes, start).unwrap_or(start + 1),
+                _ if is_word_start(byte) => word_end(bytes, start),
+                // One character, whole: the text is UTF-8 and `start` is on
+                // a character boundary (every branch above ends on one).
+                _ => {
+                    start
+                        + self.sparql[start..]
+                            .chars()
+                            .next()
+                            .map_or(1, char::len_utf8)
+                }
+            };
+            return Some(Token {
+                text: self.sparql.get(start..self.at).unwrap_or_default(),
+                end: self.at,
+            });
+        }
+    }
 }
 
 /// Where [`check`] is in the query text, and what it has seen.
@@ -353,6 +474,57 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text after the `{` that [`where_group_start`] finds, or "none".
+    fn check_where(sparql: &str, expected: &str) {
+        let actual = where_group_start(sparql).map_or("none", |at| sparql[at..].trim());
+        assert_eq!(actual, expected, "{sparql}");
+    }
+
+    #[test]
+    fn the_where_group_is_found_past_templates_strings_and_comments() {
+        check_where("SELECT ?s WHERE { ?s ?p ?o }", "?s ?p ?o }");
+        check_where("SELECT * { ?s ?p ?o }", "?s ?p ?o }");
+        check_where("ASK{?s ?p 1}", "?s ?p 1}");
+        check_where(
+            "PREFIX a: <http://e/x> # WHERE {\nSELECT (EXISTS { ?s ?p \"{\" } AS ?e) WHERE { 1 }",
+            "1 }",
+        );
+        check_where("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p 2 }", "?s ?p 2 }");
+        check_where("CONSTRUCT WHERE { ?s ?p 3 }", "?s ?p 3 }");
+        check_where("DESCRIBE <http://e/a>", "none");
+        check_where("SELECT ?where WHERE { 4 }", "4 }");
+    }
+
+    #[test]
+    fn select_expressions_name_what_they_assign() {
+        let check = |sparql: &str, expected: &[&str]| {
+            assert_eq!(select_expression_variables(sparql), expected, "{sparql}");
+        };
+        check(
+            "PREFIX as: <http://e/> SELECT ?s (COUNT(*) AS ?n) (MIN(?x) as $m) { ?s ?p ?x }",
+            &["n", "m"],
+        );
+        check("SELECT ?s WHERE { { SELECT (1 AS ?one) {} } }", &[]);
+        check("ASK { BIND(1 AS ?b) }", &[]);
+    }
+
+    #[test]
+    fn a_service_is_found_by_its_keyword_outside_strings_and_comments() {
+        let check = |sparql: &str, expected: Option<&str>| {
+            assert_eq!(service_name(sparql).as_deref(), expected, "{sparql}");
+        };
+        check(
+            "SELECT * { SERVICE <http://e/s> { ?s ?p ?o } }",
+            Some("<http://e/s>"),
+        );
+        check(
+            "SELECT * { service silent ?where { ?s ?p ?o } }",
+            Some("?where"),
+        );
+        check("SELECT * { ?s ?p \"SERVICE <x>\" } # SERVICE <y>", None);
+        check("SELECT ?service { ?service ex:SERVICE 1 }", None);
+    }
 
     /// `Ok(())`, or which limit the query breaks (`"deep 1:20"`, `"long"`).
     fn check_shape(sparql: &str, expected: &str) {

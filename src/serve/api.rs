@@ -80,14 +80,16 @@ fn json<T: Serialize>(value: &T) -> Response {
 
 /// The alliance diagram as SVG, every node and edge a link to its trace.
 pub(super) async fn diagram(State(state): State<Arc<AppState>>) -> Response {
-    let generation = state.dir.generation().ok().flatten();
-    if let Some((cached_for, svg)) = state
-        .diagram
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-    {
-        if *cached_for == generation {
+    let generation = state.diagram_key();
+    if let (Some(generation), Some((cached_for, svg))) = (
+        &generation,
+        state
+            .diagram
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref(),
+    ) {
+        if cached_for == generation {
             return bytes(StatusCode::OK, "image/svg+xml", svg.to_vec());
         }
     }
@@ -100,8 +102,10 @@ pub(super) async fn diagram(State(state): State<Arc<AppState>>) -> Response {
     match rendered {
         Ok(Ok(svg)) => {
             let svg = Arc::new(svg);
-            *state.diagram.lock().unwrap_or_else(|e| e.into_inner()) =
-                Some((generation, svg.clone()));
+            if let Some(generation) = generation {
+                *state.diagram.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((generation, svg.clone()));
+            }
             bytes(StatusCode::OK, "image/svg+xml", svg.to_vec())
         }
         Ok(Err(message)) => text(StatusCode::INTERNAL_SERVER_ERROR, &message),

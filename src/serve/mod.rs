@@ -1,6 +1,7 @@
-//! `akg serve`: a read-only SPARQL 1.1 Protocol endpoint over the store,
-//! and a small web page to query it, look at the alliance diagram and trace
-//! any fact to its sentences.
+//! `akg serve`: a read-only SPARQL 1.1 Protocol endpoint over the store (or,
+//! with `--endpoint`, over a remote SPARQL endpoint: [`Graph`]), and a small
+//! web page to query it, look at the alliance diagram and trace any fact to
+//! its sentences.
 //!
 //! Routes:
 //!
@@ -18,7 +19,9 @@
 //!   the binary (no CDN: it works offline).
 //!
 //! Safe by construction: the store is opened read-only and updates are
-//! refused (405); `SERVICE` is refused (oxigraph has no HTTP client here);
+//! refused (405), also before they reach a remote endpoint; `SERVICE` is
+//! refused (oxigraph has no HTTP client here, and a remote endpoint is not
+//! asked to call others);
 //! each query has a time limit and caps on rows and bytes; at most
 //! [`ServeOptions::max_concurrent`] queries run at once, a bounded number
 //! wait briefly for a slot, and the rest get 503 with `Retry-After`;
@@ -39,6 +42,9 @@
 //!
 //! The live generation is looked up on every request: after a new `akg
 //! build` the server answers from the new generation, without a restart.
+//! On a remote endpoint every request reads what its server holds then, and
+//! the diagram is drawn anew each time; a failure of the endpoint is 502
+//! (504 past its `--endpoint-timeout`) with the one line that names it.
 //!
 //! A `/sparql` query that computes in memory and ignores cancellation
 //! (sorting a huge cross product) is killed with its worker process at the
@@ -72,6 +78,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use oxigraph::model::Quad;
+use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -79,6 +87,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use self::origin::{OriginPolicy, Refusal};
 use self::response::{store_error, text, timeout_response};
 use crate::memory::MemoryBudget;
+use crate::read::remote::RemoteEndpoint;
+use crate::read::{QueryError, Source};
 use crate::store::{StoreDir, StoreError};
 
 pub use api::{load_saved_queries, SavedQuery};
@@ -188,10 +198,28 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the store (it must exist) and binds the address.
-    pub fn bind(dir: StoreDir, options: ServeOptions) -> Result<Server, ServeError> {
-        let store = dir.open_read()?;
-        let generation = dir.generation()?;
+    /// Opens the store (it must exist), or takes the endpoint, and binds
+    /// the address.
+    pub fn bind(graph: Graph, options: ServeOptions) -> Result<Server, ServeError> {
+        let (reading, graph_args) = match graph {
+            Graph::Store(dir) => {
+                let store = dir.open_read()?;
+                let generation = dir.generation()?;
+                let args = vec!["--store".into(), dir.path().as_os_str().to_owned()];
+                let live = RwLock::new(Live { generation, store });
+                (Reading::Store { dir, live }, args)
+            }
+            Graph::Endpoint(endpoint) => {
+                let timeout = endpoint.timeout().map_or(0.0, |limit| limit.as_secs_f64());
+                let args = vec![
+                    "--endpoint".into(),
+                    endpoint.url().into(),
+                    "--endpoint-timeout".into(),
+                    timeout.to_string().into(),
+                ];
+                (Reading::Endpoint(Arc::new(endpoint)), args)
+            }
+        };
         let listener = TcpListener::bind(options.bind).map_err(|source| ServeError::Bind {
             addr: options.bind,
             source,
@@ -202,7 +230,7 @@ impl Server {
                 Some(exe) => exe.clone(),
                 None => std::env::current_exe()?,
             },
-            store: dir.path().to_owned(),
+            graph_args,
             max_memory: options.max_memory,
         };
         let origins = OriginPolicy::new(
@@ -212,9 +240,8 @@ impl Server {
         );
         let state = Arc::new(AppState {
             worker,
-            dir,
+            reading,
             origins,
-            live: RwLock::new(Live { generation, store }),
             slots: Arc::new(Semaphore::new(options.max_concurrent.max(1))),
             queued: AtomicUsize::new(0),
             diagram: Mutex::new(None),
@@ -260,14 +287,24 @@ impl Server {
     }
 }
 
+/// Where the server reads the graph.
+pub enum Graph {
+    /// The store directory: its live generation, looked up on every
+    /// request.
+    Store(StoreDir),
+    /// A SPARQL 1.1 Protocol endpoint (`--endpoint`): what its server holds
+    /// when a request comes.
+    Endpoint(RemoteEndpoint),
+}
+
 /// What every handler shares.
 struct AppState {
     /// Starts the process that evaluates each `/sparql` query.
     worker: WorkerCommand,
-    dir: StoreDir,
+    /// Where the graph is read.
+    reading: Reading,
     /// Which hosts and origins are answered.
     origins: OriginPolicy,
-    live: RwLock<Live>,
     slots: Arc<Semaphore>,
     queued: AtomicUsize,
     /// The rendered diagram of one generation.
@@ -278,30 +315,76 @@ struct AppState {
 /// A rendered diagram and the generation it shows.
 type CachedSvg = (Option<String>, Arc<Vec<u8>>);
 
+/// Where the graph is read, with what is kept between requests.
+enum Reading {
+    /// The store directory and its generation last looked at.
+    Store { dir: StoreDir, live: RwLock<Live> },
+    /// A remote endpoint.
+    Endpoint(Arc<RemoteEndpoint>),
+}
+
 /// The store of the generation that was live when last looked at.
 struct Live {
     generation: Option<String>,
     store: Store,
 }
 
+/// What one request reads: the live generation's store, or the endpoint.
+#[derive(Clone)]
+enum Reader {
+    Store(Store),
+    Endpoint(Arc<RemoteEndpoint>),
+}
+
+impl Source for Reader {
+    fn evaluate(&self, request: &crate::read::Request<'_>) -> Result<QueryResults<'_>, QueryError> {
+        match self {
+            Reader::Store(store) => store.evaluate(request),
+            Reader::Endpoint(endpoint) => endpoint.evaluate(request),
+        }
+    }
+
+    fn quads(&self) -> Box<dyn Iterator<Item = Result<Quad, QueryError>> + '_> {
+        match self {
+            Reader::Store(store) => store.quads(),
+            Reader::Endpoint(endpoint) => endpoint.quads(),
+        }
+    }
+}
+
 impl AppState {
-    /// The live generation's store, reopened if a build committed a new one.
-    fn store(&self) -> Result<(Option<String>, Store), StoreError> {
-        let generation = self.dir.generation()?;
+    /// What to read now: the live generation's store (reopened if a build
+    /// committed a new one), or the endpoint.
+    fn reader(&self) -> Result<Reader, StoreError> {
+        let (dir, live_now) = match &self.reading {
+            Reading::Endpoint(endpoint) => return Ok(Reader::Endpoint(endpoint.clone())),
+            Reading::Store { dir, live } => (dir, live),
+        };
+        let generation = dir.generation()?;
         {
-            let live = self.live.read().unwrap_or_else(|e| e.into_inner());
+            let live = live_now.read().unwrap_or_else(|e| e.into_inner());
             if live.generation == generation {
-                return Ok((generation, live.store.clone()));
+                return Ok(Reader::Store(live.store.clone()));
             }
         }
-        let store = self.dir.open_read()?;
-        let generation = self.dir.generation()?;
-        let mut live = self.live.write().unwrap_or_else(|e| e.into_inner());
+        let store = dir.open_read()?;
+        let generation = dir.generation()?;
+        let mut live = live_now.write().unwrap_or_else(|e| e.into_inner());
         *live = Live {
-            generation: generation.clone(),
+            generation,
             store: store.clone(),
         };
-        Ok((generation, store))
+        Ok(Reader::Store(store))
+    }
+
+    /// What a rendered diagram is valid for: the store's live generation;
+    /// `None` for an endpoint, whose data may change at any time, so its
+    /// diagram is never kept.
+    fn diagram_key(&self) -> Option<Option<String>> {
+        match &self.reading {
+            Reading::Store { dir, .. } => Some(dir.generation().ok().flatten()),
+            Reading::Endpoint(_) => None,
+        }
     }
 
     /// A slot to evaluate in: at once, after a short wait, or 503.
@@ -336,13 +419,13 @@ impl AppState {
     /// answering 504 if it overruns the query timeout by a second.
     async fn blocking<T: Send + 'static>(
         &self,
-        work: impl FnOnce(Store) -> T + Send + 'static,
+        work: impl FnOnce(Reader) -> T + Send + 'static,
     ) -> Result<T, Response> {
         let permit = self.slot().await?;
-        let (_, store) = self.store().map_err(|err| store_error(&err))?;
+        let reader = self.reader().map_err(|err| store_error(&err))?;
         let task = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            work(store)
+            work(reader)
         });
         let deadline = self.options.timeout + Duration::from_secs(1);
         match tokio::time::timeout(deadline, task).await {

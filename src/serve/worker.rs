@@ -13,8 +13,12 @@
 //! serialized results on its stdout and exit status 0, or one JSON
 //! [`WorkerFailure`] line on its stderr and exit status 1. Starting a child
 //! and opening the store read-only costs a few tens of milliseconds per
-//! query (measured in the closing note of the issue that brought it).
+//! query (measured in the closing note of the issue that brought it). On a
+//! remote endpoint (`--endpoint`) the worker sends the query there and
+//! writes the answer in the format asked for, under the same limits.
 
+use std::ffi::OsString;
+use std::fmt::Display;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -26,8 +30,7 @@ use tokio::process::Command;
 
 use crate::memory::MemoryBudget;
 use crate::query::{self, OutputFormat, QueryOptions};
-use crate::read::{Dataset, QueryError};
-use crate::store::StoreDir;
+use crate::read::{Dataset, QueryError, Source};
 
 /// The hidden subcommand that evaluates one query.
 pub const SUBCOMMAND: &str = "serve-worker";
@@ -82,8 +85,10 @@ impl WorkerFailure {
 pub struct WorkerCommand {
     /// The `akg` binary.
     pub exe: PathBuf,
-    /// The store directory.
-    pub store: PathBuf,
+    /// The global options that say where the worker reads the graph:
+    /// `--store DIR`, or `--endpoint URL --endpoint-timeout SECONDS` (the
+    /// credentials go in the environment, which the worker inherits).
+    pub graph_args: Vec<OsString>,
     /// The memory budget of each worker.
     pub max_memory: MemoryBudget,
 }
@@ -100,8 +105,7 @@ impl WorkerCommand {
         let input = serde_json::to_vec(request)
             .map_err(|err| WorkerFailure::internal(format!("cannot encode the query: {err}")))?;
         let mut child = Command::new(&self.exe)
-            .arg("--store")
-            .arg(&self.store)
+            .args(&self.graph_args)
             .arg("--max-memory")
             .arg(self.max_memory.bytes().to_string())
             .arg(SUBCOMMAND)
@@ -152,10 +156,11 @@ fn failure_of(stderr: &[u8], status: std::process::ExitStatus) -> WorkerFailure 
 }
 
 /// The worker's side: reads one request from `input`, evaluates it on the
-/// live generation of `dir` and writes the results to `out`, at most
-/// `max_result_bytes` of them.
-pub fn answer(
-    dir: &StoreDir,
+/// graph that `open` opens (the live generation of the store, or the
+/// endpoint) and writes the results to `out`, at most `max_result_bytes`
+/// of them.
+pub fn answer<E: Display>(
+    open: impl FnOnce() -> Result<Box<dyn Source>, E>,
     input: impl Read,
     out: impl Write + Send,
 ) -> Result<(), WorkerFailure> {
@@ -177,12 +182,12 @@ pub fn answer(
         max_rows: Some(request.max_rows),
         dataset,
     };
-    let store = dir.open_read().map_err(|err| WorkerFailure {
+    let source = open().map_err(|err| WorkerFailure {
         status: 503,
         message: err.to_string(),
     })?;
     let mut capped = CappedWriter::new(out, request.max_result_bytes);
-    query::run(&store, &request.query, &options, &mut capped)
+    query::run(&*source, &request.query, &options, &mut capped)
         .map_err(|err| failure(&err, request.max_result_bytes))?;
     capped
         .flush()
@@ -213,6 +218,7 @@ pub(super) fn failure(err: &QueryError, max_result_bytes: usize) -> WorkerFailur
                 ),
             }
         }
+        QueryError::Remote(remote) => remote.status(),
         QueryError::NotSelect
         | QueryError::Storage(_)
         | QueryError::Evaluation(_)
