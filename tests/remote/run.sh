@@ -63,16 +63,20 @@ stop_server() {
 # Every quad the server holds, sorted, one per line (N-Quads).
 server_quads() {
   python3 - "$1" <<'PY'
-import sys, urllib.request
+import re, sys, urllib.request
 request = urllib.request.Request(sys.argv[1] + "/store", headers={"Accept": "application/n-quads"})
 lines = urllib.request.urlopen(request).read().decode("utf-8").splitlines()
-sys.stdout.write("".join(sorted(line + "\n" for line in lines if line.strip())))
+# Blank nodes (the ontology graph has a few) are renamed by the server on
+# every load, so their labels are left out of the comparison.
+blank = re.compile(r"_:[A-Za-z0-9_]+")
+sys.stdout.write("".join(sorted(blank.sub("_:b", line) + "\n" for line in lines if line.strip())))
 PY
 }
 
 # 1. One corpus: the bundled articles and generated ones, metadata merged.
 mkdir -p "$tmp/corpus"
-python3 benches/gen_corpus.py --articles "${REMOTE_ARTICLES:-300}" --out "$tmp/gen" >/dev/null
+python3 benches/gen_corpus.py --articles "${REMOTE_ARTICLES:-300}" --out "$tmp/gen" >"$tmp/gen.log" 2>&1 ||
+  { cat "$tmp/gen.log" >&2; fail "benches/gen_corpus.py failed"; }
 cp corpus/*.txt "$tmp/gen"/*.txt "$tmp/corpus/"
 cat corpus/metadata.toml "$tmp/gen/metadata.toml" >"$tmp/corpus/metadata.toml"
 "$akg" --store "$tmp/store" build "$tmp/corpus" --quiet >/dev/null
@@ -81,7 +85,7 @@ for i in 0 1 2; do
 done
 "$akg" facts-graph "$tmp"/shards/part-*.manifest.json --nquads "$tmp/shards/facts.nq.gz" >/dev/null
 files=("$tmp"/shards/part-*.nq.gz "$tmp/shards/facts.nq.gz")
-"$akg" --store "$tmp/store" dump --format nquads | LC_ALL=C sort >"$tmp/embedded.nq"
+"$akg" --store "$tmp/store" dump --format nquads | sed -E 's/_:[A-Za-z0-9_]+/_:b/g' | LC_ALL=C sort >"$tmp/embedded.nq"
 echo "remote: $(ls "$tmp/corpus"/*.txt | wc -l) articles, $(wc -l <"$tmp/embedded.nq") quads, 3 shards"
 
 # 2. The push, then the server's quads against the embedded store's.
@@ -135,4 +139,4 @@ cmp -s "$tmp/embedded.nq" "$tmp/resumed.nq" || fail "a push killed at $partial q
 pass "a push killed at $partial of $total quads and run again ends equal"
 stop_server
 
-echo "remote: $checks checks passed"
+echo "remote: $checks passed, 0 failed"
