@@ -16,6 +16,8 @@
 #    embedded store.
 # 4. A second push changes nothing; a push killed halfway into an empty
 #    server and run again ends equal.
+# 5. deploy/slurm's scripts, run as a job array would run them, fill a
+#    fresh server with the same quads.
 #
 # Without OXIGRAPH, `oxigraph` on the PATH is used; without either, the
 # script says it skipped and exits 0, unless AKG_REQUIRE_OXIGRAPH=1.
@@ -137,6 +139,21 @@ total=$(wc -l <"$tmp/embedded.nq")
 server_quads "$base" | LC_ALL=C sort >"$tmp/resumed.nq"
 cmp -s "$tmp/embedded.nq" "$tmp/resumed.nq" || fail "a push killed at $partial quads and run again does not end equal"
 pass "a push killed at $partial of $total quads and run again ends equal"
+stop_server
+
+# 5. deploy/slurm as a scheduler would run it: three array tasks, then the
+#    reduce and the push into a fresh server.
+mkdir -p "$tmp/bin"
+ln -s "$(cd "$(dirname "$akg")" && pwd)/$(basename "$akg")" "$tmp/bin/akg"
+start_server
+for i in 0 1 2; do
+  PATH="$tmp/bin:$PATH" SLURM_ARRAY_TASK_ID=$i N=3 CORPUS="$tmp/corpus" OUT="$tmp/slurm" \
+    bash deploy/slurm/shards.sbatch >/dev/null
+done
+PATH="$tmp/bin:$PATH" OUT="$tmp/slurm" GRAPH_STORE="$base/store" bash deploy/slurm/reduce-push.sbatch >/dev/null
+server_quads "$base" | LC_ALL=C sort >"$tmp/slurm.nq"
+cmp -s "$tmp/embedded.nq" "$tmp/slurm.nq" || fail "deploy/slurm's shards and push do not give the embedded store's quads"
+pass "deploy/slurm: 3 array tasks, the reduce and the push give the embedded store's quads"
 stop_server
 
 echo "remote: $checks passed, 0 failed"
