@@ -20,12 +20,12 @@ use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
 use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
-use alliance_kg::read::remote::{Credentials, RemoteEndpoint};
+use alliance_kg::read::remote::{self, RemoteEndpoint};
 use alliance_kg::read::{QueryError, Source};
 use alliance_kg::shard::{self, Shard, ShardOptions};
 use alliance_kg::store::StoreDir;
 use alliance_kg::terminal::EscapeControls;
-use alliance_kg::{analysis, claims, conflicts, dot, dump, push, serve, trace};
+use alliance_kg::{analysis, claims, conflicts, dot, dump, http_client, push, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
@@ -127,8 +127,8 @@ impl GraphAt {
         let GraphAt::Endpoint { url, timeout } = self else {
             anyhow::bail!("no --endpoint given");
         };
-        let credentials = Credentials::from_env(|name| std::env::var(name).ok())?;
-        Ok(RemoteEndpoint::new(url, &credentials, *timeout)?)
+        let credentials = remote::credentials_from_env(|name| std::env::var(name).ok())?;
+        Ok(RemoteEndpoint::new(url, credentials.as_ref(), *timeout)?)
     }
 }
 
@@ -834,12 +834,12 @@ fn cmd_facts_graph(manifests: &[PathBuf], output: &Path, json: bool) -> Result<E
 /// progress bar on a terminal.
 fn cmd_push(args: &PushArgs) -> Result<ExitCode> {
     let options = push::PushOptions {
-        credentials: push::Credentials::from_env(|name| std::env::var(name).ok())?,
+        credentials: push::credentials_from_env(|name| std::env::var(name).ok())?,
         retries: args.retries,
         timeout: Duration::from_secs_f64(args.timeout),
         ..push::PushOptions::new(&args.graph_store)
     };
-    let url = push::display_url(&args.graph_store);
+    let url = http_client::display_url(&args.graph_store);
     let bar = progress_bar(!args.quiet && io::stderr().is_terminal(), "quads");
     let progress = |event: Progress| match event {
         Progress::Start(n) => bar.set_length(n),

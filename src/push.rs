@@ -30,11 +30,10 @@
 //! server's `Retry-After`), when the failure may pass: no connection, a
 //! timeout, 408, 429, 500, 502, 503, 504. Other answers stop the push with
 //! the status and the first line of the server's message. Credentials
-//! come from the environment ([`Credentials::from_env`]), never from the
+//! come from the environment ([`credentials_from_env`]), never from the
 //! URL. The module prints nothing: it reports progress through a callback.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -43,7 +42,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use flate2::bufread::MultiGzDecoder;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Triple};
@@ -51,6 +49,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use crate::build::Progress;
+use crate::http_client::{self, first_line, has_userinfo, CredentialVariables, CredentialsProblem};
 use crate::shard::{self, ShardError};
 
 /// The environment variable with the user name for HTTP Basic
@@ -75,12 +74,8 @@ pub const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// The longest `Retry-After` honoured.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-/// How long opening a connection may take (at most the request timeout).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of an error answer is read for its message.
 const ERROR_BODY_BYTES: u64 = 4096;
-/// The longest server message quoted in an error.
-const ERROR_MESSAGE_CHARS: usize = 300;
 /// The media type of a request's body.
 const N_TRIPLES: &str = "application/n-triples";
 
@@ -204,72 +199,41 @@ fn after_attempts(attempts: u32) -> String {
     }
 }
 
-/// Credentials for the endpoint, from the environment.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    /// HTTP Basic authentication.
-    Basic {
-        /// The user name.
-        user: String,
-        /// The password.
-        password: String,
-    },
-    /// A bearer token (`Authorization: Bearer …`).
-    Bearer(String),
-}
+pub use crate::http_client::Credentials;
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::Basic { user, .. } => write!(f, "Basic({user}, password hidden)"),
-            Credentials::Bearer(_) => write!(f, "Bearer(token hidden)"),
-        }
-    }
-}
+/// The environment variables of [`credentials_from_env`].
+const VARIABLES: CredentialVariables = CredentialVariables {
+    user: USER_VARIABLE,
+    password: PASSWORD_VARIABLE,
+    token: TOKEN_VARIABLE,
+};
 
-impl Credentials {
-    /// The credentials that `env` holds: [`USER_VARIABLE`] and
-    /// [`PASSWORD_VARIABLE`] together, or [`TOKEN_VARIABLE`], or none.
-    /// Empty variables count as unset.
-    pub fn from_env(
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Option<Credentials>, PushError> {
-        let get = |name: &str| env(name).filter(|value| !value.is_empty());
-        let bad = |why: &str| Err(PushError::Credentials(why.to_owned()));
-        match (
-            get(USER_VARIABLE),
-            get(PASSWORD_VARIABLE),
-            get(TOKEN_VARIABLE),
-        ) {
-            (None, None, None) => Ok(None),
-            (None, None, Some(token)) => Ok(Some(Credentials::Bearer(token))),
-            (Some(user), Some(password), None) => Ok(Some(Credentials::Basic { user, password })),
-            (_, _, Some(_)) => bad(
-                "both AKG_GRAPH_STORE_TOKEN and AKG_GRAPH_STORE_USER or AKG_GRAPH_STORE_PASSWORD \
-                 are set: set the token, or the user and password, not both",
-            ),
-            (Some(_), None, None) => bad(
-                "AKG_GRAPH_STORE_USER is set without AKG_GRAPH_STORE_PASSWORD: set both for HTTP Basic authentication",
-            ),
-            (None, Some(_), None) => bad(
-                "AKG_GRAPH_STORE_PASSWORD is set without AKG_GRAPH_STORE_USER: set both for HTTP Basic authentication",
-            ),
-        }
-    }
-
-    /// The `Authorization` header's value.
-    fn authorization(&self) -> String {
-        match self {
-            Credentials::Basic { user, password } => {
-                let pair = format!("{user}:{password}");
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(pair)
-                )
+/// The credentials that `env` holds: [`USER_VARIABLE`] and
+/// [`PASSWORD_VARIABLE`] together, or [`TOKEN_VARIABLE`], or none. Empty
+/// variables count as unset.
+pub fn credentials_from_env(
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Credentials>, PushError> {
+    VARIABLES.read(env).map_err(|problem| {
+        PushError::Credentials(
+            match problem {
+                CredentialsProblem::Both => {
+                    "both AKG_GRAPH_STORE_TOKEN and AKG_GRAPH_STORE_USER or \
+                     AKG_GRAPH_STORE_PASSWORD are set: set the token, or the user and password, \
+                     not both"
+                }
+                CredentialsProblem::UserWithoutPassword => {
+                    "AKG_GRAPH_STORE_USER is set without AKG_GRAPH_STORE_PASSWORD: set both for \
+                     HTTP Basic authentication"
+                }
+                CredentialsProblem::PasswordWithoutUser => {
+                    "AKG_GRAPH_STORE_PASSWORD is set without AKG_GRAPH_STORE_USER: set both for \
+                     HTTP Basic authentication"
+                }
             }
-            Credentials::Bearer(token) => format!("Bearer {token}"),
-        }
-    }
+            .to_owned(),
+        )
+    })
 }
 
 /// Where and how to push.
@@ -374,18 +338,6 @@ pub fn push(
     summary.graphs = pusher.sent.len();
     summary.elapsed = started.elapsed();
     Ok(summary)
-}
-
-/// The URL as it may be shown: without a user name or password.
-pub fn display_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
 }
 
 /// Checks a file before anything is sent. A shard file whose manifest is
@@ -797,16 +749,9 @@ struct GraphStore {
 impl GraphStore {
     fn new(options: &PushOptions) -> Result<GraphStore, PushError> {
         let endpoint = checked_endpoint(&options.url)?;
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(Some(CONNECT_TIMEOUT.min(options.timeout)))
-            .timeout_global(Some(options.timeout))
-            .user_agent(format!("akg/{}", env!("CARGO_PKG_VERSION")))
-            .build();
         Ok(GraphStore {
             endpoint,
-            agent: config.into(),
+            agent: http_client::agent(Some(options.timeout), false),
             authorization: options.credentials.as_ref().map(Credentials::authorization),
             retries: options.retries,
             first_backoff: options.first_backoff,
@@ -863,10 +808,7 @@ impl GraphStore {
 
     /// The request with the credentials, if any.
     fn authorized<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
-        match &self.authorization {
-            Some(value) => request.header("Authorization", value),
-            None => request,
-        }
+        http_client::authorized(request, self.authorization.as_deref())
     }
 
     /// Sends one request once.
@@ -956,10 +898,10 @@ fn checked_endpoint(url: &str) -> Result<String, PushError> {
     if !matches!(uri.scheme_str(), Some("http" | "https")) {
         return bad("give an http:// or https:// URL, e.g. http://HOST:PORT/store".to_owned());
     }
-    let Some(authority) = uri.authority() else {
+    if uri.authority().is_none() {
         return bad("the URL has no host; give e.g. http://HOST:PORT/store".to_owned());
-    };
-    if authority.as_str().contains('@') {
+    }
+    if has_userinfo(url) {
         return bad(format!(
             "the URL holds a user name or password: give them in {USER_VARIABLE} and \
              {PASSWORD_VARIABLE} (or a token in {TOKEN_VARIABLE}), never on the command line"
@@ -1004,26 +946,6 @@ fn backoff(first: Duration, retry: u32, retry_after: Option<u64>) -> Duration {
 /// Whether a status may pass if the request is sent again.
 fn status_may_pass(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-}
-
-/// The first non-empty line of a server's answer, trimmed, shortened and
-/// with control characters replaced.
-fn first_line(answer: &[u8]) -> String {
-    let text = String::from_utf8_lossy(answer);
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or_default();
-    let mut shown: String = line
-        .chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .take(ERROR_MESSAGE_CHARS)
-        .collect();
-    if line.chars().count() > ERROR_MESSAGE_CHARS {
-        shown.push('…');
-    }
-    shown
 }
 
 /// One failed attempt.
@@ -1126,8 +1048,8 @@ mod tests {
     use oxigraph::model::NamedNode;
 
     use super::{
-        backoff, checked_endpoint, display_url, first_line, graph_url, pieces, push,
-        status_may_pass, Credentials, PushError, PushOptions, PushSummary,
+        backoff, checked_endpoint, credentials_from_env, graph_url, pieces, push, status_may_pass,
+        Credentials, PushError, PushOptions, PushSummary,
     };
 
     /// What the test server does with a request before its script runs
@@ -1632,7 +1554,7 @@ mod tests {
     #[test]
     fn credentials_come_from_the_environment() {
         let check = |vars: &[(&str, &str)]| {
-            Credentials::from_env(|name| {
+            credentials_from_env(|name| {
                 vars.iter()
                     .find(|(n, _)| *n == name)
                     .map(|(_, v)| (*v).to_owned())
@@ -1749,14 +1671,6 @@ mod tests {
         check_url("example.com/store", Err("not a URL"));
         check_url("/store", Err("http:// or https://"));
         check_url("http://exa mple.com/", Err("not a URL"));
-        assert_eq!(
-            display_url("http://ann:hunter2@example.com/store?x=@"),
-            "http://example.com/store?x=@"
-        );
-        assert_eq!(
-            display_url("http://example.com/a@b"),
-            "http://example.com/a@b"
-        );
     }
 
     #[test]
@@ -1799,15 +1713,6 @@ mod tests {
         // Retry-After is honoured, up to a minute.
         assert_eq!(backoff(first, 0, Some(3)), ms(3000));
         assert_eq!(backoff(first, 0, Some(3600)), ms(60_000));
-    }
-
-    #[test]
-    fn the_servers_message_is_its_first_line_shortened() {
-        assert_eq!(first_line(b"\n\n  oops: bad\r\nmore"), "oops: bad");
-        assert_eq!(first_line(b""), "");
-        assert_eq!(first_line(b"a\x1b[31mb"), "a\u{fffd}[31mb");
-        let long = "x".repeat(1000);
-        assert_eq!(first_line(long.as_bytes()).chars().count(), 301);
     }
 
     #[test]

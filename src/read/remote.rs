@@ -39,7 +39,7 @@
 //! { ?s ?p ?o } }`: every quad of every named graph (akg writes nothing to
 //! the default graph). Blank nodes keep the labels the server gives them.
 //!
-//! Credentials come only from the environment ([`Credentials`]); a URL
+//! Credentials come only from the environment ([`credentials_from_env`]); a URL
 //! carrying a user name or password is refused, so that no password sits
 //! in a shell history or a process list. Every failure is one line naming
 //! the URL ([`RemoteError`]). This module never prints and never touches
@@ -58,9 +58,9 @@ use oxigraph::sparql::results::{
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolutionIter, QueryTripleIter};
 
 use super::{local, shape, values_clause, variable, QueryError, Request, Source};
-
-/// How long connecting to the endpoint may take.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+use crate::http_client::{
+    self, display_url, first_line, has_userinfo, CredentialVariables, CredentialsProblem,
+};
 
 /// The environment variable with a bearer token for the endpoint.
 pub const TOKEN_VAR: &str = "AKG_ENDPOINT_TOKEN";
@@ -85,91 +85,52 @@ pub struct RemoteEndpoint {
     timeout: Option<Duration>,
 }
 
-/// How akg proves who it is to the endpoint: read from the environment,
-/// never from the command line.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    /// No `Authorization` header.
-    None,
-    /// HTTP basic authentication ([`USER_VAR`], [`PASSWORD_VAR`]).
-    Basic {
-        /// The user name.
-        user: String,
-        /// The password.
-        password: String,
-    },
-    /// A bearer token ([`TOKEN_VAR`]).
-    Bearer(String),
-}
+pub use crate::http_client::Credentials;
 
-impl std::fmt::Debug for Credentials {
-    /// Names the kind only: a secret never reaches a log.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Credentials::None => "Credentials::None",
-            Credentials::Basic { .. } => "Credentials::Basic",
-            Credentials::Bearer(_) => "Credentials::Bearer",
+/// The environment variables of [`credentials_from_env`].
+const VARIABLES: CredentialVariables = CredentialVariables {
+    user: USER_VAR,
+    password: PASSWORD_VAR,
+    token: TOKEN_VAR,
+};
+
+/// The credentials that `var` (e.g. `std::env::var`) gives: a token from
+/// [`TOKEN_VAR`], or a user and password from [`USER_VAR`] and
+/// [`PASSWORD_VAR`], or none. Fails when both kinds, or only half of a
+/// user and password, are set. Empty values count as unset.
+pub fn credentials_from_env(
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Credentials>, RemoteError> {
+    VARIABLES.read(var).map_err(|problem| {
+        RemoteError::Credentials(match problem {
+            CredentialsProblem::Both => {
+                format!("{TOKEN_VAR} and {USER_VAR}/{PASSWORD_VAR} are both set; set only one kind")
+            }
+            CredentialsProblem::UserWithoutPassword => {
+                format!("{USER_VAR} is set but {PASSWORD_VAR} is not; set both, or {TOKEN_VAR}")
+            }
+            CredentialsProblem::PasswordWithoutUser => {
+                format!("{PASSWORD_VAR} is set but {USER_VAR} is not; set both, or {TOKEN_VAR}")
+            }
         })
-    }
-}
-
-impl Credentials {
-    /// The credentials that `var` (e.g. `std::env::var`) gives: a token
-    /// from [`TOKEN_VAR`], or a user and password from [`USER_VAR`] and
-    /// [`PASSWORD_VAR`], or none. Fails when both kinds, or only half of a
-    /// user and password, are set. Empty values count as unset.
-    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, RemoteError> {
-        let get = |name: &str| var(name).filter(|value| !value.is_empty());
-        match (get(TOKEN_VAR), get(USER_VAR), get(PASSWORD_VAR)) {
-            (None, None, None) => Ok(Credentials::None),
-            (Some(token), None, None) => Ok(Credentials::Bearer(token)),
-            (None, Some(user), Some(password)) => Ok(Credentials::Basic { user, password }),
-            (Some(_), _, _) => Err(RemoteError::Credentials(format!(
-                "{TOKEN_VAR} and {USER_VAR}/{PASSWORD_VAR} are both set; set only one kind"
-            ))),
-            (None, Some(_), None) => Err(RemoteError::Credentials(format!(
-                "{USER_VAR} is set but {PASSWORD_VAR} is not; set both, or {TOKEN_VAR}"
-            ))),
-            (None, None, Some(_)) => Err(RemoteError::Credentials(format!(
-                "{PASSWORD_VAR} is set but {USER_VAR} is not; set both, or {TOKEN_VAR}"
-            ))),
-        }
-    }
-
-    /// The value of the `Authorization` header, if any.
-    fn header(&self) -> Option<String> {
-        match self {
-            Credentials::None => None,
-            Credentials::Basic { user, password } => Some(format!(
-                "Basic {}",
-                base64(format!("{user}:{password}").as_bytes())
-            )),
-            Credentials::Bearer(token) => Some(format!("Bearer {token}")),
-        }
-    }
+    })
 }
 
 impl RemoteEndpoint {
     /// The endpoint at `url` (`http://` or `https://`, without a user name
     /// or password in it), sending `credentials` with every request; each
     /// request may take at most `timeout` (`None`: no limit), connecting at
-    /// most [`CONNECT_TIMEOUT`]. Nothing is sent yet.
+    /// most [`http_client::CONNECT_TIMEOUT`]. Nothing is sent yet.
     pub fn new(
         url: &str,
-        credentials: &Credentials,
+        credentials: Option<&Credentials>,
         timeout: Option<Duration>,
     ) -> Result<Self, RemoteError> {
         check_url(url)?;
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_connect(Some(CONNECT_TIMEOUT))
-            .user_agent(concat!("akg/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
         Ok(RemoteEndpoint {
             url: url.to_owned(),
-            agent,
-            authorization: credentials.header(),
+            agent: http_client::agent(None, true),
+            authorization: credentials.map(Credentials::authorization),
             timeout,
         })
     }
@@ -206,17 +167,14 @@ impl RemoteEndpoint {
         request_timeout: Option<Duration>,
     ) -> Result<Answer, QueryError> {
         let limit = Limit::of(request_timeout, self.timeout);
-        let mut builder = self
+        let builder = self
             .agent
             .post(&self.url)
             .header("Accept", accept)
             .config()
             .timeout_global(limit.duration())
             .build();
-        if let Some(authorization) = &self.authorization {
-            builder = builder.header("Authorization", authorization);
-        }
-        let response = builder
+        let response = http_client::authorized(builder, self.authorization.as_deref())
             .send_form(form.iter().copied())
             .map_err(|err| self.transport_error(err, limit))?;
         let status = response.status();
@@ -238,7 +196,7 @@ impl RemoteEndpoint {
                 url: self.url.clone(),
                 status: status.as_u16(),
                 reason: status.canonical_reason().unwrap_or_default().to_owned(),
-                message: first_line(&text),
+                message: first_line(text.as_bytes()),
             }
             .into());
         }
@@ -659,20 +617,6 @@ fn media_type(content_type: &str) -> &str {
     content_type.split(';').next().unwrap_or_default().trim()
 }
 
-/// The first line of an error answer with text, shortened to 300
-/// characters; empty for an empty body.
-fn first_line(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or_default();
-    match line.char_indices().nth(300) {
-        Some((end, _)) => format!("{}…", &line[..end]),
-        None => line.to_owned(),
-    }
-}
-
 /// Refuses a URL that is not `http(s)://HOST…` or that carries a user
 /// name or password.
 fn check_url(url: &str) -> Result<(), RemoteError> {
@@ -684,39 +628,22 @@ fn check_url(url: &str) -> Result<(), RemoteError> {
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
         .ok_or_else(|| invalid("it does not start with http:// or https://"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if let Some((userinfo, _)) = authority.rsplit_once('@') {
-        let without = url.replacen(&format!("{userinfo}@"), "", 1);
-        return Err(RemoteError::CredentialsInUrl { url: without });
+    if has_userinfo(url) {
+        return Err(RemoteError::CredentialsInUrl {
+            url: display_url(url),
+        });
     }
-    if authority.is_empty() {
+    if rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .is_empty()
+    {
         return Err(invalid("it has no host"));
     }
     url.parse::<ureq::http::Uri>()
         .map_err(|err| invalid(&err.to_string()))?;
     Ok(())
-}
-
-/// Standard base64 (RFC 4648, with padding), for basic authentication.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Why a remote endpoint could not be read: each one line naming the URL
@@ -937,7 +864,7 @@ mod tests {
     }
 
     fn endpoint(url: &str) -> Result<RemoteEndpoint, RemoteError> {
-        RemoteEndpoint::new(url, &Credentials::None, Some(Duration::from_secs(10)))
+        RemoteEndpoint::new(url, None, Some(Duration::from_secs(10)))
     }
 
     const TWO_ROWS: &str = r#"{"head":{"vars":["s","n"]},"results":{"bindings":[
@@ -951,7 +878,7 @@ mod tests {
             Duration::ZERO,
         )?;
         let credentials = Credentials::Bearer("s3cret".to_owned());
-        let remote = RemoteEndpoint::new(&url, &credentials, None)?;
+        let remote = RemoteEndpoint::new(&url, Some(&credentials), None)?;
         let (variables, rows): SelectRows = remote.select("SELECT ?s ?n { ?s ?p ?n }", &[])?;
         assert_eq!(variables, ["s", "n"]);
         assert_eq!(
@@ -1040,11 +967,10 @@ mod tests {
             Ok(served) => served,
             Err(err) => return format!("no test server: {err}"),
         };
-        let remote =
-            match RemoteEndpoint::new(&url, &Credentials::None, Some(Duration::from_secs(1))) {
-                Ok(remote) => remote,
-                Err(err) => return format!("unexpected: {err}"),
-            };
+        let remote = match RemoteEndpoint::new(&url, None, Some(Duration::from_secs(1))) {
+            Ok(remote) => remote,
+            Err(err) => return format!("unexpected: {err}"),
+        };
         let result = remote.evaluate(&request).and_then(|results| match results {
             QueryResults::Solutions(solutions) => solutions
                 .map(|row| {
@@ -1248,8 +1174,10 @@ mod tests {
                     .find(|(n, _)| *n == name)
                     .map(|(_, v)| (*v).to_owned())
             };
-            let actual = match Credentials::from_env(lookup) {
-                Ok(credentials) => credentials.header().unwrap_or_else(|| "none".to_owned()),
+            let actual = match credentials_from_env(lookup) {
+                Ok(credentials) => {
+                    credentials.map_or_else(|| "none".to_owned(), |c| c.authorization())
+                }
                 Err(err) => err.to_string(),
             };
             assert_eq!(actual, expected, "{vars:?}");
@@ -1275,21 +1203,6 @@ mod tests {
             format!("{:?}", Credentials::Bearer("secret".to_owned())),
             "Credentials::Bearer"
         );
-    }
-
-    #[test]
-    fn base64_follows_rfc_4648() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(input.as_bytes()), expected, "{input}");
-        }
     }
 
     #[test]
@@ -1319,13 +1232,5 @@ mod tests {
              https://db.example.org/query and set AKG_ENDPOINT_USER and AKG_ENDPOINT_PASSWORD \
              (or AKG_ENDPOINT_TOKEN) in the environment instead",
         );
-    }
-
-    #[test]
-    fn the_first_line_of_an_error_is_kept_short() {
-        assert_eq!(first_line("\n  boom  \nmore"), "boom");
-        assert_eq!(first_line(""), "");
-        let long = "é".repeat(400);
-        assert_eq!(first_line(&long).chars().count(), 301);
     }
 }
