@@ -20,6 +20,9 @@
 //!   memory (runs on disk, merged).
 //! - [`push`]: `akg push`, shard files and the facts graph into a SPARQL
 //!   server through its Graph Store Protocol endpoint, graph by graph.
+//! - [`http_client`]: what `akg push` and `--endpoint` share as HTTP
+//!   clients: credentials from the environment, the agent, the server's
+//!   message.
 //! - [`read`]: the read layer, the one way the graph is read
 //!   ([`read::Source`], implemented by the local store and by a remote
 //!   SPARQL 1.1 Protocol endpoint, `--endpoint`).
@@ -72,6 +75,8 @@ pub mod extract;
 mod fixtures;
 #[cfg(feature = "store")]
 pub mod graph;
+#[cfg(feature = "store")]
+pub mod http_client;
 pub mod memory;
 pub mod mention;
 #[cfg(feature = "store")]

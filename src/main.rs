@@ -1,9 +1,12 @@
 //! The `akg` binary: parses the command line, dispatches each subcommand
-//! to the library, prints errors and sets the exit code. Only this file and
-//! cli.rs know clap, stderr and exit codes.
+//! (one `cmd_` function each) to the library, prints errors and sets the
+//! exit code. Only the binary knows clap, stderr and exit codes: this
+//! file, cli.rs (the command line) and report.rs (progress bars and the
+//! summaries of build, build --shard, facts-graph and push).
 #![expect(clippy::print_stderr)]
 
 mod cli;
+mod report;
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -13,19 +16,19 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use alliance_kg::build::{build, BuildOptions, BuildSummary, Progress};
+use alliance_kg::build::{build, BuildOptions, BuildSummary};
 use alliance_kg::corpus::{DiagnosticKind, ReadOptions};
 use alliance_kg::eval::{self, EntityNames, EvalOptions, Report};
 use alliance_kg::graph::{EdgeRelation, Filter, Network};
 use alliance_kg::memory::{self, MemoryBudget, MemoryWatch};
 use alliance_kg::query::{self, OutputFormat, QueryOptions};
 use alliance_kg::rdf::ontology::{self, Ontology};
-use alliance_kg::read::remote::{Credentials, RemoteEndpoint};
+use alliance_kg::read::remote::{self, RemoteEndpoint};
 use alliance_kg::read::{QueryError, Source};
 use alliance_kg::shard::{self, Shard, ShardOptions};
 use alliance_kg::store::StoreDir;
 use alliance_kg::terminal::EscapeControls;
-use alliance_kg::{analysis, claims, conflicts, dot, dump, push, serve, trace};
+use alliance_kg::{analysis, claims, conflicts, dot, dump, http_client, push, serve, trace};
 use anyhow::{Context, Result};
 use clap::Parser;
 
@@ -127,8 +130,8 @@ impl GraphAt {
         let GraphAt::Endpoint { url, timeout } = self else {
             anyhow::bail!("no --endpoint given");
         };
-        let credentials = Credentials::from_env(|name| std::env::var(name).ok())?;
-        Ok(RemoteEndpoint::new(url, &credentials, *timeout)?)
+        let credentials = remote::credentials_from_env(|name| std::env::var(name).ok())?;
+        Ok(RemoteEndpoint::new(url, credentials.as_ref(), *timeout)?)
     }
 }
 
@@ -157,12 +160,8 @@ fn cmd_build(store: &StoreDir, ontology_dir: Option<&Path>, args: &BuildArgs) ->
         return cmd_build_shard(&options, &ontology, args.quiet, args.json);
     }
     let options = BuildOptions::from(args);
-    let bar = progress_bar(!args.quiet && io::stderr().is_terminal(), "articles");
-    let progress = |event: Progress| match event {
-        Progress::Start(n) => bar.set_length(n),
-        Progress::Advance(n) => bar.inc(n),
-    };
-    let summary = build(&options, &ontology, store, &progress).with_context(|| {
+    let bar = report::progress_bar(!args.quiet, "articles");
+    let summary = build(&options, &ontology, store, &report::advance(&bar)).with_context(|| {
         format!(
             "cannot build {} from {}",
             store.path().display(),
@@ -171,14 +170,8 @@ fn cmd_build(store: &StoreDir, ontology_dir: Option<&Path>, args: &BuildArgs) ->
     })?;
     bar.finish_and_clear();
     print_diagnostics(&summary);
-    to_stdout(|out| {
-        if args.json {
-            serde_json::to_writer_pretty(&mut *out, &summary)?;
-            writeln!(out)?;
-        } else {
-            write_build_summary(&summary, &options, store, out)?;
-        }
-        Ok(())
+    print_summary(args.json, &summary, |out| {
+        report::write_build_summary(out, &summary, &options, store)
     })?;
     Ok(build_exit_code(&summary))
 }
@@ -219,78 +212,22 @@ fn load_ontology(dir: Option<&Path>) -> Result<Ontology> {
     }
 }
 
-/// A progress bar counting `unit` (articles, quads) on stderr, or a hidden
-/// one.
-fn progress_bar(show: bool, unit: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::hidden();
-    if show {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(&format!(
-                "{{spinner}} {{pos}}/{{len}} {unit} [{{bar:30}}] {{rate}} eta {{eta}}"
-            ))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .with_key(
-                "rate",
-                |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
-                    let _ = out.write_str(&rate(state.per_sec()));
-                },
-            ),
-        );
-    }
-    bar
-}
-
-/// Articles per second as the progress bar shows it: a whole number with
-/// thousands separators (`1,091/s`; indicatif's `{per_sec}` gives four
-/// decimals).
-fn rate(per_second: f64) -> String {
-    // `as` saturates: a rate not yet known (NaN, infinite) shows as 0.
-    format!("{}/s", indicatif::HumanCount(per_second.round() as u64))
-}
-
-/// The build's summary for people.
-fn write_build_summary(
-    summary: &BuildSummary,
-    options: &BuildOptions,
-    store: &StoreDir,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    writeln!(
-        out,
-        "built {} into {}",
-        options.corpus.display(),
-        store.path().display()
-    )?;
-    writeln!(
-        out,
-        "  articles   {} built, {} unchanged, {} removed, {} skipped",
-        summary.articles_built,
-        summary.articles_unchanged,
-        summary.articles_removed,
-        summary.articles_skipped
-    )?;
-    write_counts(out, summary)?;
-    match summary.quads {
-        Some(quads) => writeln!(out, "  triples    {quads} quads in the store")?,
-        None => writeln!(
-            out,
-            "  triples    not counted after an incremental build (akg build --full counts them)"
-        )?,
-    }
-    writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())
-}
-
-/// Sentences, entities, claims and facts per relation of a build.
-fn write_counts(out: &mut dyn Write, summary: &BuildSummary) -> io::Result<()> {
-    writeln!(out, "  sentences  {}", summary.sentences)?;
-    writeln!(out, "  entities   {}", summary.entities)?;
-    writeln!(out, "  claims     {}", summary.claims)?;
-    writeln!(out, "  facts per relation:")?;
-    for (relation, n) in &summary.facts {
-        writeln!(out, "    {relation:<22} {n}")?;
-    }
-    Ok(())
+/// A command's summary on standard output: pretty JSON with `--json`,
+/// else the text `write_text` writes.
+fn print_summary<T: serde::Serialize>(
+    json: bool,
+    summary: &T,
+    write_text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    to_stdout(|out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, summary)?;
+            writeln!(out)?;
+        } else {
+            write_text(out)?;
+        }
+        Ok(())
+    })
 }
 
 /// `akg query`: one query from a file or `-e`, with `--bind` values, to
@@ -756,51 +693,21 @@ fn cmd_build_shard(
     quiet: bool,
     json: bool,
 ) -> Result<ExitCode> {
-    let bar = progress_bar(!quiet && io::stderr().is_terminal(), "articles");
-    let progress = |event: Progress| match event {
-        Progress::Start(n) => bar.set_length(n),
-        Progress::Advance(n) => bar.inc(n),
-    };
-    let summary = shard::build_shard(options, ontology, &progress).with_context(|| {
-        format!(
-            "cannot build shard {}/{} of {} into {}",
-            options.shard.index,
-            options.shard.count,
-            options.corpus.display(),
-            options.output.display()
-        )
-    })?;
+    let bar = report::progress_bar(!quiet, "articles");
+    let summary =
+        shard::build_shard(options, ontology, &report::advance(&bar)).with_context(|| {
+            format!(
+                "cannot build shard {}/{} of {} into {}",
+                options.shard.index,
+                options.shard.count,
+                options.corpus.display(),
+                options.output.display()
+            )
+        })?;
     bar.finish_and_clear();
     print_diagnostics(&summary.build);
-    to_stdout(|out| {
-        if json {
-            serde_json::to_writer_pretty(&mut *out, &summary)?;
-            writeln!(out)?;
-        } else {
-            let build = &summary.build;
-            writeln!(
-                out,
-                "built shard {}/{} of {} into {}",
-                summary.shard.index,
-                summary.shard.count,
-                options.corpus.display(),
-                summary.nquads.display()
-            )?;
-            writeln!(
-                out,
-                "  articles   {} built, {} skipped, {} in other shards",
-                build.articles_built, build.articles_skipped, summary.articles_in_other_shards
-            )?;
-            write_counts(out, build)?;
-            writeln!(
-                out,
-                "  triples    {} quads, manifest {}",
-                build.quads.unwrap_or_default(),
-                summary.manifest.display()
-            )?;
-            writeln!(out, "  elapsed    {:.2} s", build.elapsed.as_secs_f64())?;
-        }
-        Ok(())
+    print_summary(json, &summary, |out| {
+        report::write_shard_summary(out, &summary, options)
     })?;
     Ok(build_exit_code(&summary.build))
 }
@@ -809,23 +716,8 @@ fn cmd_build_shard(
 fn cmd_facts_graph(manifests: &[PathBuf], output: &Path, json: bool) -> Result<ExitCode> {
     let summary = shard::reduce_facts(manifests, output)
         .with_context(|| format!("cannot make the facts graph {}", output.display()))?;
-    to_stdout(|out| {
-        if json {
-            serde_json::to_writer_pretty(&mut *out, &summary)?;
-            writeln!(out)?;
-        } else {
-            writeln!(
-                out,
-                "wrote the facts graph of {} shards ({} articles) to {}",
-                summary.shards,
-                summary.articles,
-                output.display()
-            )?;
-            writeln!(out, "  facts      {}", summary.facts)?;
-            writeln!(out, "  triples    {} quads", summary.quads)?;
-            writeln!(out, "  elapsed    {:.2} s", summary.elapsed.as_secs_f64())?;
-        }
-        Ok(())
+    print_summary(json, &summary, |out| {
+        report::write_facts_graph_summary(out, &summary, output)
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -834,41 +726,18 @@ fn cmd_facts_graph(manifests: &[PathBuf], output: &Path, json: bool) -> Result<E
 /// progress bar on a terminal.
 fn cmd_push(args: &PushArgs) -> Result<ExitCode> {
     let options = push::PushOptions {
-        credentials: push::Credentials::from_env(|name| std::env::var(name).ok())?,
+        credentials: push::credentials_from_env(|name| std::env::var(name).ok())?,
         retries: args.retries,
         timeout: Duration::from_secs_f64(args.timeout),
         ..push::PushOptions::new(&args.graph_store)
     };
-    let url = push::display_url(&args.graph_store);
-    let bar = progress_bar(!args.quiet && io::stderr().is_terminal(), "quads");
-    let progress = |event: Progress| match event {
-        Progress::Start(n) => bar.set_length(n),
-        Progress::Advance(n) => bar.inc(n),
-    };
-    let summary = push::push(&args.files, &options, &progress)
+    let url = http_client::display_url(&args.graph_store);
+    let bar = report::progress_bar(!args.quiet, "quads");
+    let summary = push::push(&args.files, &options, &report::advance(&bar))
         .with_context(|| format!("cannot push to {url}"))?;
     bar.finish_and_clear();
-    to_stdout(|out| {
-        if args.json {
-            serde_json::to_writer_pretty(&mut *out, &summary)?;
-            writeln!(out)?;
-        } else {
-            let files = if summary.files == 1 { "file" } else { "files" };
-            writeln!(out, "pushed {} {files} to {url}", summary.files)?;
-            writeln!(
-                out,
-                "  graphs     {} ({} requests, {} retried)",
-                summary.graphs, summary.requests, summary.retries
-            )?;
-            writeln!(out, "  triples    {} quads", summary.quads)?;
-            writeln!(
-                out,
-                "  elapsed    {:.2} s ({} quads/s)",
-                summary.elapsed.as_secs_f64(),
-                indicatif::HumanCount(summary.quads_per_second().round() as u64)
-            )?;
-        }
-        Ok(())
+    print_summary(args.json, &summary, |out| {
+        report::write_push_summary(out, &summary, &url)
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -884,13 +753,6 @@ mod tests {
     #[derive(Debug, thiserror::Error)]
     #[error("{0}")]
     struct Repeats(#[source] io::Error);
-
-    #[test]
-    fn the_rate_is_a_whole_number() {
-        assert_eq!(rate(1091.3585), "1,091/s");
-        assert_eq!(rate(0.6), "1/s");
-        assert_eq!(rate(f64::NAN), "0/s");
-    }
 
     #[test]
     fn causes_already_written_are_left_out() {

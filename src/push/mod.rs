@@ -30,28 +30,31 @@
 //! server's `Retry-After`), when the failure may pass: no connection, a
 //! timeout, 408, 429, 500, 502, 503, 504. Other answers stop the push with
 //! the status and the first line of the server's message. Credentials
-//! come from the environment ([`Credentials::from_env`]), never from the
+//! come from the environment ([`credentials_from_env`]), never from the
 //! URL. The module prints nothing: it reports progress through a callback.
+//!
+//! This file holds the options, the errors and the push loop ([`push`]:
+//! graph by graph, PUT or POST, and the check that the server takes
+//! `?graph=`); `files` checks the files and groups their quads by graph
+//! (splitting a large file into temporary files, a large graph into
+//! pieces); `send` sends the requests, with retries and backoff.
 
-use std::collections::{BTreeMap, HashSet};
-use std::fmt;
-use std::fs::File;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+mod files;
+mod send;
+
+use std::collections::HashSet;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use flate2::bufread::MultiGzDecoder;
-use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Triple};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use oxigraph::model::NamedNode;
 use serde::Serialize;
 
 use crate::build::Progress;
-use crate::shard::{self, ShardError};
+use crate::http_client::{CredentialVariables, CredentialsProblem};
+use crate::shard::ShardError;
+use files::{check_file, pieces, FileSize, GraphPart, Group, Partitions};
+use send::{GraphStore, Method};
 
 /// The environment variable with the user name for HTTP Basic
 /// authentication (with [`PASSWORD_VARIABLE`]).
@@ -71,27 +74,6 @@ pub const DEFAULT_GROUP_BYTES: usize = 128 * 1024 * 1024;
 pub const DEFAULT_REQUEST_BYTES: usize = 32 * 1024 * 1024;
 /// The wait before the first retry; each further one waits twice as long.
 pub const FIRST_BACKOFF: Duration = Duration::from_millis(250);
-/// The longest wait between two tries of our own choosing.
-const MAX_BACKOFF: Duration = Duration::from_secs(8);
-/// The longest `Retry-After` honoured.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-/// How long opening a connection may take (at most the request timeout).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How much of an error answer is read for its message.
-const ERROR_BODY_BYTES: u64 = 4096;
-/// The longest server message quoted in an error.
-const ERROR_MESSAGE_CHARS: usize = 300;
-/// The media type of a request's body.
-const N_TRIPLES: &str = "application/n-triples";
-
-/// What a graph IRI keeps unescaped as the value of `?graph=`: the
-/// unreserved characters of RFC 3986.
-const GRAPH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 /// Why a push failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -204,72 +186,41 @@ fn after_attempts(attempts: u32) -> String {
     }
 }
 
-/// Credentials for the endpoint, from the environment.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    /// HTTP Basic authentication.
-    Basic {
-        /// The user name.
-        user: String,
-        /// The password.
-        password: String,
-    },
-    /// A bearer token (`Authorization: Bearer …`).
-    Bearer(String),
-}
+pub use crate::http_client::Credentials;
 
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::Basic { user, .. } => write!(f, "Basic({user}, password hidden)"),
-            Credentials::Bearer(_) => write!(f, "Bearer(token hidden)"),
-        }
-    }
-}
+/// The environment variables of [`credentials_from_env`].
+const VARIABLES: CredentialVariables = CredentialVariables {
+    user: USER_VARIABLE,
+    password: PASSWORD_VARIABLE,
+    token: TOKEN_VARIABLE,
+};
 
-impl Credentials {
-    /// The credentials that `env` holds: [`USER_VARIABLE`] and
-    /// [`PASSWORD_VARIABLE`] together, or [`TOKEN_VARIABLE`], or none.
-    /// Empty variables count as unset.
-    pub fn from_env(
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Option<Credentials>, PushError> {
-        let get = |name: &str| env(name).filter(|value| !value.is_empty());
-        let bad = |why: &str| Err(PushError::Credentials(why.to_owned()));
-        match (
-            get(USER_VARIABLE),
-            get(PASSWORD_VARIABLE),
-            get(TOKEN_VARIABLE),
-        ) {
-            (None, None, None) => Ok(None),
-            (None, None, Some(token)) => Ok(Some(Credentials::Bearer(token))),
-            (Some(user), Some(password), None) => Ok(Some(Credentials::Basic { user, password })),
-            (_, _, Some(_)) => bad(
-                "both AKG_GRAPH_STORE_TOKEN and AKG_GRAPH_STORE_USER or AKG_GRAPH_STORE_PASSWORD \
-                 are set: set the token, or the user and password, not both",
-            ),
-            (Some(_), None, None) => bad(
-                "AKG_GRAPH_STORE_USER is set without AKG_GRAPH_STORE_PASSWORD: set both for HTTP Basic authentication",
-            ),
-            (None, Some(_), None) => bad(
-                "AKG_GRAPH_STORE_PASSWORD is set without AKG_GRAPH_STORE_USER: set both for HTTP Basic authentication",
-            ),
-        }
-    }
-
-    /// The `Authorization` header's value.
-    fn authorization(&self) -> String {
-        match self {
-            Credentials::Basic { user, password } => {
-                let pair = format!("{user}:{password}");
-                format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(pair)
-                )
+/// The credentials that `env` holds: [`USER_VARIABLE`] and
+/// [`PASSWORD_VARIABLE`] together, or [`TOKEN_VARIABLE`], or none. Empty
+/// variables count as unset.
+pub fn credentials_from_env(
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Credentials>, PushError> {
+    VARIABLES.read(env).map_err(|problem| {
+        PushError::Credentials(
+            match problem {
+                CredentialsProblem::Both => {
+                    "both AKG_GRAPH_STORE_TOKEN and AKG_GRAPH_STORE_USER or \
+                     AKG_GRAPH_STORE_PASSWORD are set: set the token, or the user and password, \
+                     not both"
+                }
+                CredentialsProblem::UserWithoutPassword => {
+                    "AKG_GRAPH_STORE_USER is set without AKG_GRAPH_STORE_PASSWORD: set both for \
+                     HTTP Basic authentication"
+                }
+                CredentialsProblem::PasswordWithoutUser => {
+                    "AKG_GRAPH_STORE_PASSWORD is set without AKG_GRAPH_STORE_USER: set both for \
+                     HTTP Basic authentication"
+                }
             }
-            Credentials::Bearer(token) => format!("Bearer {token}"),
-        }
-    }
+            .to_owned(),
+        )
+    })
 }
 
 /// Where and how to push.
@@ -374,263 +325,6 @@ pub fn push(
     summary.graphs = pusher.sent.len();
     summary.elapsed = started.elapsed();
     Ok(summary)
-}
-
-/// The URL as it may be shown: without a user name or password.
-pub fn display_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
-
-/// Checks a file before anything is sent. A shard file whose manifest is
-/// beside it is checked against the manifest (checksum, then lines): what
-/// `akg build --shard` wrote is N-Quads in named graphs. Any other file is
-/// parsed.
-fn check_file(path: &Path) -> Result<FileSize, PushError> {
-    let manifest_path = shard::manifest_path(path);
-    if !manifest_path.is_file() {
-        return read_quads(path, |_, _| Ok(()));
-    }
-    let manifest = shard::read_manifest(&manifest_path)?;
-    let io_error = |source| PushError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mismatch = |why: String| PushError::Manifest {
-        path: path.to_path_buf(),
-        manifest: manifest_path.clone(),
-        why,
-    };
-    let checksum = shard::file_blake3(path).map_err(io_error)?;
-    if checksum != manifest.blake3 {
-        return Err(mismatch(format!(
-            "its BLAKE3 checksum is {checksum}, the manifest says {}",
-            manifest.blake3
-        )));
-    }
-    let mut size = FileSize::default();
-    let mut reader = open(path).map_err(io_error)?;
-    loop {
-        let buffer = reader.fill_buf().map_err(io_error)?;
-        if buffer.is_empty() {
-            break;
-        }
-        size.quads += memchr::memchr_iter(b'\n', buffer).count() as u64;
-        size.bytes += buffer.len() as u64;
-        let consumed = buffer.len();
-        reader.consume(consumed);
-    }
-    if size.quads != manifest.quads as u64 {
-        return Err(mismatch(format!(
-            "it has {} lines, the manifest says {} quads",
-            size.quads, manifest.quads
-        )));
-    }
-    Ok(size)
-}
-
-/// Opens a file of N-Quads, gunzipping it if it starts with gzip's magic
-/// bytes.
-fn open(path: &Path) -> io::Result<Box<dyn BufRead>> {
-    let mut reader = BufReader::with_capacity(1 << 16, File::open(path)?);
-    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(BufReader::with_capacity(
-            1 << 16,
-            MultiGzDecoder::new(reader),
-        )))
-    } else {
-        Ok(Box::new(reader))
-    }
-}
-
-/// How much a file of N-Quads holds.
-#[derive(Clone, Copy, Debug, Default)]
-struct FileSize {
-    quads: u64,
-    /// Bytes of N-Quads, uncompressed.
-    bytes: u64,
-}
-
-/// Counts the bytes read through it.
-struct Counted<R> {
-    inner: R,
-    bytes: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-}
-
-/// Parses a file of N-Quads and gives each quad's triple and graph to
-/// `each`. A quad outside a graph named by an IRI is an error.
-fn read_quads(
-    path: &Path,
-    mut each: impl FnMut(Triple, NamedNode) -> Result<(), PushError>,
-) -> Result<FileSize, PushError> {
-    let io_error = |source| PushError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut reader = Counted {
-        inner: open(path).map_err(io_error)?,
-        bytes: 0,
-    };
-    let mut quads = 0;
-    for quad in RdfParser::from_format(RdfFormat::NQuads).for_reader(&mut reader) {
-        let quad = quad.map_err(|err| match err {
-            RdfParseError::Io(source) => io_error(source),
-            RdfParseError::Syntax(err) => PushError::Syntax {
-                path: path.to_path_buf(),
-                message: err.to_string(),
-            },
-        })?;
-        let unnamed = |what| PushError::Unnamed {
-            path: path.to_path_buf(),
-            line: line_of_quad(path, quads),
-            what,
-        };
-        let graph = match quad.graph_name {
-            GraphName::NamedNode(graph) => graph,
-            GraphName::DefaultGraph => return Err(unnamed("the default graph")),
-            GraphName::BlankNode(_) => return Err(unnamed("a graph named by a blank node")),
-        };
-        quads += 1;
-        each(
-            Triple::new(quad.subject, quad.predicate, quad.object),
-            graph,
-        )?;
-    }
-    Ok(FileSize {
-        quads,
-        bytes: reader.bytes,
-    })
-}
-
-/// The line (from 1) of the quad at `index` (from 0) of a file read
-/// without error up to it, found by parsing it again line by line; 0 if
-/// not found.
-fn line_of_quad(path: &Path, index: u64) -> u64 {
-    let Ok(reader) = open(path) else {
-        return 0;
-    };
-    let parser = RdfParser::from_format(RdfFormat::NQuads);
-    let mut seen = 0;
-    for (number, line) in (1..).zip(reader.split(b'\n')) {
-        let Ok(line) = line else {
-            return 0;
-        };
-        seen += parser.clone().for_slice(&line).count() as u64;
-        if seen > index {
-            return number;
-        }
-    }
-    0
-}
-
-/// One graph's triples, as N-Triples.
-#[derive(Default)]
-struct GraphPart {
-    body: Vec<u8>,
-    quads: u64,
-    blank_nodes: bool,
-}
-
-/// Quads grouped by graph, in memory.
-#[derive(Default)]
-struct Group {
-    parts: BTreeMap<NamedNode, GraphPart>,
-}
-
-impl Group {
-    /// Groups the quads of a file.
-    fn read(path: &Path) -> Result<Group, PushError> {
-        let mut group = Group::default();
-        read_quads(path, |triple, graph| {
-            group.add(&triple, graph);
-            Ok(())
-        })?;
-        Ok(group)
-    }
-
-    fn add(&mut self, triple: &Triple, graph: NamedNode) {
-        let part = self.parts.entry(graph).or_default();
-        // Writing to a Vec cannot fail.
-        let _ = writeln!(part.body, "{triple} .");
-        part.quads += 1;
-        part.blank_nodes |= matches!(triple.subject, NamedOrBlankNode::BlankNode(_))
-            || matches!(triple.object, Term::BlankNode(_));
-    }
-}
-
-/// Splits made by this process so far, to name their temporary files apart.
-static SPLITS: AtomicUsize = AtomicUsize::new(0);
-
-/// A file's quads split by graph into temporary files: every graph's
-/// quads in one of them. Dropped, the files are removed.
-struct Partitions {
-    paths: Vec<PathBuf>,
-}
-
-impl Partitions {
-    /// Splits the quads of `path` into `count` temporary files, by a hash
-    /// of their graph.
-    fn split(path: &Path, count: usize) -> Result<Partitions, PushError> {
-        let mut partitions = Partitions { paths: Vec::new() };
-        let mut writers = Vec::with_capacity(count);
-        let split = SPLITS.fetch_add(1, Ordering::Relaxed);
-        for index in 0..count {
-            let temporary = std::env::temp_dir().join(format!(
-                "akg-push-{}-{}-{index}.nq",
-                std::process::id(),
-                split
-            ));
-            let file = File::create(&temporary).map_err(|source| PushError::Io {
-                path: temporary.clone(),
-                source,
-            })?;
-            partitions.paths.push(temporary);
-            writers.push(BufWriter::new(file));
-        }
-        read_quads(path, |triple, graph| {
-            let mut hasher = DefaultHasher::new();
-            graph.as_str().hash(&mut hasher);
-            let index = (hasher.finish() % count as u64) as usize;
-            writeln!(writers[index], "{triple} {graph} .")
-                .map_err(|source| partitions.io_error(index, source))
-        })?;
-        for (index, writer) in writers.into_iter().enumerate() {
-            writer
-                .into_inner()
-                .map_err(|err| partitions.io_error(index, err.into_error()))?;
-        }
-        Ok(partitions)
-    }
-
-    fn io_error(&self, index: usize, source: io::Error) -> PushError {
-        PushError::Io {
-            path: self.paths[index].clone(),
-            source,
-        }
-    }
-}
-
-impl Drop for Partitions {
-    fn drop(&mut self) {
-        for path in &self.paths {
-            // Best effort: a file left in the temporary folder harms nothing.
-            let _ = std::fs::remove_file(path);
-        }
-    }
 }
 
 /// The state of one push: which graphs were sent, and the counts.
@@ -741,379 +435,6 @@ impl Pusher<'_> {
     }
 }
 
-/// `body` cut at line ends into pieces of at most `limit` bytes (or one
-/// line, if a line is longer).
-fn pieces(body: &[u8], limit: usize) -> impl Iterator<Item = &[u8]> {
-    let mut rest = body;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = if rest.len() <= limit {
-            rest.len()
-        } else {
-            match memchr::memrchr(b'\n', &rest[..limit]) {
-                Some(newline) => newline + 1,
-                None => memchr::memchr(b'\n', rest).map_or(rest.len(), |newline| newline + 1),
-            }
-        };
-        let (piece, after) = rest.split_at(end);
-        rest = after;
-        Some(piece)
-    })
-}
-
-/// The requests a push sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Method {
-    /// Replaces a graph.
-    Put,
-    /// Adds to a graph.
-    Post,
-    /// Reads a graph back.
-    Get,
-}
-
-impl Method {
-    fn name(self) -> &'static str {
-        match self {
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Get => "GET",
-        }
-    }
-}
-
-/// A Graph Store Protocol endpoint and the client that talks to it.
-struct GraphStore {
-    /// The endpoint's URL, checked.
-    endpoint: String,
-    agent: ureq::Agent,
-    authorization: Option<String>,
-    retries: u32,
-    first_backoff: Duration,
-}
-
-impl GraphStore {
-    fn new(options: &PushOptions) -> Result<GraphStore, PushError> {
-        let endpoint = checked_endpoint(&options.url)?;
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(Some(CONNECT_TIMEOUT.min(options.timeout)))
-            .timeout_global(Some(options.timeout))
-            .user_agent(format!("akg/{}", env!("CARGO_PKG_VERSION")))
-            .build();
-        Ok(GraphStore {
-            endpoint,
-            agent: config.into(),
-            authorization: options.credentials.as_ref().map(Credentials::authorization),
-            retries: options.retries,
-            first_backoff: options.first_backoff,
-        })
-    }
-
-    /// The URL of one graph: the endpoint with `?graph=IRI`.
-    fn graph_url(&self, graph: &NamedNode) -> String {
-        graph_url(&self.endpoint, graph)
-    }
-
-    /// Sends one request about a graph, trying again after failures that
-    /// may pass; returns the answer and how many retries it took.
-    fn send(
-        &self,
-        method: Method,
-        graph: &NamedNode,
-        body: &[u8],
-    ) -> Result<(Answer, u32), PushError> {
-        let url = self.graph_url(graph);
-        let mut retries = 0;
-        loop {
-            match self.attempt(method, &url, body) {
-                Ok(answer) => return Ok((answer, retries)),
-                Err(failure) if failure.may_pass() && retries < self.retries => {
-                    thread::sleep(backoff(self.first_backoff, retries, failure.retry_after()));
-                    retries += 1;
-                }
-                Err(failure) => return Err(failure.into_error(method, graph, retries + 1)),
-            }
-        }
-    }
-
-    /// How many triples the server holds in a graph (`GET`).
-    fn triples_in(&self, graph: &NamedNode) -> Result<u64, PushError> {
-        let (answer, _) = self.send(Method::Get, graph, &[])?;
-        let format = answer
-            .content_type
-            .as_deref()
-            .and_then(RdfFormat::from_media_type)
-            .unwrap_or(RdfFormat::NTriples);
-        let mut triples = 0;
-        for triple in RdfParser::from_format(format).for_slice(&answer.body) {
-            if let Err(err) = triple {
-                return Err(PushError::Answer(format!(
-                    "GET of graph <{graph}> answered what is not {}: {err}",
-                    format.name()
-                )));
-            }
-            triples += 1;
-        }
-        Ok(triples)
-    }
-
-    /// The request with the credentials, if any.
-    fn authorized<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
-        match &self.authorization {
-            Some(value) => request.header("Authorization", value),
-            None => request,
-        }
-    }
-
-    /// Sends one request once.
-    fn attempt(&self, method: Method, url: &str, body: &[u8]) -> Result<Answer, Failure> {
-        let sent = match method {
-            Method::Get => self
-                .authorized(self.agent.get(url))
-                .header("Accept", N_TRIPLES)
-                .call(),
-            Method::Put => self
-                .authorized(self.agent.put(url))
-                .content_type(N_TRIPLES)
-                .send(body),
-            Method::Post => self
-                .authorized(self.agent.post(url))
-                .content_type(N_TRIPLES)
-                .send(body),
-        };
-        let mut response = sent.map_err(Failure::transport)?;
-        let status = response.status();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = header("content-type");
-        let location = header("location");
-        let retry_after = header("retry-after");
-        // Read to the end, so that the connection can be used again; an
-        // error answer only for its message.
-        let limit = if status.is_success() {
-            u64::MAX
-        } else {
-            ERROR_BODY_BYTES
-        };
-        let mut answer = Vec::new();
-        let read = response
-            .body_mut()
-            .as_reader()
-            .take(limit)
-            .read_to_end(&mut answer);
-        if status.is_success() {
-            return match read {
-                Ok(_) => Ok(Answer {
-                    body: answer,
-                    content_type,
-                }),
-                Err(err) => Err(Failure::Transport {
-                    message: err.to_string(),
-                    may_pass: true,
-                }),
-            };
-        }
-        let message = match location {
-            Some(location) if status.is_redirection() => format!("moved to {location}"),
-            _ => first_line(&answer),
-        };
-        Err(Failure::Status {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or_default(),
-            message,
-            retry_after: retry_after.and_then(|value| value.trim().parse().ok()),
-        })
-    }
-}
-
-/// A successful answer.
-struct Answer {
-    body: Vec<u8>,
-    content_type: Option<String>,
-}
-
-/// Checks the endpoint's URL: http or https, with a host, no user name or
-/// password, and no graph of its own.
-fn checked_endpoint(url: &str) -> Result<String, PushError> {
-    let bad = |why: String| Err(PushError::Url(why));
-    let uri: ureq::http::Uri = match url.parse() {
-        Ok(uri) => uri,
-        Err(err) => {
-            return bad(format!(
-                "not a URL ({err}); give e.g. http://HOST:PORT/store"
-            ))
-        }
-    };
-    if !matches!(uri.scheme_str(), Some("http" | "https")) {
-        return bad("give an http:// or https:// URL, e.g. http://HOST:PORT/store".to_owned());
-    }
-    let Some(authority) = uri.authority() else {
-        return bad("the URL has no host; give e.g. http://HOST:PORT/store".to_owned());
-    };
-    if authority.as_str().contains('@') {
-        return bad(format!(
-            "the URL holds a user name or password: give them in {USER_VARIABLE} and \
-             {PASSWORD_VARIABLE} (or a token in {TOKEN_VARIABLE}), never on the command line"
-        ));
-    }
-    if url.contains('#') {
-        return bad("the URL has a fragment (#…): give the endpoint itself".to_owned());
-    }
-    let query = uri.query().unwrap_or_default();
-    if form_urlencoded::parse(query.as_bytes()).any(|(key, _)| key == "graph" || key == "default") {
-        return bad(
-            "the URL names a graph (?graph= or ?default): give the endpoint itself; \
-             akg push adds ?graph= for each graph"
-                .to_owned(),
-        );
-    }
-    Ok(url.to_owned())
-}
-
-/// The endpoint's URL with `graph=IRI` added to its query.
-fn graph_url(endpoint: &str, graph: &NamedNode) -> String {
-    let separator = match endpoint.split_once('?') {
-        None => "?",
-        Some((_, "")) => "",
-        Some(_) => "&",
-    };
-    format!(
-        "{endpoint}{separator}graph={}",
-        utf8_percent_encode(graph.as_str(), GRAPH_VALUE)
-    )
-}
-
-/// The wait before retry `retry` (from 0): `first` doubled each time, at
-/// most [`MAX_BACKOFF`], and at least what the server asked for (at most
-/// [`MAX_RETRY_AFTER`]).
-fn backoff(first: Duration, retry: u32, retry_after: Option<u64>) -> Duration {
-    let doubled = first.saturating_mul(1 << retry.min(16)).min(MAX_BACKOFF);
-    let asked = Duration::from_secs(retry_after.unwrap_or(0)).min(MAX_RETRY_AFTER);
-    doubled.max(asked)
-}
-
-/// Whether a status may pass if the request is sent again.
-fn status_may_pass(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
-}
-
-/// The first non-empty line of a server's answer, trimmed, shortened and
-/// with control characters replaced.
-fn first_line(answer: &[u8]) -> String {
-    let text = String::from_utf8_lossy(answer);
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or_default();
-    let mut shown: String = line
-        .chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .take(ERROR_MESSAGE_CHARS)
-        .collect();
-    if line.chars().count() > ERROR_MESSAGE_CHARS {
-        shown.push('…');
-    }
-    shown
-}
-
-/// One failed attempt.
-#[derive(Debug)]
-enum Failure {
-    /// The server answered with an error status.
-    Status {
-        status: u16,
-        reason: &'static str,
-        message: String,
-        /// `Retry-After` in seconds.
-        retry_after: Option<u64>,
-    },
-    /// No answer: no connection, a timeout, a broken answer.
-    Transport { message: String, may_pass: bool },
-}
-
-impl Failure {
-    /// A transport error of the client.
-    fn transport(err: ureq::Error) -> Failure {
-        let may_pass = matches!(
-            err,
-            ureq::Error::Io(_)
-                | ureq::Error::Timeout(_)
-                | ureq::Error::ConnectionFailed
-                | ureq::Error::Protocol(_)
-        );
-        let message = match err {
-            ureq::Error::Io(err) => err.to_string(),
-            ureq::Error::Timeout(which) => format!("timed out ({which})"),
-            err => err.to_string(),
-        };
-        Failure::Transport { message, may_pass }
-    }
-
-    /// Whether sending the request again may succeed.
-    fn may_pass(&self) -> bool {
-        match self {
-            Failure::Status { status, .. } => status_may_pass(*status),
-            Failure::Transport { may_pass, .. } => *may_pass,
-        }
-    }
-
-    fn retry_after(&self) -> Option<u64> {
-        match self {
-            Failure::Status { retry_after, .. } => *retry_after,
-            Failure::Transport { .. } => None,
-        }
-    }
-
-    fn into_error(self, method: Method, graph: &NamedNode, attempts: u32) -> PushError {
-        match self {
-            Failure::Status {
-                status,
-                reason,
-                message,
-                ..
-            } => PushError::Status {
-                method: method.name(),
-                graph: graph.as_str().to_owned(),
-                status: format!("{status} {reason}").trim_end().to_owned(),
-                message: if message.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {message}")
-                },
-                attempts,
-                advice: status_advice(status),
-            },
-            Failure::Transport { message, .. } => PushError::Unreachable { message, attempts },
-        }
-    }
-}
-
-/// What to do about an error status, after `; `.
-fn status_advice(status: u16) -> &'static str {
-    match status {
-        300..=399 | 404 | 405 => {
-            "; is the URL the server's Graph Store Protocol endpoint? (Oxigraph server: \
-             http://HOST:PORT/store)"
-        }
-        401 | 403 => {
-            "; the server wants credentials: set AKG_GRAPH_STORE_USER and \
-             AKG_GRAPH_STORE_PASSWORD, or AKG_GRAPH_STORE_TOKEN"
-        }
-        status if status_may_pass(status) => "; run akg push again when the server is well",
-        _ => "",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -1123,12 +444,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use oxigraph::model::NamedNode;
-
-    use super::{
-        backoff, checked_endpoint, display_url, first_line, graph_url, pieces, push,
-        status_may_pass, Credentials, PushError, PushOptions, PushSummary,
-    };
+    use super::{credentials_from_env, push, Credentials, PushError, PushOptions, PushSummary};
 
     /// What the test server does with a request before its script runs
     /// out; after, it applies every request.
@@ -1632,7 +948,7 @@ mod tests {
     #[test]
     fn credentials_come_from_the_environment() {
         let check = |vars: &[(&str, &str)]| {
-            Credentials::from_env(|name| {
+            credentials_from_env(|name| {
                 vars.iter()
                     .find(|(n, _)| *n == name)
                     .map(|(_, v)| (*v).to_owned())
@@ -1707,120 +1023,5 @@ mod tests {
             err.starts_with("no answer from the server: timed out"),
             "{err}"
         );
-    }
-
-    fn check_url(url: &str, expected: Result<&str, &str>) {
-        match (checked_endpoint(url), expected) {
-            (Ok(url), Ok(expected)) => assert_eq!(url, expected),
-            (Err(err), Err(says)) => {
-                let err = err.to_string();
-                assert!(err.contains(says), "{url}: {err}");
-                assert!(!err.contains("hunter2"), "{url}: {err}");
-            }
-            (got, expected) => panic!("{url}: {got:?}, expected {expected:?}"),
-        }
-    }
-
-    #[test]
-    fn the_endpoint_is_an_http_url_without_credentials_or_a_graph() {
-        check_url(
-            "http://127.0.0.1:7878/store",
-            Ok("http://127.0.0.1:7878/store"),
-        );
-        check_url(
-            "https://example.com/ds/data?x=1",
-            Ok("https://example.com/ds/data?x=1"),
-        );
-        check_url(
-            "http://ann:hunter2@example.com/store",
-            Err("AKG_GRAPH_STORE_USER"),
-        );
-        check_url(
-            "http://ann@example.com/store",
-            Err("never on the command line"),
-        );
-        check_url(
-            "http://example.com/store?graph=http://g",
-            Err("names a graph"),
-        );
-        check_url("http://example.com/store?default", Err("names a graph"));
-        check_url("http://example.com/store#x", Err("fragment"));
-        check_url("ftp://example.com/store", Err("http:// or https://"));
-        check_url("example.com/store", Err("not a URL"));
-        check_url("/store", Err("http:// or https://"));
-        check_url("http://exa mple.com/", Err("not a URL"));
-        assert_eq!(
-            display_url("http://ann:hunter2@example.com/store?x=@"),
-            "http://example.com/store?x=@"
-        );
-        assert_eq!(
-            display_url("http://example.com/a@b"),
-            "http://example.com/a@b"
-        );
-    }
-
-    #[test]
-    fn the_graph_goes_percent_encoded_into_the_query() {
-        let graph = NamedNode::new("https://w3id.org/x/graph/a_b-c.d~e?f=g&h#i").unwrap();
-        let encoded = "https%3A%2F%2Fw3id.org%2Fx%2Fgraph%2Fa_b-c.d~e%3Ff%3Dg%26h%23i";
-        for (endpoint, expected) in [
-            ("http://h/store", format!("http://h/store?graph={encoded}")),
-            ("http://h/store?", format!("http://h/store?graph={encoded}")),
-            ("http://h/s?x=1", format!("http://h/s?x=1&graph={encoded}")),
-        ] {
-            assert_eq!(graph_url(endpoint, &graph), expected);
-        }
-    }
-
-    #[test]
-    fn only_failures_that_may_pass_are_retried_after_a_growing_wait() {
-        for status in [408, 429, 500, 502, 503, 504] {
-            assert!(status_may_pass(status), "{status}");
-        }
-        for status in [301, 400, 401, 403, 404, 405, 409, 413, 415, 501, 505] {
-            assert!(!status_may_pass(status), "{status}");
-        }
-        let ms = Duration::from_millis;
-        let first = ms(250);
-        let waits: Vec<Duration> = (0..7).map(|retry| backoff(first, retry, None)).collect();
-        assert_eq!(
-            waits,
-            [
-                ms(250),
-                ms(500),
-                ms(1000),
-                ms(2000),
-                ms(4000),
-                ms(8000),
-                ms(8000)
-            ]
-        );
-        assert_eq!(backoff(first, 40, None), ms(8000));
-        // Retry-After is honoured, up to a minute.
-        assert_eq!(backoff(first, 0, Some(3)), ms(3000));
-        assert_eq!(backoff(first, 0, Some(3600)), ms(60_000));
-    }
-
-    #[test]
-    fn the_servers_message_is_its_first_line_shortened() {
-        assert_eq!(first_line(b"\n\n  oops: bad\r\nmore"), "oops: bad");
-        assert_eq!(first_line(b""), "");
-        assert_eq!(first_line(b"a\x1b[31mb"), "a\u{fffd}[31mb");
-        let long = "x".repeat(1000);
-        assert_eq!(first_line(long.as_bytes()).chars().count(), 301);
-    }
-
-    #[test]
-    fn pieces_end_at_line_ends() {
-        let cut = |body: &str, limit| -> Vec<String> {
-            pieces(body.as_bytes(), limit)
-                .map(|p| String::from_utf8(p.to_vec()).unwrap())
-                .collect()
-        };
-        assert_eq!(cut("a\nbb\nccc\n", 100), ["a\nbb\nccc\n"]);
-        assert_eq!(cut("a\nbb\nccc\n", 5), ["a\nbb\n", "ccc\n"]);
-        // A line longer than the limit goes alone.
-        assert_eq!(cut("a\nbbbbbb\nc\n", 3), ["a\n", "bbbbbb\n", "c\n"]);
-        assert!(cut("", 3).is_empty());
     }
 }
