@@ -18,6 +18,15 @@ use crate::util::{akg, ok, root, seed_store};
 
 /// Loads every quad of `store` (`akg dump --format nquads`) into the
 /// server through its Graph Store Protocol endpoint.
+/// A server (see [`OxigraphServer::start`]) holding the seed store's quads,
+/// and that store.
+fn seeded_server(test: &str) -> Option<(OxigraphServer, &'static Path)> {
+    let server = OxigraphServer::start(test)?;
+    let store = seed_store();
+    load(&server, store);
+    Some((server, store))
+}
+
 fn load(server: &OxigraphServer, store: &Path) {
     let nquads = ok(store, &["dump", "--format", "nquads"]);
     let response = ureq::post(&server.store_url())
@@ -41,13 +50,11 @@ fn through(url: &str, args: &[&str]) -> Output {
 /// command, gives the same bytes through the endpoint as on the store.
 #[test]
 fn read_commands_give_the_same_bytes_through_the_endpoint() {
-    let Some(server) =
-        OxigraphServer::start("read_commands_give_the_same_bytes_through_the_endpoint")
+    let Some((server, store)) =
+        seeded_server("read_commands_give_the_same_bytes_through_the_endpoint")
     else {
         return;
     };
-    let store = seed_store();
-    load(&server, store);
     let url = server.query_url();
     let mut queries: Vec<String> = std::fs::read_dir(root().join("queries"))
         .unwrap()
@@ -146,12 +153,10 @@ fn read_commands_give_the_same_bytes_through_the_endpoint() {
 /// of blank nodes differ (the server names them when it loads them).
 #[test]
 fn a_dump_through_the_endpoint_has_the_same_quads() {
-    let Some(server) = OxigraphServer::start("a_dump_through_the_endpoint_has_the_same_quads")
+    let Some((server, store)) = seeded_server("a_dump_through_the_endpoint_has_the_same_quads")
     else {
         return;
     };
-    let store = seed_store();
-    load(&server, store);
     let local = ok(store, &["dump", "--format", "nquads"]);
     let remote = through(&server.query_url(), &["dump", "--format", "nquads"]);
     assert!(
@@ -337,13 +342,11 @@ fn a_server_stopped_between_commands_is_named_in_one_line() {
 #[test]
 fn serve_on_an_endpoint_answers_as_serve_on_the_store() {
     use crate::serve::{client, reply, Server};
-    let Some(oxigraph) =
-        OxigraphServer::start("serve_on_an_endpoint_answers_as_serve_on_the_store")
+    let Some((oxigraph, store)) =
+        seeded_server("serve_on_an_endpoint_answers_as_serve_on_the_store")
     else {
         return;
     };
-    let store = seed_store();
-    load(&oxigraph, store);
     let url = oxigraph.query_url();
     let local = Server::start(store, &[]);
     let remote = Server::start_on_endpoint(&url, &[]);

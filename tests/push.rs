@@ -183,6 +183,31 @@ fn many_graphs(dir: &Path, graphs: usize) -> PathBuf {
     path
 }
 
+/// `akg push FILE` (with `extra` flags) into `server`, spawned and
+/// returned once the server holds its first quads.
+fn push_started(
+    server: &OxigraphServer,
+    file: &Path,
+    extra: &[&str],
+    stderr: Stdio,
+) -> std::process::Child {
+    let child = Command::new(assert_cmd::cargo::cargo_bin("akg"))
+        .arg("push")
+        .args(extra)
+        .args(["--graph-store", &server.store_url()])
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server_quads(server) == 0 {
+        assert!(Instant::now() < deadline, "nothing pushed within 60 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child
+}
+
 #[test]
 fn a_push_killed_halfway_and_run_again_ends_equal() {
     let test = "a_push_killed_halfway_and_run_again_ends_equal";
@@ -192,18 +217,7 @@ fn a_push_killed_halfway_and_run_again_ends_equal() {
     let dir = tempdir();
     let file = many_graphs(dir.path(), 3000);
     let total = 30_000;
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("akg"))
-        .args(["push", "--quiet", "--graph-store", &server.store_url()])
-        .arg(&file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server_quads(&server) == 0 {
-        assert!(Instant::now() < deadline, "nothing pushed within 60 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut child = push_started(&server, &file, &["--quiet"], Stdio::null());
     child.kill().unwrap();
     child.wait().unwrap();
     let halfway = server_quads(&server);
@@ -228,24 +242,7 @@ fn a_server_gone_mid_push_is_one_clear_line() {
     };
     let dir = tempdir();
     let file = many_graphs(dir.path(), 3000);
-    let child = Command::new(assert_cmd::cargo::cargo_bin("akg"))
-        .args([
-            "push",
-            "--retries",
-            "1",
-            "--graph-store",
-            &server.store_url(),
-        ])
-        .arg(&file)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server_quads(&server) == 0 {
-        assert!(Instant::now() < deadline, "nothing pushed within 60 s");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let child = push_started(&server, &file, &["--retries", "1"], Stdio::piped());
     let killed = Command::new("kill")
         .arg(server.pid().to_string())
         .status()
