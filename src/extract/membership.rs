@@ -43,25 +43,16 @@ fn state_list<'m>(
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count();
         let ok = if out.is_empty() {
-            // "member states, alongside Russia, …": a comma only before a linker.
-            let linked = [
-                ", alongside ",
-                ", along with ",
-                ", together with ",
-                ", including ",
-                ", such as ",
-                ", namely ",
-                ": ",
-                "; ",
-                " — ",
-                " – ",
-            ]
-            .iter()
-            .any(|l| gap.ends_with(l));
+            // "member states, alongside Russia, …": a comma only before a
+            // linker (`lex:listLinker`), or a colon or dash.
+            let linked = [": ", "; ", " — ", " – ", " -- "]
+                .iter()
+                .any(|l| gap.ends_with(l))
+                || ends_with_linker(doc, gap);
             let gap = if linked {
                 gap.trim_end()
                     .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ')
-                    .trim_end_matches([',', ':', ';', '—', '–'])
+                    .trim_end_matches([',', ':', ';', '—', '–', '-'])
             } else {
                 gap
             };
@@ -83,6 +74,16 @@ fn state_list<'m>(
         // Skip a possessive or parenthesis right after a state only at the end.
     }
     out
+}
+
+/// Whether `gap` ends with a comma, a linker of `lex:listLinker` and a
+/// space: "members, including ", "the allies, consisting of ".
+fn ends_with_linker(doc: &Doc<'_>, gap: &str) -> bool {
+    let lower = gap.to_lowercase();
+    doc.phrases()
+        .get("listLinker")
+        .iter()
+        .any(|l| lower.ends_with(&format!(", {l} ")))
 }
 
 /// Whether the text between a state and a membership noun (`gap`, a span)
@@ -501,6 +502,14 @@ fn list_before_cue<'m>(
             || gap_l.trim() == "'s"
             // An apposition: "Kyrgyzstan and Tajikistan, both
             // members of …", "Armenia, a founding member".
+            // "Denmark was one of the founding members": a founding
+            // membership stays, whatever the tense.
+            || ((gap_l.contains(" was ") || gap_l.contains(" were "))
+                && super::coordination::has_phrase(
+                    doc.phrases(),
+                    "foundingWord",
+                    &text[last.span.end..cue_span.end],
+                ))
             || gap_l.contains(" became ")
             || gap_l.contains(" becomes ")
             || is_member_apposition(doc, Span::new(last.span.end, cue_span.start)))
@@ -770,6 +779,56 @@ mod tests {
                 (state, c.date.map(|d| d.to_string()))
             })
             .collect()
+    }
+
+    /// The states `text` makes members of an alliance, with the alliance,
+    /// read with the project's gazetteer and phrasing.
+    fn members_of(text: &str) -> Vec<(String, String)> {
+        crate::extract::tests::claims_in(text)
+            .into_iter()
+            .filter(|c| c.relation == Relation::MemberOf)
+            .map(|c| (c.subject, c.object))
+            .collect()
+    }
+
+    #[test]
+    fn a_linker_after_the_member_noun_opens_its_list() {
+        let pairs = |list: &[&str], alliance: &str| -> Vec<(String, String)> {
+            list.iter()
+                .map(|s| (s.to_string(), alliance.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            members_of(
+                "The CSTO met in May. Other CSTO members, consisting of Belarus, \
+                 Armenia and Tajikistan, sent envoys."
+            ),
+            pairs(&["Belarus", "Armenia", "Tajikistan"], "CSTO")
+        );
+        assert_eq!(
+            members_of(
+                "NATO met in May. Talks opened among all 9 allies -- Norway, Italy and Spain."
+            ),
+            pairs(&["Norway", "Italy", "Spain"], "NATO")
+        );
+        assert_eq!(
+            members_of("NATO met in May. Envoys of NATO allies Norway and Italy spoke first."),
+            pairs(&["Norway", "Italy"], "NATO")
+        );
+        // Allies of a state are not members of the alliance in focus.
+        assert!(
+            members_of("NATO met in May. Spain and its allies sent ships to Malta.").is_empty()
+        );
+    }
+
+    #[test]
+    fn a_founding_membership_in_the_past_tense_is_a_membership() {
+        assert_eq!(
+            members_of("Norway was one of the founding members of NATO in 1949."),
+            [("Norway".to_string(), "NATO".to_string())]
+        );
+        // Without a founding word the past tense is no current membership.
+        assert!(members_of("Georgia was a member of the CSTO for a while.").is_empty());
     }
 
     #[test]

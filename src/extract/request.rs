@@ -110,41 +110,88 @@ fn invocations(doc: &Doc<'_>, idx: usize, requesters: &mut Requesters<'_>, out: 
         let Some(actor) = invoking_actor(doc, mentions, &body[cue.end()..], cue_span) else {
             continue;
         };
-        let span = actor.span.cover(article.span).cover(cue_span);
-        // "Pashinian's government invoked …": the government's state
-        // acts, not the person.
-        let invoker = if doc.class(actor) == EntityClass::Person
-            && governs(&doc.text[actor.span.end..cue_span.start])
-        {
-            requesters.state_of(doc, actor).unwrap_or(actor.entity)
-        } else {
-            actor.entity
-        };
-        let mut claim = doc
-            .claim(Relation::Invoked, invoker, Object::Entity(article.entity))
-            .at(idx, span)
-            .rule("invocation.verb_treaty_article", 0.85);
-        claim.date = doc.date_near(idx, cue_span.start);
-        out.push(claim);
-        // Invoking a mutual-assistance clause asks the treaty's
-        // alliance for help (a consultation clause does not).
-        let asks_help = doc
-            .entities
-            .get(article.entity)
-            .invocation_requests_assistance;
-        if let (true, Some(state), Some(alliance)) = (
-            asks_help,
-            requesters.state_of(doc, actor),
-            alliance_of_article(doc, article.entity, idx),
-        ) {
-            let mut request = request_to(doc, state, alliance)
-                .at(idx, span)
-                .rule("request.by_invocation", 0.8);
-            request.date = claim_date(out);
-            requesters.add_outcome(doc, idx, cue_span.end, &mut request);
-            out.push(request);
+        for actor in co_invokers(doc, mentions, actor, cue_span) {
+            invocation(doc, idx, requesters, actor, article, cue_span, out);
         }
         break;
+    }
+}
+
+/// The invoking actor with the states listed before it as the cue's
+/// subject: "Hungary, Greece and Spain have all invoked …" (only a few
+/// words, no punctuation, between the list and the cue).
+fn co_invokers<'m>(
+    doc: &Doc<'_>,
+    mentions: &'m [Mention],
+    actor: &'m Mention,
+    cue_span: Span,
+) -> Vec<&'m Mention> {
+    let gap = doc.text.get(actor.span.end..cue_span.start).unwrap_or("");
+    let subject_gap = gap.split_whitespace().count() <= 4 && !gap.contains([',', '.', ';', ':']);
+    if !doc.is_state_actor(actor) || !subject_gap {
+        return vec![actor];
+    }
+    let list = super::coordination::states_before(doc, mentions, actor.span.end);
+    // A coordination ends in "and": "After A attacked B, C invoked …" is
+    // no list.
+    let coordinated = match list.as_slice() {
+        [.., before_last, last] => doc
+            .text
+            .get(before_last.span.end..last.span.start)
+            .is_some_and(|g| g.split_whitespace().any(|w| w == "and")),
+        _ => false,
+    };
+    if coordinated && list.last().is_some_and(|last| last.span == actor.span) {
+        list
+    } else {
+        vec![actor]
+    }
+}
+
+/// The claims of one actor invoking `article`: the invocation, and for a
+/// mutual-assistance clause a request to the treaty's alliance.
+fn invocation(
+    doc: &Doc<'_>,
+    idx: usize,
+    requesters: &mut Requesters<'_>,
+    actor: &Mention,
+    article: &Mention,
+    cue_span: Span,
+    out: &mut Vec<Claim>,
+) {
+    let span = actor.span.cover(article.span).cover(cue_span);
+    // "Pashinian's government invoked …": the government's state
+    // acts, not the person.
+    let invoker = if doc.class(actor) == EntityClass::Person
+        && governs(&doc.text[actor.span.end..cue_span.start])
+    {
+        requesters.state_of(doc, actor).unwrap_or(actor.entity)
+    } else {
+        actor.entity
+    };
+    let mut claim = doc
+        .claim(Relation::Invoked, invoker, Object::Entity(article.entity))
+        .at(idx, span)
+        .rule("invocation.verb_treaty_article", 0.85);
+    claim.date = doc.date_near(idx, cue_span.start);
+    out.push(claim);
+    // Invoking a mutual-assistance clause asks the treaty's
+    // alliance for help (a consultation clause does not).
+    let asks_help = doc
+        .entities
+        .get(article.entity)
+        .invocation_requests_assistance;
+    if let (true, Some(state), Some(alliance)) = (
+        asks_help,
+        requesters.state_of(doc, actor),
+        alliance_of_article(doc, article.entity, idx),
+    ) {
+        let mut request = request_to(doc, state, alliance)
+            .at(idx, span)
+            .rule("request.by_invocation", 0.8);
+        request.date = claim_date(out);
+        requesters.add_outcome(doc, idx, cue_span.end, &mut request);
+        out.push(request);
     }
 }
 
@@ -773,6 +820,30 @@ mod tests {
                 "Estonia".into(),
                 "Article 4 of the North Atlantic Treaty".into()
             )
+        );
+    }
+
+    #[test]
+    fn every_state_of_a_coordinated_subject_invokes() {
+        let invokers = |text: &str| -> Vec<String> {
+            triples(text)
+                .into_iter()
+                .filter(|(r, _, _)| *r == Relation::Invoked)
+                .map(|(_, s, _)| s)
+                .collect()
+        };
+        assert_eq!(
+            invokers("Norway, Italy and Spain have all invoked Article 4 of NATO."),
+            ["Norway", "Italy", "Spain"]
+        );
+        // A state of an earlier clause is no co-subject.
+        assert_eq!(
+            invokers("After Serbia threatened Hungary, Italy invoked Article 4 of NATO."),
+            ["Italy"]
+        );
+        assert_eq!(
+            invokers("Spain made the request under Article 4 of NATO's founding treaty."),
+            ["Spain"]
         );
     }
 
