@@ -210,6 +210,13 @@ fn starts_sentence(ch: char) -> bool {
     ch.is_uppercase() || ch.is_ascii_digit() || "“\"‘«(['„—–".contains(ch)
 }
 
+/// Whether `text` holds a full stop that ends a sentence: one that closes
+/// no abbreviation or initial ("said Lt. Col. Smith" holds none).
+pub(crate) fn has_full_stop(text: &str) -> bool {
+    text.match_indices('.')
+        .any(|(dot, _)| !is_abbreviation(text, dot))
+}
+
 /// True when the `.` at byte `dot` of `body` closes an abbreviation or initial.
 fn is_abbreviation(body: &str, dot: usize) -> bool {
     let before = &body[..dot];
@@ -254,6 +261,13 @@ mod tests {
             &["It rose 2.5 percent.", "Then fell."],
         );
         check("no capital. after", &["no capital. after"]);
+    }
+
+    #[test]
+    fn a_full_stop_is_told_from_an_abbreviation() {
+        assert!(!has_full_stop(" said Lt. Col. "));
+        assert!(!has_full_stop(" J. "));
+        assert!(has_full_stop(" she said. Then "));
     }
 
     #[test]

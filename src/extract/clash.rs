@@ -200,6 +200,7 @@ fn sides_of(
         .or_else(|| site.hyphen_compound())
         .or_else(|| site.possessive_war_on())
         .or_else(|| site.respectively())
+        .or_else(|| site.own_border_with())
         .or_else(|| site.two_states_in_sentence())
         .or_else(|| site.with_y_context())
         .or_else(|| site.context_pair())
@@ -324,6 +325,11 @@ impl<'a> ClashSite<'a> {
             || agent.kind == MentionKind::Demonym
             || gap_before.trim().is_empty()
             || war_verb;
+        // "the Serbian military launched a major aggression against Y": a
+        // verb of launching lets a few more words stand before the trigger.
+        let launched =
+            super::coordination::has_phrase(self.doc.phrases(), "launchVerb", gap_before);
+        let max_words_before = if launched { 6 } else { 3 };
         // "war on Y", "attacked positions inside Y", "invaded Y": at most
         // three words, the last a preposition, or a transitive verb's object.
         let gap_words: Vec<&str> = gap_after.split_whitespace().collect();
@@ -332,15 +338,20 @@ impl<'a> ClashSite<'a> {
             .doc
             .phrases()
             .contains("attackVerb", &cue_words.join(" "));
+        // "invaded the sovereign territory of Y": a land noun lets the
+        // target stand a few words further.
+        let land = super::coordination::has_phrase(self.doc.phrases(), "landNoun", gap_after);
+        let max_words_after = if land && transitive { 5 } else { 3 };
         let prep = (gap_words.is_empty() && transitive)
-            || (gap_words.len() <= 3
+            || (gap_words.len() <= max_words_after
                 && gap_words.last().is_some_and(|w| {
                     self.doc
                         .phrases()
                         .contains_as_written("clashTargetPreposition", w)
                 })
-                && (gap_words.len() == 1 || transitive));
-        if possessive && words_before <= 3 && prep && !gap_before.contains(',') {
+                && (gap_words.len() == 1 || transitive || launched))
+                && !gap_after.contains([',', ';']);
+        if possessive && words_before <= max_words_before && prep && !gap_before.contains(',') {
             return Some(vec![(
                 agent.entity,
                 target.entity,
@@ -349,6 +360,34 @@ impl<'a> ClashSite<'a> {
             )]);
         }
         None
+    }
+
+    /// "A appealed for help during clashes along its border with B": the
+    /// possessive's owner is the state that opens the sentence.
+    fn own_border_with(&self) -> Option<Vec<Pair>> {
+        let (text, cue) = (self.text, self.cue);
+        let target = self.after.first()?;
+        let gap = text[cue.end..target.span.start].to_lowercase();
+        let words: Vec<&str> = gap.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "its" || *w == "their")?;
+        let rest = &words[at + 1..];
+        let shape = at <= 2
+            && self
+                .doc
+                .phrases()
+                .contains_as_written("clashTargetPreposition", words.first()?)
+                | matches!(*words.first()?, "along" | "at" | "near")
+            && matches!(rest, ["border", "with"] | [_, "border", "with"]);
+        if !shape || gap.contains([',', ';']) {
+            return None;
+        }
+        let owner = self.before.first()?;
+        let opens = text[self.sentence.start..owner.span.start]
+            .split_whitespace()
+            .count()
+            <= 2;
+        (opens && owner.entity != target.entity)
+            .then(|| vec![(owner.entity, target.entity, "clash.own_border_with", 0.7)])
     }
 
     /// Two lists joined by "respectively".
@@ -494,6 +533,58 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// (subject, object, deaths) of the clashes in `text`, read with the
+    /// project's gazetteer (every state, its demonyms) and phrasing.
+    fn project_clashes(text: &str) -> Vec<(String, String, Option<String>)> {
+        crate::extract::tests::claims_in(text)
+            .into_iter()
+            .filter(|c| c.relation == Relation::ClashedWith)
+            .map(|c| (c.subject, c.object, c.value))
+            .collect()
+    }
+
+    fn pair(a: &str, b: &str, deaths: Option<&str>) -> (String, String, Option<String>) {
+        (a.to_string(), b.to_string(), deaths.map(str::to_string))
+    }
+
+    #[test]
+    fn an_attack_launched_or_a_territory_invaded_has_its_agent_and_target() {
+        assert_eq!(
+            project_clashes("In 2019 the Serbian army launched a major offensive against Croatia."),
+            [pair("Croatia", "Serbia", None)]
+        );
+        assert_eq!(
+            project_clashes("Serbian troops invaded the sovereign territory of Croatia at dawn."),
+            [pair("Croatia", "Serbia", None)]
+        );
+        assert_eq!(
+            project_clashes("After the Serbian incursion into Croatia, talks stopped."),
+            [pair("Croatia", "Serbia", None)]
+        );
+        // A drill begun is no attack on the state named after a comma.
+        assert!(project_clashes(
+            "The Serbian army began a drill, and the offensive against Croatia went on."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn clashes_along_its_border_with_a_state_are_the_subjects() {
+        assert_eq!(
+            project_clashes(
+                "Croatia asked Russia and the UN for support during the clashes along its \
+                 border with Serbia, which left at least 24 Croatian soldiers dead."
+            ),
+            [pair("Croatia", "Serbia", Some("24"))]
+        );
+        assert_eq!(
+            project_clashes(
+                "Hungary said fighting near their common border with Serbia had stopped."
+            ),
+            [pair("Hungary", "Serbia", None)]
+        );
     }
 
     #[test]

@@ -305,7 +305,9 @@ fn speaker_after_quote(
         } else {
             (cue.end, m.span.start)
         };
-        text[a..b].split_whitespace().count() <= 6 && !text[a..b].contains(['“', '"', '.'])
+        text[a..b].split_whitespace().count() <= 6
+            && !text[a..b].contains(['“', '"'])
+            && !crate::segment::has_full_stop(&text[a..b])
     };
     if let Some(m) = mentions
         .iter()
@@ -753,6 +755,38 @@ mod tests {
             .filter(|c| c.relation == Relation::Said)
             .map(|c| (c.subject, c.object))
             .collect()
+    }
+
+    #[test]
+    fn a_rank_abbreviated_with_a_full_stop_stays_between_cue_and_speaker() {
+        assert_eq!(
+            said(
+                "\"We must be ready to defend every inch,\" said Col. John Harrow, the commander."
+            ),
+            [(
+                "John Harrow".to_string(),
+                "We must be ready to defend every inch,".to_string()
+            )]
+        );
+        // A real full stop still parts them.
+        assert!(
+            said("\"We must be ready to defend every inch,\" she said. John Harrow left.")
+                .iter()
+                .all(|(speaker, _)| speaker != "John Harrow")
+        );
+    }
+
+    #[test]
+    fn a_pronoun_refers_to_a_person_named_outside_quotation_marks() {
+        let got = said(
+            "John Harrow said that \"President Joe Biden has agreed to send more troops.\" \
+             Later he said he was \"glad to announce that the troops will arrive soon.\"",
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got.iter().all(|(speaker, _)| speaker == "John Harrow"),
+            "{got:?}"
+        );
     }
 
     #[test]

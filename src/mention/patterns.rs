@@ -140,7 +140,7 @@ const TEMPLATES: [(&str, &str); 19] = [
     ("clash", r"(?i)\b(?:%clashCue%)\b"),
     (
         "deaths",
-        r"(?i)(?:(?:%approximately%)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:%casualtyNoun%)?\s*(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:%deathWord%)\b",
+        r"(?i)(?:(?:%approximately%)\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:(?:[\w’'-]+\s+)?(?:%casualtyNoun%)\s*)?(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:%deathWord%)\b",
     ),
     (
         "killed",

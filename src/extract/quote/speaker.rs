@@ -61,7 +61,8 @@ pub(super) fn subject_position(doc: &Doc<'_>, m: &Mention) -> bool {
         || prev.chars().all(|c| c.is_ascii_digit())
 }
 
-/// "he" or "she" nearest the cue in `window`, resolved to the last person named before it.
+/// "he" or "she" nearest the cue in `window`, resolved to the last person
+/// named before it outside quotation marks.
 pub(super) fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<Speaker> {
     let text = doc.text;
     let words = crate::mention::words(text, window);
@@ -83,11 +84,13 @@ pub(super) fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<
     if gap.split_whitespace().count() > 4 && !clause_initial {
         return None;
     }
-    let person = doc
-        .mentions
-        .iter()
-        .rev()
-        .find(|m| m.span.end <= pronoun.span.start && doc.class(m) == EntityClass::Person)?;
+    // A person named inside a quotation is not whom a pronoun outside it
+    // refers to: "X said that “President Y agreed …”. He added …" is X.
+    let person = doc.mentions.iter().rev().find(|m| {
+        m.span.end <= pronoun.span.start
+            && doc.class(m) == EntityClass::Person
+            && !super::marks::inside_quotes(&doc.quotations, m.span.start)
+    })?;
     Some(Speaker {
         entity: person.entity,
         span: pronoun.span,
