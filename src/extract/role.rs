@@ -206,7 +206,7 @@ fn role_claim(
 fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> Option<Claim> {
     let words = crate::mention::words(doc.text, Span::new(sentence.start, person.span.start));
     let mut run = walk_back_title(doc, idx, &words, person);
-    let title_words = title_words(doc, idx, &words[run.start..]);
+    let title_words = title_words(doc, idx, &words[run.start..run.end]);
     if !title_words
         .iter()
         .any(|w| doc.entities.gazetteer.lexicon.is_role_head(w))
@@ -233,6 +233,9 @@ fn title_before(doc: &Doc<'_>, idx: usize, sentence: Span, person: &Mention) -> 
 struct TitleRun {
     /// Index of the first title word in the words before the name.
     start: usize,
+    /// Index past the last title word (before a given name the gazetteer's
+    /// label leaves out).
+    end: usize,
     /// The state or organisation named among them.
     owner: Option<EntityRef>,
     /// The seat of government named as owner ("Kremlin"), as written.
@@ -242,7 +245,8 @@ struct TitleRun {
 /// Walk back over title words, ranks and one owner (demonym/state/possessive).
 fn walk_back_title(doc: &Doc<'_>, idx: usize, words: &[Word<'_>], person: &Mention) -> TitleRun {
     let text = doc.text;
-    let mut start = words.len();
+    let end = words.len() - usize::from(extra_given_name(doc, idx, words, person));
+    let mut start = end;
     let mut owner: Option<EntityRef> = None;
     let mut metonym_owner: Option<String> = None;
     while start > 0 {
@@ -278,7 +282,10 @@ fn walk_back_title(doc: &Doc<'_>, idx: usize, words: &[Word<'_>], person: &Menti
             }
             break;
         }
-        if doc.phrases().contains("titleWord", &lower) || doc.phrases().contains("rank", &lower) {
+        if doc.phrases().contains("titleWord", &lower)
+            || doc.phrases().contains("rank", &lower)
+            || spelled_title(doc.phrases(), w.text).is_some()
+        {
             start -= 1;
             continue;
         }
@@ -286,9 +293,35 @@ fn walk_back_title(doc: &Doc<'_>, idx: usize, words: &[Word<'_>], person: &Menti
     }
     TitleRun {
         start,
+        end,
         owner,
         metonym_owner,
     }
+}
+
+/// Whether the word right before a known person's name is a given name the
+/// gazetteer's label leaves out, with a title before it: "Prime Minister
+/// Arturs K. Name" where the gazetteer knows "K. Name".
+fn extra_given_name(doc: &Doc<'_>, idx: usize, words: &[Word<'_>], person: &Mention) -> bool {
+    let [.., title, given] = words else {
+        return false;
+    };
+    let joined = doc.text[given.span.end..person.span.start]
+        .trim()
+        .is_empty()
+        && doc.text[title.span.end..given.span.start].trim().is_empty();
+    let capitalised = given.text.starts_with(char::is_uppercase)
+        && given.text.chars().skip(1).all(char::is_lowercase);
+    let lower = given.text.to_lowercase();
+    let plain = !doc.phrases().contains("titleWord", &lower)
+        && !doc.phrases().contains("rank", &lower)
+        && !doc
+            .mentions_in(idx)
+            .iter()
+            .any(|m| m.span.overlaps(given.span));
+    let after_title = doc.phrases().contains_as_written("title", title.text)
+        || spelled_title(doc.phrases(), title.text).is_some();
+    joined && capitalised && plain && after_title && doc.class(person) == EntityClass::Person
 }
 
 /// The title's words, lowercase: no mention or drop word; drop ranks, a
@@ -301,7 +334,13 @@ fn title_words(doc: &Doc<'_>, idx: usize, words: &[Word<'_>]) -> Vec<String> {
             !doc.mentions_in(idx).iter().any(|m| m.span.contains(w.span))
                 && !doc.phrases().contains("roleDropWord", &lower)
         })
-        .map(|w| w.text)
+        .flat_map(|w| {
+            // "PM" is the "Prime Minister" of lex:spelledTitle.
+            spelled_title(doc.phrases(), w.text).map_or_else(
+                || vec![w.text],
+                |spelled| spelled.split_whitespace().collect(),
+            )
+        })
         .collect();
     // Drop ranks, a trailing "of" and leading "of".
     let mut title_words: Vec<String> = run
@@ -320,6 +359,26 @@ fn title_words(doc: &Doc<'_>, idx: usize, words: &[Word<'_>]) -> Vec<String> {
         title_words.pop();
     }
     title_words
+}
+
+/// The spelled-out title (lower case) of an abbreviation of
+/// `lex:titleAbbreviation` as written ("PM", not "pm"): the title of
+/// `lex:spelledTitle` whose initials it is ("prime minister").
+fn spelled_title<'p>(phrases: &'p Phrasebook, word: &str) -> Option<&'p str> {
+    if !phrases.contains_as_written("titleAbbreviation", word) {
+        return None;
+    }
+    phrases
+        .get("spelledTitle")
+        .iter()
+        .find(|title| {
+            let initials: String = title
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .collect();
+            initials.eq_ignore_ascii_case(word)
+        })
+        .map(String::as_str)
 }
 
 /// "the nation’s Prime Minister X": the last state named before.
@@ -613,6 +672,33 @@ mod tests {
             .filter(|c| c.relation == Relation::HoldsRole)
             .map(|c| (c.subject, c.object))
             .collect()
+    }
+
+    #[test]
+    fn an_abbreviated_title_before_a_name_is_spelled_out() {
+        let role = |person: &str, title: &str| vec![(person.to_string(), title.to_string())];
+        assert_eq!(
+            roles_in("Croatian PM Ivo Horvat flew to Brussels."),
+            role("Ivo Horvat", "Prime Minister of Croatia")
+        );
+        assert_eq!(
+            roles_in("Croatia's FM Ivo Horvat flew to Brussels."),
+            role("Ivo Horvat", "Foreign Minister of Croatia")
+        );
+        // "PM" in lower case, or as a time, is no title.
+        assert!(roles_in("The talks ended at 5 PM Zagreb time.").is_empty());
+    }
+
+    #[test]
+    fn a_given_name_the_gazetteer_leaves_out_stays_between_title_and_name() {
+        // The gazetteer knows "Nikol Pashinyan"; the text adds a given name.
+        assert_eq!(
+            roles_in("Armenian Prime Minister Davit Nikol Pashinyan spoke."),
+            [(
+                "Nikol Pashinyan".to_string(),
+                "Prime Minister of Armenia".to_string()
+            )]
+        );
     }
 
     #[test]
