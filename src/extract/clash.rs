@@ -55,7 +55,12 @@ pub fn extract(doc: &Doc<'_>) -> Vec<Claim> {
         // Every rule of `sides_of` needs two sides or a recent pair: without
         // them, skip the trigger search (for speed; the claims are the same).
         let recent_pair = last_pair.is_some_and(|(i, _, _)| idx - i <= 3);
-        if (sides.len() < 2 && !recent_pair) || !doc.may_match(idx, Cue::Clash) {
+        // A person may stand for the state they serve ("Putin's war").
+        let persons = mentions
+            .iter()
+            .filter(|m| doc.class(m) == EntityClass::Person)
+            .count();
+        if (sides.len() + persons < 2 && !recent_pair) || !doc.may_match(idx, Cue::Clash) {
             continue;
         }
         for cue in doc.cues().clash.find_iter(body) {
@@ -199,8 +204,11 @@ fn sides_of(
     site.between()
         .or_else(|| site.hyphen_compound())
         .or_else(|| site.possessive_war_on())
+        .or_else(|| site.leader_war_on())
         .or_else(|| site.respectively())
         .or_else(|| site.own_border_with())
+        .or_else(|| site.its_clash_with())
+        .or_else(|| site.where_attacked())
         .or_else(|| site.two_states_in_sentence())
         .or_else(|| site.with_y_context())
         .or_else(|| site.context_pair())
@@ -313,7 +321,6 @@ impl<'a> ClashSite<'a> {
         let (text, cue) = (self.text, self.cue);
         let (agent, target) = (self.before.last()?, self.after.first()?);
         let gap_before = &text[agent.span.end..cue.start];
-        let gap_after = &text[cue.end..target.span.start];
         let words_before = gap_before.split_whitespace().count();
         // "X fought a five-day war with Y": a verb of war between them.
         let war_verb = gap_before
@@ -330,28 +337,11 @@ impl<'a> ClashSite<'a> {
         let launched =
             super::coordination::has_phrase(self.doc.phrases(), "launchVerb", gap_before);
         let max_words_before = if launched { 6 } else { 3 };
-        // "war on Y", "attacked positions inside Y", "invaded Y": at most
-        // three words, the last a preposition, or a transitive verb's object.
-        let gap_words: Vec<&str> = gap_after.split_whitespace().collect();
-        let cue_words = cue.slice(text).split_whitespace().collect::<Vec<_>>();
-        let transitive = self
-            .doc
-            .phrases()
-            .contains("attackVerb", &cue_words.join(" "));
-        // "invaded the sovereign territory of Y": a land noun lets the
-        // target stand a few words further.
-        let land = super::coordination::has_phrase(self.doc.phrases(), "landNoun", gap_after);
-        let max_words_after = if land && transitive { 5 } else { 3 };
-        let prep = (gap_words.is_empty() && transitive)
-            || (gap_words.len() <= max_words_after
-                && gap_words.last().is_some_and(|w| {
-                    self.doc
-                        .phrases()
-                        .contains_as_written("clashTargetPreposition", w)
-                })
-                && (gap_words.len() == 1 || transitive || launched))
-                && !gap_after.contains([',', ';']);
-        if possessive && words_before <= max_words_before && prep && !gap_before.contains(',') {
+        if possessive
+            && words_before <= max_words_before
+            && self.reaches_target(target, launched)
+            && !gap_before.contains(',')
+        {
             return Some(vec![(
                 agent.entity,
                 target.entity,
@@ -360,6 +350,66 @@ impl<'a> ClashSite<'a> {
             )]);
         }
         None
+    }
+
+    /// Whether the trigger reaches `target`: "war on Y", "attacked positions
+    /// inside Y", "invaded Y" (at most three words, the last a preposition,
+    /// or a transitive verb's object); after a verb of launching or a
+    /// land noun ("invaded the sovereign territory of Y"), a few more.
+    fn reaches_target(&self, target: &Mention, launched: bool) -> bool {
+        let (text, cue) = (self.text, self.cue);
+        let gap_after = &text[cue.end..target.span.start];
+        let gap_words: Vec<&str> = gap_after.split_whitespace().collect();
+        let cue_words = cue.slice(text).split_whitespace().collect::<Vec<_>>();
+        let transitive = self
+            .doc
+            .phrases()
+            .contains("attackVerb", &cue_words.join(" "));
+        let land = super::coordination::has_phrase(self.doc.phrases(), "landNoun", gap_after);
+        let max_words_after = if land && transitive { 5 } else { 3 };
+        (gap_words.is_empty() && transitive)
+            || (gap_words.len() <= max_words_after
+                && gap_words.last().is_some_and(|w| {
+                    self.doc
+                        .phrases()
+                        .contains_as_written("clashTargetPreposition", w)
+                })
+                && (gap_words.len() == 1 || transitive || launched))
+                && !gap_after.contains([',', ';'])
+    }
+
+    /// "Putin’s war on Ukraine", "the president’s decision to invade Y": a
+    /// person's possessive before the trigger stands for the state the
+    /// gazetteer says the person serves.
+    fn leader_war_on(&self) -> Option<Vec<Pair>> {
+        let (text, cue) = (self.text, self.cue);
+        let target = self.after.first()?;
+        let leader = self.doc.mentions.iter().rev().find(|m| {
+            m.span.end <= cue.start
+                && m.span.start >= self.sentence.start
+                && self.doc.class(m) == EntityClass::Person
+        })?;
+        if self
+            .before
+            .last()
+            .is_some_and(|side| side.span.start > leader.span.end)
+        {
+            return None;
+        }
+        let gap_before = &text[leader.span.end..cue.start];
+        let possessive = gap_before.starts_with("’s") || gap_before.starts_with("'s");
+        if !possessive || gap_before.split_whitespace().count() > 3 || gap_before.contains(',') {
+            return None;
+        }
+        let id = self
+            .doc
+            .entities
+            .get(leader.entity)
+            .nationality
+            .as_deref()?;
+        let state = EntityRef(self.doc.entities.gazetteer.find_id(id)?);
+        (state != target.entity && self.reaches_target(target, false))
+            .then(|| vec![(state, target.entity, "clash.leader_war_on", 0.75)])
     }
 
     /// "A appealed for help during clashes along its border with B": the
@@ -388,6 +438,65 @@ impl<'a> ClashSite<'a> {
             <= 2;
         (opens && owner.entity != target.entity)
             .then(|| vec![(owner.entity, target.entity, "clash.own_border_with", 0.7)])
+    }
+
+    /// "Georgia, amidst its conflict with Russia": the state that "its"
+    /// refers to (the last one named before it) and the state after "with".
+    fn its_clash_with(&self) -> Option<Vec<Pair>> {
+        let (text, cue) = (self.text, self.cue);
+        let before = text[self.sentence.start..cue.start].to_lowercase();
+        let words: Vec<&str> = before.split_whitespace().collect();
+        let possessive = matches!(
+            words.as_slice(),
+            [.., "its" | "their"] | [.., "its" | "their", _]
+        );
+        let target = self.after.first()?;
+        let gap_after: Vec<&str> = text[cue.end..target.span.start]
+            .split_whitespace()
+            .collect();
+        if !possessive || !matches!(gap_after.as_slice(), ["with"] | ["with", "the"]) {
+            return None;
+        }
+        let its_at =
+            self.sentence.start + before.rfind(" its ").or_else(|| before.rfind(" their "))?;
+        let owner = self
+            .before
+            .iter()
+            .rev()
+            .find(|m| m.span.end <= its_at && m.entity != target.entity)?;
+        Some(vec![(
+            owner.entity,
+            target.entity,
+            "clash.its_clash_with",
+            0.7,
+        )])
+    }
+
+    /// "the crisis in Ukraine, where Russia has invaded": the state before
+    /// "where" is the target of the attack its clause tells of.
+    fn where_attacked(&self) -> Option<Vec<Pair>> {
+        let (text, cue) = (self.text, self.cue);
+        let attack = self
+            .doc
+            .phrases()
+            .contains("attackVerb", &cue.slice(text).to_lowercase());
+        let agent = self.before.last()?;
+        let gap = &text[agent.span.end..cue.start];
+        if !attack || gap.split_whitespace().count() > 2 || gap.contains(',') {
+            return None;
+        }
+        let lead = text[self.sentence.start..agent.span.start].trim_end();
+        let lead = lead.strip_suffix("where")?.trim_end().strip_suffix(',')?;
+        let place = self
+            .before
+            .iter()
+            .rev()
+            .find(|m| m.span.end <= self.sentence.start + lead.len())?;
+        let close = text[place.span.end..self.sentence.start + lead.len()]
+            .trim()
+            .is_empty();
+        (close && place.entity != agent.entity)
+            .then(|| vec![(agent.entity, place.entity, "clash.where_attacked", 0.7)])
     }
 
     /// Two lists joined by "respectively".
@@ -568,6 +677,45 @@ mod tests {
             "The Serbian army began a drill, and the offensive against Croatia went on."
         )
         .is_empty());
+    }
+
+    #[test]
+    fn its_conflict_with_a_state_is_the_last_state_named_before() {
+        assert_eq!(
+            project_clashes(
+                "The alliance kept its support for Moldova amidst its conflict with Serbia."
+            ),
+            [pair("Moldova", "Serbia", None)]
+        );
+        assert_eq!(
+            project_clashes("Hungary urged Croatia to end its war with Serbia."),
+            [pair("Croatia", "Serbia", None)]
+        );
+        assert!(project_clashes("Hungary praised its ties with Serbia.").is_empty());
+    }
+
+    #[test]
+    fn a_leaders_war_is_the_war_of_the_state_the_leader_serves() {
+        // The gazetteer knows whom Vladimir Putin serves (akg:nationality).
+        assert_eq!(
+            project_clashes("Aid flowed in as Vladimir Putin's war on Georgia dragged on."),
+            [pair("Georgia", "Russia", None)]
+        );
+        assert_eq!(
+            project_clashes("Finland joined, prompted by Putin's decision to invade Georgia."),
+            [pair("Georgia", "Russia", None)]
+        );
+        assert!(project_clashes("Putin's talks with Georgia went nowhere.").is_empty());
+    }
+
+    #[test]
+    fn an_attack_in_a_where_clause_targets_the_state_before_where() {
+        assert_eq!(
+            project_clashes(
+                "Envoys met over the crisis in Croatia, where Serbia has invaded a province."
+            ),
+            [pair("Croatia", "Serbia", None)]
+        );
     }
 
     #[test]
