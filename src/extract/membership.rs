@@ -45,14 +45,14 @@ fn state_list<'m>(
         let ok = if out.is_empty() {
             // "member states, alongside Russia, …": a comma only before a
             // linker (`lex:listLinker`), or a colon or dash.
-            let linked = [": ", "; ", " — ", " – ", " -- "]
+            let linked = [": ", "; ", " — ", " – ", " -- ", " ("]
                 .iter()
                 .any(|l| gap.ends_with(l))
                 || ends_with_linker(doc, gap);
             let gap = if linked {
                 gap.trim_end()
                     .trim_end_matches(|c: char| c.is_alphabetic() || c == ' ')
-                    .trim_end_matches([',', ':', ';', '—', '–', '-'])
+                    .trim_end_matches([',', ':', ';', '—', '–', '-', '('])
             } else {
                 gap
             };
@@ -277,6 +277,13 @@ fn leaving_state<'m>(
     cue: Span,
     cue_text: &str,
 ) -> Option<&'m Mention> {
+    // "suspended Uzbekistan's membership": the possessor inside the cue.
+    if let Some(owner) = mentions
+        .iter()
+        .find(|m| cue.contains(m.span) && doc.is_state_actor(m))
+    {
+        return Some(owner);
+    }
     if cue_text.starts_with("former") || cue_text.starts_with("ex-") || cue_text.starts_with("non")
     {
         // "former member Azerbaijan"
@@ -483,14 +490,83 @@ fn list_before_cue<'m>(
     cue_span: Span,
 ) -> Option<Vec<&'m Mention>> {
     let text = doc.text;
+    let is_alliance = |m: &Mention| doc.class(m) == EntityClass::Alliance;
+    // An alliance named as the noun's modifier ("are CSTO members",
+    // "became NATO's 32nd member") is no item of the list.
     let before: Vec<&Mention> = mentions
         .iter()
-        .filter(|m| m.span.end <= cue_span.start)
+        .filter(|m| m.span.end <= cue_span.start && !is_alliance(m))
         .collect();
     let last = before.last()?;
     let gap = &text[last.span.end..cue_span.start];
+    let gap_span = Span::new(last.span.end, cue_span.start);
+    // "smaller NATO states": the alliance may open the cue itself.
+    let alliance_in_gap = mentions
+        .iter()
+        .any(|m| is_alliance(m) && (gap_span.contains(m.span) || m.span.start == cue_span.start));
+    let joined_to_cue = if alliance_in_gap {
+        doc.is_state_actor(last)
+            && only_member_links(doc, gap_span)
+            && !super::coordination::denies_membership(doc.phrases(), gap)
+    } else {
+        joined_before_cue(doc, last, cue_span)
+    };
+    if !joined_to_cue {
+        return None;
+    }
+    let start = before
+        .iter()
+        .rposition(|m| !doc.is_state_actor(m))
+        .map_or(0, |p| p + 1);
+    let run: Vec<&Mention> = before[start..].to_vec();
+    let first = run
+        .iter()
+        .position(|m| m.span.start >= last.span.start.saturating_sub(200))
+        .unwrap_or(0);
+    let mut before_list = state_list(doc, mentions, run[first].span.start, 0);
+    before_list.retain(|m| m.span.end <= cue_span.start);
+    // The list must run up to the state joined to the cue: "BRUSSELS,
+    // Belgium - … Washington's NATO allies" lists no Belgium.
+    before_list
+        .last()
+        .is_some_and(|m| m.span == last.span)
+        .then_some(before_list)
+}
+
+/// Whether the words of `gap`, between a state and a membership noun with
+/// an alliance named between them, only link the two: "are CSTO",
+/// ", both NATO", " became NATO’s 32nd", " and other CSTO" (words of
+/// `lex:copulaLink`, `lex:appositionWord` and `lex:memberLinkWord`, numbers,
+/// and the alliance with its possessive).
+fn only_member_links(doc: &Doc<'_>, gap: Span) -> bool {
+    let mut plain = gap.slice(doc.text).to_string();
+    for m in doc.mentions.iter().filter(|m| gap.contains(m.span)) {
+        if doc.class(m) == EntityClass::Alliance {
+            let (start, end) = (m.span.start - gap.start, m.span.end - gap.start);
+            plain.replace_range(start..end, &" ".repeat(end - start));
+        }
+    }
+    let words = super::coordination::words(&plain);
+    let phrases = doc.phrases();
+    words.len() <= 6
+        && !plain.contains(['.', ';', '(', ')'])
+        && words.iter().all(|w| {
+            matches!(w.as_str(), "’s" | "'s")
+                || w.chars().any(|c| c.is_ascii_digit())
+                || ["copulaLink", "appositionWord", "memberLinkWord"]
+                    .iter()
+                    .any(|list| phrases.contains(list, w))
+        })
+}
+
+/// Whether the state `last` is joined to the membership noun at
+/// `cue_span` with no alliance named between: a copula, a possessive, an
+/// apposition, a founding membership or an accession.
+fn joined_before_cue(doc: &Doc<'_>, last: &Mention, cue_span: Span) -> bool {
+    let text = doc.text;
+    let gap = &text[last.span.end..cue_span.start];
     let gap_l = gap.to_lowercase();
-    let joined_to_cue = doc.is_state_actor(last)
+    doc.is_state_actor(last)
         && (gap_l.contains(" are ")
             || gap_l.contains(" is ")
             || gap_l.contains(" remains ")
@@ -512,24 +588,11 @@ fn list_before_cue<'m>(
                 ))
             || gap_l.contains(" became ")
             || gap_l.contains(" becomes ")
+            || gap_l.contains(" has been ")
+            || gap_l.contains(" have been ")
             || is_member_apposition(doc, Span::new(last.span.end, cue_span.start)))
         && gap.split_whitespace().count() <= 5
-        && !super::coordination::denies_membership(doc.phrases(), gap);
-    if !joined_to_cue {
-        return None;
-    }
-    let start = before
-        .iter()
-        .rposition(|m| !doc.is_state_actor(m))
-        .map_or(0, |p| p + 1);
-    let run: Vec<&Mention> = before[start..].to_vec();
-    let first = run
-        .iter()
-        .position(|m| m.span.start >= last.span.start.saturating_sub(200))
-        .unwrap_or(0);
-    let mut before_list = state_list(doc, mentions, run[first].span.start, 0);
-    before_list.retain(|m| m.span.end <= cue_span.start);
-    Some(before_list)
+        && !super::coordination::denies_membership(doc.phrases(), gap)
 }
 
 /// Partners: "the Kremlin’s five partners in the bloc" / "with the
@@ -819,6 +882,75 @@ mod tests {
         assert!(
             members_of("NATO met in May. Spain and its allies sent ships to Malta.").is_empty()
         );
+    }
+
+    #[test]
+    fn an_alliance_named_before_the_member_noun_keeps_the_list() {
+        let states = |text: &str| -> Vec<String> {
+            members_of(text)
+                .into_iter()
+                .map(|(state, _)| state)
+                .collect()
+        };
+        assert_eq!(
+            states("Norway, Italy and Spain are NATO members."),
+            ["Norway", "Italy", "Spain"]
+        );
+        assert_eq!(
+            states("Spain became NATO's 16th member in 1982."),
+            ["Spain"]
+        );
+        assert_eq!(
+            states("The drills drew troops from Belarus, Armenia and other CSTO member states."),
+            ["Belarus", "Armenia"]
+        );
+        assert_eq!(
+            states("Norway, Italy and smaller NATO states objected."),
+            ["Norway", "Italy"]
+        );
+        assert_eq!(states("Armenia is one of six CSTO members."), ["Armenia"]);
+        assert_eq!(
+            states("Leaders of CSTO countries Belarus and Tajikistan met in Dushanbe."),
+            ["Belarus", "Tajikistan"]
+        );
+        assert_eq!(
+            states("The CSTO met. Leaders of the member countries (Belarus and Armenia) spoke."),
+            ["Belarus", "Armenia"]
+        );
+        assert_eq!(
+            states("Armenia, which has been a member of the CSTO since 1992, complained."),
+            ["Armenia"]
+        );
+        // Other words between state and noun: no membership.
+        assert!(states("Spain is angry with the NATO members.").is_empty());
+    }
+
+    #[test]
+    fn a_list_before_the_member_noun_runs_up_to_the_state_joined_to_it() {
+        // The possessor is Georgia, not the state that backs it.
+        assert!(
+            members_of("The CSTO met. Belarus backed Georgia's membership of the CSTO.")
+                .iter()
+                .all(|(state, _)| state != "Belarus")
+        );
+        assert!(
+            members_of("OSLO, Norway - In a show of support, Washington's NATO allies met.")
+                .iter()
+                .all(|(state, _)| state != "Norway")
+        );
+    }
+
+    #[test]
+    fn a_suspended_membership_of_a_named_state_is_a_former_one() {
+        let claims = crate::extract::tests::claims_in(
+            "CSTO leaders decided to suspend Georgia's membership in December 2012.",
+        );
+        let got: Vec<(Relation, String)> = claims
+            .into_iter()
+            .filter(|c| matches!(c.relation, Relation::MemberOf | Relation::FormerMemberOf))
+            .map(|c| (c.relation, c.subject))
+            .collect();
+        assert_eq!(got, [(Relation::FormerMemberOf, "Georgia".to_string())]);
     }
 
     #[test]
