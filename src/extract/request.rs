@@ -396,9 +396,11 @@ fn deployments(doc: &Doc<'_>, idx: usize, requesters: &Requesters<'_>, out: &mut
 /// alliance in focus.
 fn deploying_alliance(doc: &Doc<'_>, idx: usize, cue_span: Span) -> Option<EntityRef> {
     let mentions = doc.mentions_in(idx);
+    // Named in the cue, or by a force whose name the cue starts inside
+    // ("CSTO peacekeepers arrived": the cue starts at "peacekeepers").
     let inside = mentions
         .iter()
-        .filter(|m| cue_span.contains(m.span))
+        .filter(|m| cue_span.contains(m.span) || m.span.overlaps(cue_span))
         .find_map(|m| doc.entities.alliance_of(m.entity));
     let agent = mentions.iter().rev().find(|m| {
         m.span.end <= cue_span.start
@@ -821,6 +823,32 @@ mod tests {
                 "Article 4 of the North Atlantic Treaty".into()
             )
         );
+    }
+
+    #[test]
+    fn forces_arriving_in_a_state_and_counts_with_commas_are_deployments() {
+        let deployments = |text: &str| -> Vec<(String, String)> {
+            triples(text)
+                .into_iter()
+                .filter(|(r, _, _)| *r == Relation::DeployedTo)
+                .map(|(_, s, o)| (s, o))
+                .collect()
+        };
+        let to = |alliance: &str, state: &str| vec![(alliance.to_string(), state.to_string())];
+        assert_eq!(
+            deployments("CSTO peacekeepers began arriving in Kyrgyzstan on Monday."),
+            to("CSTO", "Kyrgyzstan")
+        );
+        assert_eq!(
+            deployments("A NATO battlegroup of 1,000 soldiers arrived in Latvia."),
+            to("NATO", "Latvia")
+        );
+        assert_eq!(
+            deployments("The CSTO sent about 2,500 troops to Tajikistan."),
+            to("CSTO", "Tajikistan")
+        );
+        // A leader arriving is no deployment.
+        assert!(deployments("Putin arrived in Tajikistan for the CSTO summit.").is_empty());
     }
 
     #[test]
