@@ -333,9 +333,15 @@ fn speaker_after_quote(
         if let Some(s) = body_np_before(doc, lead, q.outer.end) {
             return Some(s);
         }
+        if let Some(s) = speaker::document_speaker(doc, lead, q.outer.end) {
+            return Some(s);
+        }
     }
     // "observed the lawmaker", "said the ministry"
     let after_cue = &text[cue.end..window_end];
+    if let Some(s) = chief_after_cue(doc, after_cue, cue.end, roles) {
+        return Some(s);
+    }
     if let Some(noun) = after_cue.strip_prefix(" the ").map(|r| {
         r.split(|c: char| !c.is_alphanumeric() && c != '-')
             .next()
@@ -371,6 +377,25 @@ fn speaker_after_quote(
             entity: m.entity,
             span: m.span,
         })
+}
+
+/// "said the alliance's chief", "said the NATO chief": the holder of the
+/// alliance's top office, from the noun phrase after the cue.
+fn chief_after_cue(doc: &Doc<'_>, after_cue: &str, at: usize, roles: &[Claim]) -> Option<Speaker> {
+    let rest = after_cue.strip_prefix(" the ")?;
+    let np_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == ' ' || c == '\'' || c == '’' || c == '-'))
+        .unwrap_or(rest.len());
+    let np = rest[..np_len].trim_end();
+    let words: Vec<&str> = np.split_whitespace().take(3).collect();
+    let head = words.last()?;
+    let start = at + " the ".len();
+    let np_span = Span::new(start, start + np.len());
+    (words.len() <= 3
+        && doc.phrases().contains("chiefNoun", head)
+        && speaker::names_alliance(doc, &words, np_span))
+    .then(|| speaker::alliance_chief(doc, roles, at, np_span))
+    .flatten()
 }
 
 /// A headline or caption that gives a quotation and then its speaker's
@@ -773,6 +798,47 @@ mod tests {
             said("\"We must be ready to defend every inch,\" she said. John Harrow left.")
                 .iter()
                 .all(|(speaker, _)| speaker != "John Harrow")
+        );
+    }
+
+    #[test]
+    fn a_document_speaks_for_the_alliance_or_body_named_before_it() {
+        assert_eq!(
+            speakers(
+                "NATO leaders met in Oslo. \"The accession of these two states will make us \
+                 all safer,\" the declaration said."
+            ),
+            ["NATO"]
+        );
+    }
+
+    #[test]
+    fn the_alliance_chief_is_whoever_holds_its_top_office_here() {
+        let text = |np: &str| {
+            format!(
+                "CSTO Secretary General Imangali Tasmagambetov spoke. \"We are ready to send \
+                 observers to the border,\" {np}."
+            )
+        };
+        assert_eq!(
+            speakers(&text("the CSTO chief said")),
+            ["Imangali Tasmagambetov"]
+        );
+        assert_eq!(
+            speakers(&text("said the alliance's chief")),
+            ["Imangali Tasmagambetov"]
+        );
+        assert_eq!(
+            speakers(&text("the bloc's head told reporters")),
+            ["Imangali Tasmagambetov"]
+        );
+    }
+
+    #[test]
+    fn a_speaker_who_began_with_a_quotation_said_it() {
+        assert_eq!(
+            speakers("Mark Rutte outlined his plans. \"The first is to keep the alliance strong,\" he began."),
+            ["Mark Rutte"]
         );
     }
 

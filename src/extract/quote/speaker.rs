@@ -178,6 +178,15 @@ pub(super) fn role_np_before(
     let pos = trimmed.rfind("the ")?;
     let np = &trimmed[pos + 4..];
     let words: Vec<&str> = np.split_whitespace().collect();
+    // "the NATO chief said", "the bloc's head said": whoever holds the
+    // alliance's top office here.
+    let np_span = Span::new(clause_start + pos + 4, clause_start + trimmed.len());
+    let chief = words
+        .last()
+        .is_some_and(|head| doc.phrases().contains("chiefNoun", head));
+    if chief && words.len() <= 3 && names_alliance(doc, &words, np_span) {
+        return alliance_chief(doc, roles, cue.start, np_span);
+    }
     let acronym = matches!(words.as_slice(), [w] if is_acronym(w));
     if words.is_empty()
         || words.len() > 3
@@ -252,6 +261,75 @@ pub(super) fn role_np_before(
     let entity = doc.entities.intern(slug(&label), label, EntityClass::Group);
     let span = Span::new(clause_start + pos, clause_start + trimmed.len());
     Some(Speaker { entity, span })
+}
+
+/// Whether a noun phrase (`words` at `np`) names an alliance: by a name
+/// ("NATO chief") or a head noun of `lex:allianceHead` ("the alliance's
+/// chief").
+pub(super) fn names_alliance(doc: &Doc<'_>, words: &[&str], np: Span) -> bool {
+    let by_name = doc
+        .mentions
+        .iter()
+        .any(|m| np.contains(m.span) && doc.class(m) == EntityClass::Alliance);
+    by_name
+        || words.iter().any(|w| {
+            let bare = w.trim_end_matches("'s").trim_end_matches("’s");
+            doc.phrases().contains("allianceHead", bare)
+        })
+}
+
+/// The person who holds an alliance's top office (`lex:allianceTopOffice`,
+/// "Secretary General", not a deputy) by the last role claim before
+/// `before`; none when no claim names one.
+pub(super) fn alliance_chief(
+    doc: &Doc<'_>,
+    roles: &[Claim],
+    before: usize,
+    np: Span,
+) -> Option<Speaker> {
+    let top = doc.phrases().get("allianceTopOffice");
+    let chief = roles.iter().rev().find(|c| {
+        c.span.start < before
+            && matches!(&c.object, Object::Role { label, .. } if {
+                let label = label.to_lowercase();
+                !label.contains("deputy") && top.iter().any(|t| label.contains(t.as_str()))
+            })
+    })?;
+    Some(Speaker {
+        entity: chief.subject,
+        span: np,
+    })
+}
+
+/// "“…,” the declaration said": a document noun (`lex:documentNoun`)
+/// speaks for the alliance or body named last before it, in its paragraph
+/// or the two before.
+pub(super) fn document_speaker(
+    doc: &Doc<'_>,
+    clause: &str,
+    clause_start: usize,
+) -> Option<Speaker> {
+    let trimmed = clause.trim_end();
+    let lower = trimmed.to_lowercase();
+    let np = lower.trim_start_matches([',', ' ']).strip_prefix("the ")?;
+    if !doc.phrases().contains("documentNoun", np) {
+        return None;
+    }
+    let at = clause_start + trimmed.len() - np.len();
+    let sentence = sentence_at(doc, at)?;
+    let paragraph = doc.sentences[sentence].paragraph;
+    let body = doc.mentions.iter().rev().find(|m| {
+        m.span.end <= at
+            && doc.sentences[m.sentence].paragraph + 2 >= paragraph
+            && matches!(
+                doc.class(m),
+                EntityClass::Alliance | EntityClass::GovernmentBody | EntityClass::Organization
+            )
+    })?;
+    Some(Speaker {
+        entity: body.entity,
+        span: Span::new(at, clause_start + trimmed.len()),
+    })
 }
 
 /// "the press service said", "the health ministry said": a body noun
