@@ -213,6 +213,13 @@ fn possessive_lists(doc: &Doc<'_>, idx: usize, mentions: &[Mention], out: &mut V
                 .map(|&at| at + noun.len())
         });
         let Some(noun_end) = noun else { continue };
+        // "the CSTO's former members include …" lists no current member.
+        if super::coordination::words(&rest[..noun_end])
+            .iter()
+            .any(|w| doc.phrases().contains("formerWord", w))
+        {
+            continue;
+        }
         let verb_end = rest_start + noun_end;
         let list = states_after(doc, mentions, verb_end, 2, false);
         let lead = &text[verb_end..list.first().map_or(verb_end, |s| s.span.start)];

@@ -227,16 +227,23 @@ fn former_members(
         if doc.is_hypothetical(idx, cue.start) {
             continue;
         }
-        let Some(state) = leaving_state(doc, mentions, *cue, &cue_text) else {
-            continue;
-        };
         if cue_text.starts_with("non") {
+            continue;
+        }
+        let leavers = if cue_text.starts_with("former") || cue_text.starts_with("ex-") {
+            former_listed(doc, mentions, *cue)
+        } else {
+            let Some(state) = leaving_state(doc, mentions, *cue, &cue_text) else {
+                continue;
+            };
+            with_co_leavers(doc, mentions, state, &cue_text)
+        };
+        if leavers.is_empty() {
             continue;
         }
         let Some(target) = left_target(doc, sentence, *cue, &cue_text) else {
             continue;
         };
-        let leavers = with_co_leavers(doc, mentions, state, &cue_text);
         // Only a year stated in the clause: "quit … in 2012", "seven years
         // later"; one after the cue first ("A, a member since 2005, quit
         // in 2019" left in 2019).
@@ -267,6 +274,18 @@ fn former_members(
             out.push(claim);
         }
     }
+}
+
+/// The states a "former members" cue names: the list after it ("former
+/// members A, B and C", "former members include A and B"), else the list
+/// joined to it before ("A and B are former members", "A, a former
+/// member").
+fn former_listed<'m>(doc: &Doc<'_>, mentions: &'m [Mention], cue: Span) -> Vec<&'m Mention> {
+    let after = state_list(doc, mentions, cue.end, 1);
+    if !after.is_empty() {
+        return after;
+    }
+    list_before_cue(doc, mentions, cue).unwrap_or_default()
 }
 
 /// The state a leave cue is about: the one right after "former member",
@@ -938,6 +957,41 @@ mod tests {
                 .iter()
                 .all(|(state, _)| state != "Norway")
         );
+    }
+
+    #[test]
+    fn former_members_are_every_state_of_their_list() {
+        let former = |text: &str| -> Vec<(Relation, String)> {
+            crate::extract::tests::claims_in(text)
+                .into_iter()
+                .filter(|c| matches!(c.relation, Relation::MemberOf | Relation::FormerMemberOf))
+                .map(|c| (c.relation, c.subject))
+                .collect()
+        };
+        let all_former = |states: &[&str]| -> Vec<(Relation, String)> {
+            states
+                .iter()
+                .map(|s| (Relation::FormerMemberOf, s.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            former("The CSTO met. Former members Georgia and Moldova stayed away."),
+            all_former(&["Georgia", "Moldova"])
+        );
+        assert_eq!(
+            former("The CSTO's former members include Georgia and Moldova."),
+            all_former(&["Georgia", "Moldova"])
+        );
+        assert_eq!(
+            former("The CSTO met. Georgia and Moldova are former members."),
+            all_former(&["Georgia", "Moldova"])
+        );
+        assert_eq!(
+            former("The CSTO met. Moldova, a former member, stayed away."),
+            all_former(&["Moldova"])
+        );
+        // A suspended participation is no leaving (CONVENTIONS: still a member).
+        assert!(former("The CSTO met. Moldova suspended its participation in 2012.").is_empty());
     }
 
     #[test]

@@ -391,7 +391,7 @@ mod tests {
                 "Withdrawing.",
                 "It pulled out.",
                 "It suspended its membership.",
-                "It suspends participation.",
+                "It suspends membership.",
                 "It exited.",
                 "A former member.",
                 "Ex-members.",
