@@ -575,6 +575,8 @@ fn person_candidates(
         let mut j = i;
         while j < words.len()
             && is_name_word(lexicon, words[j].text)
+            // A title opens no name: "Lieutenant-General X" is X.
+            && !(j == start && lexicon.is_title(words[j].text))
             && !overlaps_any(taken, words[j].span)
             && (j == start || {
                 let gap = &text[words[j - 1].span.end..words[j].span.start];
