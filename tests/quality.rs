@@ -157,8 +157,8 @@ fn real_articles_keep_their_quality_floor() {
     let store = dir.path().join("store");
     ok(&store, &["build", articles.to_str().unwrap(), "--quiet"]);
     // (part, precision floor, recall floor): the acceptance targets (CSTO
-    // scores 0.957 / 0.902, NATO 0.962 / 0.823).
-    for (alliance, min_p, min_r) in [("CSTO", "0.93", "0.88"), ("NATO", "0.92", "0.80")] {
+    // scores 0.957 / 0.902, NATO 0.965 / 0.879).
+    for (alliance, min_p, min_r) in [("CSTO", "0.93", "0.88"), ("NATO", "0.94", "0.85")] {
         let ids = part(alliance);
         let out = crate::util::run(
             &store,

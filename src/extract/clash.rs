@@ -3,10 +3,15 @@
 //! A clash trigger ("clashes", "fighting", "war", "invasion", "border
 //! conflict", "attacks on"…) plus its two sides, found by the first rule that
 //! applies: "between X and Y"; a compound "X-Y border"; "X’s war on Y",
-//! "invasion of Y by X"; two lists joined by "respectively"; exactly two
-//! states acting in the sentence (names, capitals, or demonyms of troops and
-//! territory); or, for "the two countries" or a death toll with no state
-//! named, the pair of the last clash within three sentences. The death toll
+//! "invasion of Y by X", "the X army launched an offensive against Y",
+//! "invaded the territory of Y"; a leader's possessive for the state they
+//! serve ("Putin’s war on Y"); two lists joined by "respectively"; "clashes
+//! along its border with Y" (the state that opens the sentence); "its
+//! conflict with Y" (the state named last before "its"); "Y, where X has
+//! invaded"; exactly two states acting in the sentence (names, capitals, or
+//! demonyms of troops and territory); or, for "the two countries" or a
+//! death toll with no state named, the pair of the last clash within three
+//! sentences. The death toll
 //! ("at least 99 people dead", "killed more than 200 soldiers") is the value.
 
 use crate::claim::{Claim, Object, Relation, Value};

@@ -4,12 +4,16 @@
 //! Rules, each over one sentence and the alliance it speaks of:
 //! - a list of states right after a membership cue ("members are A, B and
 //!   C", "membership consists of …", "a military alliance of …", "two of its
-//!   members: A and B", "fellow member A"), or right before one ("A and B
-//!   are members", "A and B, both members of …", "A, a founding member");
+//!   members: A and B", "fellow member A", "other members, consisting of A
+//!   and B", "all 30 allies -- A, B …"), or right before one, the list
+//!   running up to the state joined to it ("A and B are members", "A and
+//!   B, both members of …", "A, a founding member", "A and B are CSTO
+//!   members", "B became NATO's 32nd member");
 //! - a possessive membership ("Armenia’s CSTO membership", "Bishkek’s
 //!   membership in the CSTO");
 //! - leaving ("quit the organization in 2012", "withdrew from the CSTO",
-//!   "former member Azerbaijan"), which wins over joining in the same clause;
+//!   "suspended Uzbekistan's membership", "former members A and B", "A, a
+//!   former member"), which wins over joining in the same clause;
 //! - signing or being included in the treaty while the article does not call
 //!   the state a current member gives *former member of* the treaty.
 

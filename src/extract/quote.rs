@@ -8,7 +8,9 @@
 //!   `“…,” fumed Kyrgyz Foreign Ministry spokesman Chingiz Kustebaev`,
 //!   `“…,” observed the lawmaker`, or a headline's name alone: `“…” —
 //!   Nikol Pashinyan` (when the quote does not open its sentence, a
-//!   speaker found by the next rule comes first);
+//!   speaker found by the next rule comes first); a cue further on, past
+//!   an apposition or a longer subject, for a quote that ends its clause
+//!   with a comma: `“…,” President X, whose country …, said`;
 //! - the nearest cue verb before it and the nearest speaker before that
 //!   verb: `Macron described Nato as “brain dead”`, `he said`, `Kazakh
 //!   authorities … by saying that it was “…”`;
@@ -20,8 +22,11 @@
 //!   paragraph that ends in reported speech ("…, said Prime Minister X"),
 //!   has that speaker.
 //!
-//! Speakers are people (names, surnames, "he"/"she" resolved to the last
-//! person, role nouns such as "the lawmaker" resolved through roles), groups
+//! Speakers are people (names, surnames, "he"/"she" and "according to
+//! him" resolved to the last person named outside quotation marks, role
+//! nouns such as "the lawmaker" resolved through roles, "the NATO chief"
+//! to the holder of the alliance's top office), documents ("the
+//! declaration said": the alliance or body named before), groups
 //! ("Kazakh authorities", "a Kyrgyz commentator") and states or
 //! organisations in subject position ("Yerevan accused …"). A quote with no
 //! speaker — a scare quote, a name, a passive "was branded as" — is no claim.
@@ -538,36 +543,7 @@ fn speaker_before_cue(
     }
     let cue_text = cue.slice(text).to_lowercase();
     if cue_text == "according to" {
-        // "According to X, “…”": the speaker follows; "According to him":
-        // the person named last before, outside quotation marks.
-        let m = doc.mentions.iter().find(|m| {
-            m.span.start >= cue.end
-                && m.span.end <= q.outer.start
-                && (doc.class(m) == EntityClass::Person || is_collective_actor(doc, m))
-        });
-        return match m {
-            Some(m) => Some(Speaker {
-                entity: m.entity,
-                span: m.span,
-            }),
-            None => {
-                let next = text[cue.end..q.outer.start]
-                    .split(|c: char| !c.is_alphabetic())
-                    .find(|w| !w.is_empty())?;
-                if !doc.phrases().contains("objectPronoun", next) {
-                    return None;
-                }
-                let person = doc.mentions.iter().rev().find(|m| {
-                    m.span.end <= cue.start
-                        && doc.class(m) == EntityClass::Person
-                        && !inside_quotes(quotes, m.span.start)
-                })?;
-                Some(Speaker {
-                    entity: person.entity,
-                    span: cue,
-                })
-            }
-        };
+        return according_to_speaker(doc, q, cue, quotes);
     }
     // Role noun right before the cue: "the then-secretary general confirmed".
     let clause = &text[window.start..cue.start];
@@ -632,6 +608,43 @@ fn speaker_before_cue(
         .into_iter()
         .flatten()
         .max_by_key(|s| s.span.start)
+}
+
+/// "According to X, “…”": the speaker follows; "According to him, “…”":
+/// the person named last before, outside quotation marks.
+fn according_to_speaker(
+    doc: &Doc<'_>,
+    q: &Quotation,
+    cue: Span,
+    quotes: &[Quotation],
+) -> Option<Speaker> {
+    let text = doc.text;
+    let named = doc.mentions.iter().find(|m| {
+        m.span.start >= cue.end
+            && m.span.end <= q.outer.start
+            && (doc.class(m) == EntityClass::Person || is_collective_actor(doc, m))
+    });
+    if let Some(m) = named {
+        return Some(Speaker {
+            entity: m.entity,
+            span: m.span,
+        });
+    }
+    let next = text[cue.end..q.outer.start]
+        .split(|c: char| !c.is_alphabetic())
+        .find(|w| !w.is_empty())?;
+    if !doc.phrases().contains("objectPronoun", next) {
+        return None;
+    }
+    let person = doc.mentions.iter().rev().find(|m| {
+        m.span.end <= cue.start
+            && doc.class(m) == EntityClass::Person
+            && !inside_quotes(quotes, m.span.start)
+    })?;
+    Some(Speaker {
+        entity: person.entity,
+        span: cue,
+    })
 }
 
 /// `X sounds a note of caution: “…”`: a quote right after a colon, in this
