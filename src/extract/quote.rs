@@ -543,7 +543,7 @@ fn speaker_before_cue(
     }
     let cue_text = cue.slice(text).to_lowercase();
     if cue_text == "according to" {
-        return according_to_speaker(doc, q, cue, quotes);
+        return according_to_speaker(doc, q, cue);
     }
     // Role noun right before the cue: "the then-secretary general confirmed".
     let clause = &text[window.start..cue.start];
@@ -612,12 +612,7 @@ fn speaker_before_cue(
 
 /// "According to X, “…”": the speaker follows; "According to him, “…”":
 /// the person named last before, outside quotation marks.
-fn according_to_speaker(
-    doc: &Doc<'_>,
-    q: &Quotation,
-    cue: Span,
-    quotes: &[Quotation],
-) -> Option<Speaker> {
+fn according_to_speaker(doc: &Doc<'_>, q: &Quotation, cue: Span) -> Option<Speaker> {
     let text = doc.text;
     let named = doc.mentions.iter().find(|m| {
         m.span.start >= cue.end
@@ -636,11 +631,7 @@ fn according_to_speaker(
     if !doc.phrases().contains("objectPronoun", next) {
         return None;
     }
-    let person = doc.mentions.iter().rev().find(|m| {
-        m.span.end <= cue.start
-            && doc.class(m) == EntityClass::Person
-            && !inside_quotes(quotes, m.span.start)
-    })?;
+    let person = speaker::last_person_outside_quotes(doc, cue.start)?;
     Some(Speaker {
         entity: person.entity,
         span: cue,

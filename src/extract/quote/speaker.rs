@@ -84,16 +84,24 @@ pub(super) fn pronoun_speaker(doc: &Doc<'_>, window: Span, cue: Span) -> Option<
     if gap.split_whitespace().count() > 4 && !clause_initial {
         return None;
     }
-    // A person named inside a quotation is not whom a pronoun outside it
-    // refers to: "X said that “President Y agreed …”. He added …" is X.
-    let person = doc.mentions.iter().rev().find(|m| {
-        m.span.end <= pronoun.span.start
-            && doc.class(m) == EntityClass::Person
-            && !super::marks::inside_quotes(&doc.quotations, m.span.start)
-    })?;
+    let person = last_person_outside_quotes(doc, pronoun.span.start)?;
     Some(Speaker {
         entity: person.entity,
         span: pronoun.span,
+    })
+}
+
+/// The person named last before byte `before`, outside quotation marks: a
+/// person named inside a quotation is not whom a pronoun outside it refers
+/// to ("X said that “President Y agreed …”. He added …" is X).
+pub(super) fn last_person_outside_quotes<'d>(
+    doc: &'d Doc<'_>,
+    before: usize,
+) -> Option<&'d Mention> {
+    doc.mentions.iter().rev().find(|m| {
+        m.span.end <= before
+            && doc.class(m) == EntityClass::Person
+            && !super::marks::inside_quotes(&doc.quotations, m.span.start)
     })
 }
 
