@@ -90,6 +90,18 @@ fn ends_with_linker(doc: &Doc<'_>, gap: &str) -> bool {
         .any(|l| lower.ends_with(&format!(", {l} ")))
 }
 
+/// The text of `gap` with the alliances named in it blanked out.
+fn without_alliances(doc: &Doc<'_>, gap: Span) -> String {
+    let mut plain = gap.slice(doc.text).to_string();
+    for m in doc.mentions.iter().filter(|m| gap.contains(m.span)) {
+        if doc.class(m) == EntityClass::Alliance {
+            let (start, end) = (m.span.start - gap.start, m.span.end - gap.start);
+            plain.replace_range(start..end, &" ".repeat(end - start));
+        }
+    }
+    plain
+}
+
 /// Whether the text between a state and a membership noun (`gap`, a span)
 /// makes an apposition: a comma, then only words of `lex:appositionWord`
 /// and alliance names ("Armenia, a founding member", "Turkey, the only
@@ -102,15 +114,7 @@ fn is_member_apposition(doc: &Doc<'_>, gap: Span) -> bool {
     if rest.trim().is_empty() || rest.contains([',', '.', ';']) {
         return false;
     }
-    // Blank out the alliances named in the gap.
-    let mut plain = text.to_string();
-    for m in doc.mentions.iter().filter(|m| gap.contains(m.span)) {
-        if doc.class(m) == EntityClass::Alliance {
-            let (start, end) = (m.span.start - gap.start, m.span.end - gap.start);
-            plain.replace_range(start..end, &" ".repeat(end - start));
-        }
-    }
-    super::coordination::words(&plain)
+    super::coordination::words(&without_alliances(doc, gap))
         .iter()
         .all(|w| doc.phrases().contains("appositionWord", w))
 }
@@ -562,13 +566,7 @@ fn list_before_cue<'m>(
 /// `lex:copulaLink`, `lex:appositionWord` and `lex:memberLinkWord`, numbers,
 /// and the alliance with its possessive).
 fn only_member_links(doc: &Doc<'_>, gap: Span) -> bool {
-    let mut plain = gap.slice(doc.text).to_string();
-    for m in doc.mentions.iter().filter(|m| gap.contains(m.span)) {
-        if doc.class(m) == EntityClass::Alliance {
-            let (start, end) = (m.span.start - gap.start, m.span.end - gap.start);
-            plain.replace_range(start..end, &" ".repeat(end - start));
-        }
-    }
+    let plain = without_alliances(doc, gap);
     let words = super::coordination::words(&plain);
     let phrases = doc.phrases();
     words.len() <= 6
