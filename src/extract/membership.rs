@@ -868,11 +868,7 @@ mod tests {
     /// The states `text` makes members of an alliance, with the alliance,
     /// read with the project's gazetteer and phrasing.
     fn members_of(text: &str) -> Vec<(String, String)> {
-        crate::extract::tests::claims_in(text)
-            .into_iter()
-            .filter(|c| c.relation == Relation::MemberOf)
-            .map(|c| (c.subject, c.object))
-            .collect()
+        crate::extract::tests::pairs_in(text, Relation::MemberOf)
     }
 
     #[test]

@@ -102,6 +102,16 @@ pub(crate) mod tests {
         pub rule: &'static str,
     }
 
+    /// The (subject, object) labels of the `relation` claims of `text`,
+    /// read as `claims_in` reads it.
+    pub(crate) fn pairs_in(text: &str, relation: Relation) -> Vec<(String, String)> {
+        claims_in(text)
+            .into_iter()
+            .filter(|c| c.relation == relation)
+            .map(|c| (c.subject, c.object))
+            .collect()
+    }
+
     /// Every claim of `text` (an article of its own, undated), with the
     /// project's gazetteer and phrasing.
     pub(crate) fn claims_in(text: &str) -> Vec<NamedClaim> {

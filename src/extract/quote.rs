@@ -848,11 +848,7 @@ mod tests {
 
     /// The (speaker, quotation) pairs of `text`.
     fn said(text: &str) -> Vec<(String, String)> {
-        crate::extract::tests::claims_in(text)
-            .into_iter()
-            .filter(|c| c.relation == Relation::Said)
-            .map(|c| (c.subject, c.object))
-            .collect()
+        crate::extract::tests::pairs_in(text, Relation::Said)
     }
 
     #[test]

@@ -667,11 +667,7 @@ mod tests {
 
     /// The (person, role) pairs of `text`, with the project's gazetteer.
     fn roles_in(text: &str) -> Vec<(String, String)> {
-        crate::extract::tests::claims_in(text)
-            .into_iter()
-            .filter(|c| c.relation == Relation::HoldsRole)
-            .map(|c| (c.subject, c.object))
-            .collect()
+        crate::extract::tests::pairs_in(text, Relation::HoldsRole)
     }
 
     #[test]
